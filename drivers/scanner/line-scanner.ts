@@ -1,0 +1,155 @@
+/**
+ * Barcode/QR scanners that send each decoded code as a text line (Honeywell, Datalogic, Newland in
+ * serial/USB-COM mode). Source: protocols.md §2 [V S9–S14, S16].
+ *
+ *   [02] [ ']' c m ] text… [03] CR [LF]
+ *   02 / 03   optional STX prefix and ETX suffix, stripped
+ *   ]cm       optional AIM identifier [V S11]: c = symbology (Q QR, C Code128, E EAN, d DataMatrix),
+ *             m = modifier; `]Q1` = QR without ECI
+ *   text      raw bytes of the code: ASCII, UTF-8 or GBK with no marker [V S16]
+ *   CR        terminator (Honeywell default); Datalogic QuickScan sends CR LF [V S13]; LF alone tolerated [I]
+ *
+ * Text is decoded from the whole frame (strict UTF-8, else GB18030), never per chunk, so a multibyte
+ * character split across USB reads comes out whole. NUL bytes are line noise: dropped and counted in
+ * `bytesSkipped`. Empty frames are ignored. A frame over 4096 bytes counts once in `oversize` and is dropped
+ * up to the next terminator.
+ */
+
+import { decodeScannedText, encodeGb18030 } from '../text-decode.ts';
+import type { Codec, DeviceEvent, DeviceSimulator, IdentityEvent, SimulatedAction, WireChunk } from '../types.ts';
+import { emptyCounters } from '../types.ts';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+const STX = 0x02;
+const ETX = 0x03;
+const AIM_FLAG = 0x5d; // ']'
+const MAX_FRAME_BYTES = 4096;
+
+function isAlphanumeric(byte: number | undefined): boolean {
+  if (byte === undefined) return false;
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+}
+
+function isLetter(byte: number | undefined): boolean {
+  return byte !== undefined && isAlphanumeric(byte) && byte > 0x39;
+}
+
+export function createLineScannerCodec(): Codec {
+  const counters = emptyCounters();
+  const frame = new Uint8Array(MAX_FRAME_BYTES);
+  let frameLength = 0;
+  let afterCr = false;
+  let discarding = false;
+
+  function handleFrame(bytes: Uint8Array, events: DeviceEvent[]): void {
+    let start = 0;
+    let end = bytes.length;
+    if (bytes[start] === STX) start++;
+    if (end > start && bytes[end - 1] === ETX) end--;
+    let symbology: string | undefined;
+    if (bytes[start] === AIM_FLAG && isLetter(bytes[start + 1]) && isAlphanumeric(bytes[start + 2])) {
+      symbology = String.fromCharCode(...bytes.subarray(start, start + 3));
+      start += 3;
+    }
+    if (end <= start) {
+      // An AIM id with no code after it carries nothing to act on.
+      if (symbology !== undefined) counters.bytesSkipped += 3;
+      return;
+    }
+    const { text } = decodeScannedText(bytes.subarray(start, end));
+    const event: IdentityEvent = { kind: 'identity', text, source: 'scan' };
+    if (symbology !== undefined) event.symbology = symbology;
+    counters.frames++;
+    events.push(event);
+  }
+
+  return {
+    counters,
+    decode(chunk: Uint8Array): DeviceEvent[] {
+      const events: DeviceEvent[] = [];
+      for (const byte of chunk) {
+        if (byte === LF && afterCr) {
+          afterCr = false;
+          continue;
+        }
+        afterCr = byte === CR;
+        if (byte === CR || byte === LF) {
+          if (!discarding && frameLength > 0) handleFrame(frame.subarray(0, frameLength), events);
+          discarding = false;
+          frameLength = 0;
+          continue;
+        }
+        if (discarding) continue;
+        if (byte === NUL) {
+          counters.bytesSkipped++;
+          continue;
+        }
+        if (frameLength === MAX_FRAME_BYTES) {
+          counters.oversize++;
+          discarding = true;
+          frameLength = 0;
+          continue;
+        }
+        frame[frameLength++] = byte;
+      }
+      return events;
+    },
+  };
+}
+
+export interface LineScannerSimulatorOptions {
+  /** Seeds chunk splits and timings, so a run can be repeated exactly. */
+  seed?: number;
+  /** AIM identifier sent before each code, e.g. `]Q1`; none by default. */
+  aim?: string;
+  terminator?: 'CR' | 'CRLF';
+  /** How the scanner sends non-ASCII text; `gbk` is written as GB18030, its superset. */
+  encoding?: 'utf-8' | 'gbk';
+}
+
+export function createLineScannerSimulator(opts: LineScannerSimulatorOptions = {}): DeviceSimulator {
+  const random = seededRandom(opts.seed ?? 0x5ca7);
+  const encoder = new TextEncoder();
+  const prefix = encoder.encode(opts.aim ?? '');
+  const suffix = opts.terminator === 'CRLF' ? Uint8Array.of(CR, LF) : Uint8Array.of(CR);
+
+  return {
+    emit(action: SimulatedAction): WireChunk[] {
+      if (action.kind !== 'scan') return [];
+      const text = opts.encoding === 'gbk' ? encodeGb18030(action.text) : encoder.encode(action.text);
+      const bytes = new Uint8Array(prefix.length + text.length + suffix.length);
+      bytes.set(prefix, 0);
+      bytes.set(text, prefix.length);
+      bytes.set(suffix, prefix.length + text.length);
+      const cuts = splitPoints(bytes.length, 1 + Math.floor(random() * 3), random);
+      const chunks: WireChunk[] = [];
+      let start = 0;
+      for (const end of [...cuts, bytes.length]) {
+        chunks.push({ delayMs: 1 + Math.floor(random() * 5), bytes: bytes.slice(start, end) });
+        start = end;
+      }
+      return chunks;
+    },
+  };
+}
+
+/** `count − 1` distinct ascending offsets strictly inside 0…length. */
+function splitPoints(length: number, count: number, random: () => number): number[] {
+  const points = new Set<number>();
+  while (points.size < Math.min(count - 1, length - 1)) points.add(1 + Math.floor(random() * (length - 1)));
+  return [...points].sort((a, b) => a - b);
+}
+
+/** mulberry32: small, fast and repeatable; not for anything secret. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

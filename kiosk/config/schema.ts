@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { deviceModelNames, deviceModels, isDeviceModelName } from '../../drivers/registry.ts';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as "HH:mm"');
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "-" or "_" (at most 32)');
+const tenths = (v: number) => Math.abs(Math.round(v * 10) - v * 10) < 1e-9;
+
+const deviceSchema = z
+  .object({
+    id,
+    role: z.enum(['thermometer', 'scanner', 'card-reader', 'relay']),
+    model: z.string(),
+    port: z.string().min(1, 'a serial port path, or "simulated"'),
+    baudRate: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((device, ctx) => {
+    if (!isDeviceModelName(device.model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `unknown model "${device.model}"; known: ${deviceModelNames.join(', ')}`,
+      });
+      return;
+    }
+    const role = deviceModels[device.model].role;
+    if (role !== device.role) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['role'],
+        message: `model "${device.model}" is a ${role}, not a ${device.role}`,
+      });
+    }
+  });
+
+const laneSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    grades: z.array(z.number().int().min(1).max(12)).default([]),
+    devices: z.array(deviceSchema).min(1, 'a lane needs at least one device'),
+  })
+  .strict()
+  .superRefine((lane, ctx) => {
+    for (const role of ['thermometer', 'scanner'] as const) {
+      const count = lane.devices.filter((d) => d.role === role).length;
+      if (count > 1) ctx.addIssue({ code: 'custom', path: ['devices'], message: `more than one ${role}` });
+    }
+  });
+
+const sessionSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    start: clock,
+    cutoff: clock,
+    boardersOnly: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => s.start < s.cutoff, { message: 'start must be before cutoff', path: ['cutoff'] });
+
+export const configSchema = z
+  .object({
+    school: z
+      .object({
+        id,
+        name: z.string().min(1),
+        timezone: z
+          .string()
+          .default('Asia/Shanghai')
+          .refine(isTimeZone, { message: 'an IANA time zone such as "Asia/Shanghai"' }),
+      })
+      .strict(),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    dataDir: z.string().default('./data'),
+    rules: z
+      .object({
+        feverC: z.number().min(34).max(39).refine(tenths, 'a multiple of 0.1 °C').default(37.3),
+        minPlausibleC: z.number().min(30).max(37).default(35.0),
+        pairWindowS: z.number().positive().max(120).default(10),
+        healthStatusMaxAgeH: z.number().positive().default(24),
+        decisionHoldS: z.number().positive().max(120).default(6),
+      })
+      .strict()
+      .refine((r) => r.minPlausibleC < r.feverC, { message: 'minPlausibleC must be below feverC' })
+      .default({ feverC: 37.3, minPlausibleC: 35.0, pairWindowS: 10, healthStatusMaxAgeH: 24, decisionHoldS: 6 }),
+    sessions: z.array(sessionSchema).default([]),
+    lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
+    roster: z.string().optional(),
+    upload: z
+      .object({
+        endpoint: z.url(),
+        batchSize: z.number().int().positive().max(5000).default(500),
+      })
+      .strict()
+      .optional(),
+    simulation: z
+      .object({
+        autoArrivalsPerMin: z.number().min(0).max(600).default(0),
+        /** Demo only: moves roster status times forward so the newest is "now", keeping their ages. */
+        freshenRosterStatuses: z.boolean().default(false),
+        seed: z.number().int().optional(),
+      })
+      .strict()
+      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    unique(
+      cfg.lanes.map((l) => l.id),
+      ['lanes'],
+      'lane id',
+      ctx,
+    );
+    unique(
+      cfg.lanes.flatMap((l) => l.devices.map((d) => d.id)),
+      ['lanes'],
+      'device id',
+      ctx,
+    );
+    unique(
+      cfg.sessions.map((s) => s.id),
+      ['sessions'],
+      'session id',
+      ctx,
+    );
+    const real = cfg.lanes.flatMap((l) => l.devices.filter((d) => d.port !== 'simulated').map((d) => d.port));
+    unique(real, ['lanes'], 'serial port', ctx);
+  });
+
+function unique(values: string[], path: string[], what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) ctx.addIssue({ code: 'custom', path, message: `${what} "${v}" is used twice` });
+    seen.add(v);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type KioskConfig = z.infer<typeof configSchema>;
+export type LaneConfig = KioskConfig['lanes'][number];
+export type DeviceConfig = LaneConfig['devices'][number];
+export type SessionConfig = KioskConfig['sessions'][number];
+export type Rules = KioskConfig['rules'];

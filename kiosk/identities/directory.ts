@@ -1,0 +1,29 @@
+import type { Person } from './person.ts';
+
+/** Finds the person a scanned text names: by roster id or by card number. In memory, for the hot path. */
+export class PersonDirectory {
+  private byId = new Map<string, Person>();
+  private byCard = new Map<string, Person>();
+
+  constructor(people: readonly Person[] = []) {
+    this.replace(people);
+  }
+
+  replace(people: readonly Person[]): void {
+    this.byId = new Map(people.map((p) => [p.id, p]));
+    this.byCard = new Map(people.filter((p) => p.card).map((p) => [p.card as string, p]));
+  }
+
+  find(text: string): Person | null {
+    const key = text.trim();
+    return this.byId.get(key) ?? this.byCard.get(key) ?? null;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  all(): IterableIterator<Person> {
+    return this.byId.values();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The name a public screen may show: first and last character with the middle hidden
+ * (张三丰 → 张*丰, 李四 → 李*, 欧阳娜娜 → 欧**娜). Works on characters, not UTF-16 units.
+ */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length === 0) return '';
+  if (chars.length === 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  if (/^[\p{Script=Latin}\s.'-]+$/u.test(name)) {
+    // Latin names: initials of each word, e.g. "Anna Maria Smith" → "A. M. S."
+    return name
+      .trim()
+      .split(/\s+/)
+      .map((w) => `${Array.from(w)[0]}.`)
+      .join(' ');
+  }
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}

@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import type { DeviceEvent } from '../../drivers/types.ts';
+import type { LaneConfig } from '../config/schema.ts';
+import { maskName } from '../identities/mask.ts';
+import { decisionMessages, idleMessage, waitingMessage } from '../policy/messages.ts';
+import type { Screened, Screener } from '../screening/screener.ts';
+import type { LaneUpdate } from './lane-update.ts';
+import { type Clock, LanePairing, type PairingOutput, systemClock } from './pairing.ts';
+
+export interface LaneEvents {
+  update: [update: LaneUpdate];
+  screened: [screened: Screened];
+  /** A decision could not be committed: nothing is shown as decided, the reading is not lost silently. */
+  failure: [error: Error];
+}
+
+export interface LaneOptions {
+  config: LaneConfig;
+  screener: Screener;
+  pairWindowMs: number;
+  /** How long a decision stays on the tile before the lane shows idle again. */
+  holdMs: number;
+  clock?: Clock;
+}
+
+/** One screening lane: pairs its devices' events, decides through the screener, and says what to show. */
+export class Lane extends EventEmitter<LaneEvents> {
+  readonly id: string;
+  private readonly pairing: LanePairing;
+  private readonly clock: Clock;
+  private seq = 0;
+  private current: LaneUpdate;
+  private cancelHold: (() => void) | null = null;
+
+  constructor(private readonly opts: LaneOptions) {
+    super();
+    this.id = opts.config.id;
+    this.clock = opts.clock ?? systemClock;
+    this.pairing = new LanePairing(opts.pairWindowMs, (out) => this.onPairing(out), this.clock);
+    this.current = this.make({ state: 'idle', message: idleMessage });
+  }
+
+  get config(): LaneConfig {
+    return this.opts.config;
+  }
+
+  get latest(): LaneUpdate {
+    return this.current;
+  }
+
+  accept(event: DeviceEvent): void {
+    if (event.kind === 'identity') this.pairing.onIdentity(event);
+    else this.pairing.onTemperature(event);
+  }
+
+  dispose(): void {
+    this.pairing.dispose();
+    this.cancelHold?.();
+  }
+
+  private onPairing(out: PairingOutput): void {
+    if (out.kind === 'waiting') {
+      this.show({ state: 'waiting', message: waitingMessage });
+      return;
+    }
+    if (out.kind === 'expired') {
+      if (this.current.state === 'waiting') this.show({ state: 'idle', message: idleMessage });
+      return;
+    }
+    let screened: Screened;
+    try {
+      screened = this.opts.screener.screen(this.id, out.identity, out.temperature, new Date(out.at));
+    } catch (err) {
+      this.emit('failure', err as Error);
+      this.show({
+        state: 'decided',
+        decision: 'verify',
+        message: { zh: '记录失败 请人工核验', en: 'Not recorded: verify by hand' },
+      });
+      return;
+    }
+    const { record, person } = screened;
+    this.emit('screened', screened);
+    this.show({
+      state: 'decided',
+      decision: record.decision,
+      ...(person ? { person: { displayName: maskName(person.name), className: className(person) } } : {}),
+      ...(record.temperatureC !== null ? { temperatureC: Math.round(record.temperatureC * 10) / 10 } : {}),
+      healthCode: record.healthCode,
+      message: decisionMessages[record.decision],
+      screeningId: record.id,
+    });
+    this.cancelHold = this.clock.setTimer(this.opts.holdMs, () => {
+      this.cancelHold = null;
+      if (this.current.state === 'decided') this.show({ state: 'idle', message: idleMessage });
+    });
+  }
+
+  private show(update: Omit<LaneUpdate, 'laneId' | 'seq' | 'at'>): void {
+    if (update.state !== 'decided' || this.cancelHold) {
+      this.cancelHold?.();
+      this.cancelHold = null;
+    }
+    this.current = this.make(update);
+    this.emit('update', this.current);
+  }
+
+  private make(update: Omit<LaneUpdate, 'laneId' | 'seq' | 'at'>): LaneUpdate {
+    return { laneId: this.id, seq: ++this.seq, at: new Date(this.clock.now()).toISOString(), ...update };
+  }
+}
+
+function className(p: { grade: number | null; className: string | null; kind: string }): string {
+  if (p.kind === 'staff') return '教职工';
+  if (p.grade !== null && p.className) return `${p.grade}年级${p.className}`;
+  return p.className ?? '';
+}

@@ -1,0 +1,16 @@
+import type { Bilingual, Decision } from './types.ts';
+
+/** The short instruction a guard and the entrant read on the lane tile, per decision. */
+export const decisionMessages: Record<Decision, Bilingual> = {
+  pass: { zh: '请通行', en: 'Please proceed' },
+  fever: { zh: '请到复检区', en: 'Go to re-check' },
+  retake: { zh: '请重新测温', en: 'Measure again' },
+  code_yellow: { zh: '黄码 请到复检区', en: 'Yellow code: go to re-check' },
+  code_red: { zh: '红码 禁止入校', en: 'Red code: entry refused' },
+  verify: { zh: '请人工核验', en: 'Verify by hand' },
+  unknown_person: { zh: '未登记 请找门卫', en: 'Not registered: see the guard' },
+  no_identity: { zh: '请先扫码再测温', en: 'Scan your code, then measure' },
+};
+
+export const idleMessage: Bilingual = { zh: '请扫码', en: 'Scan your code' };
+export const waitingMessage: Bilingual = { zh: '请测温', en: 'Measure your temperature' };

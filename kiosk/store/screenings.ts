@@ -1,0 +1,132 @@
+import type { Decision, HealthCode, Reason } from '../policy/types.ts';
+import type { Db } from './database.ts';
+
+export interface ScreeningRecord {
+  id: string;
+  at: string;
+  localDate: string;
+  laneId: string;
+  session: string;
+  personId: string | null;
+  identityText: string | null;
+  temperatureC: number | null;
+  temperatureSource: string | null;
+  healthCode: HealthCode;
+  decision: Decision;
+  reasons: Reason[];
+}
+
+export interface ScreeningFilter {
+  date?: string;
+  lane?: string;
+  session?: string;
+  decision?: string;
+  limit?: number;
+}
+
+interface Row {
+  id: string;
+  at: string;
+  local_date: string;
+  lane_id: string;
+  session: string;
+  person_id: string | null;
+  identity_text: string | null;
+  temperature_c: number | null;
+  temperature_source: string | null;
+  health_code: HealthCode;
+  decision: Decision;
+  reasons: string;
+}
+
+/** The screenings table, and the outbox row each screening is queued with for the district. */
+export class ScreeningStore {
+  private readonly insertScreening;
+  private readonly insertOutbox;
+  private readonly commitTx;
+
+  constructor(private readonly db: Db) {
+    this.insertScreening = db.prepare(
+      `INSERT INTO screenings (id, at, local_date, lane_id, session, person_id, identity_text, temperature_c,
+         temperature_source, health_code, decision, reasons)
+       VALUES (@id, @at, @localDate, @laneId, @session, @personId, @identityText, @temperatureC,
+         @temperatureSource, @healthCode, @decision, @reasons)`,
+    );
+    this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
+    this.commitTx = db.transaction((r: ScreeningRecord) => {
+      this.insertScreening.run({ ...r, reasons: JSON.stringify(r.reasons) });
+      this.insertOutbox.run(r.id, 'screening', r.at, JSON.stringify(uploadData(r)));
+    });
+  }
+
+  /** Durable when it returns (WAL, synchronous=FULL): the screening and its outbox row, or neither. */
+  commit(record: ScreeningRecord): void {
+    this.commitTx(record);
+  }
+
+  get(id: string): ScreeningRecord | null {
+    const row = this.db.prepare('SELECT * FROM screenings WHERE id = ?').get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  list(filter: ScreeningFilter = {}): ScreeningRecord[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (filter.date) {
+      where.push('local_date = @date');
+      params.date = filter.date;
+    }
+    if (filter.lane) {
+      where.push('lane_id = @lane');
+      params.lane = filter.lane;
+    }
+    if (filter.session) {
+      where.push('session = @session');
+      params.session = filter.session;
+    }
+    if (filter.decision) {
+      where.push('decision = @decision');
+      params.decision = filter.decision;
+    }
+    params.limit = filter.limit ?? 1000;
+    const sql = `SELECT * FROM screenings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY at DESC, id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
+  }
+
+  pendingUploads(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+  }
+}
+
+function fromRow(row: Row): ScreeningRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    localDate: row.local_date,
+    laneId: row.lane_id,
+    session: row.session,
+    personId: row.person_id,
+    identityText: row.identity_text,
+    temperatureC: row.temperature_c,
+    temperatureSource: row.temperature_source,
+    healthCode: row.health_code,
+    decision: row.decision,
+    reasons: JSON.parse(row.reasons) as Reason[],
+  };
+}
+
+/** What the district receives of a screening: no raw scanned text. */
+function uploadData(r: ScreeningRecord) {
+  return {
+    laneId: r.laneId,
+    session: r.session,
+    localDate: r.localDate,
+    personId: r.personId,
+    temperatureC: r.temperatureC,
+    temperatureSource: r.temperatureSource,
+    healthCode: r.healthCode,
+    decision: r.decision,
+    reasons: r.reasons.map((x) => x.code),
+  };
+}

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { PortFactory } from '../drivers/transport/port-factory.ts';
+import { loadConfig } from '../kiosk/config/load.ts';
+import type { KioskConfig } from '../kiosk/config/schema.ts';
+import { PersonDirectory } from '../kiosk/identities/directory.ts';
+import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
+import { Lane } from '../kiosk/lanes/lane.ts';
+import { Screener } from '../kiosk/screening/screener.ts';
+import { sessionOf } from '../kiosk/sessions/session-of.ts';
+import { type Db, openDatabase } from '../kiosk/store/database.ts';
+import { PeopleStore } from '../kiosk/store/people.ts';
+import { ScreeningStore } from '../kiosk/store/screenings.ts';
+import { buildDevices, type LaneDevice } from './devices.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { lanesRoutes } from './http/lanes-routes.ts';
+import { screeningsRoutes } from './http/screenings-routes.ts';
+import { simRoutes } from './http/sim-routes.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { startAutoArrivals } from './simulation/auto-arrivals.ts';
+import { attachDisplayNamespace } from './sockets/display.ts';
+import { VERSION } from './version.ts';
+
+export interface StartOptions {
+  configPath: string;
+  /** Overrides the config's `dataDir`. */
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  openRealPort?: PortFactory;
+  /** Seed for simulated devices, for repeatable runs. */
+  seed?: number;
+}
+
+export interface RunningKiosk {
+  url: string;
+  port: number;
+  config: KioskConfig;
+  db: Db;
+  lanes: Lane[];
+  devices: LaneDevice[];
+  stop(): Promise<void>;
+}
+
+const uiDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'dist');
+
+/** The composition root: builds store, roster, devices, lanes and the web server from the config. */
+export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
+  const log = opts.logger ?? createLogger();
+  const config = loadConfig(opts.configPath);
+  if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
+  const startedAt = Date.now();
+
+  const db = openDatabase(config.dataDir);
+  const people = new PeopleStore(db);
+  if (config.roster) {
+    const result = syncRosterFile(people, config.roster, config.school.timezone);
+    if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
+  }
+  if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(Date.now() - 3_600_000));
+  const directory = new PersonDirectory(people.current());
+  const screenings = new ScreeningStore(db);
+  const screener = new Screener({
+    rules: config.rules,
+    sessions: config.sessions,
+    timeZone: config.school.timezone,
+    directory,
+    store: screenings,
+  });
+
+  const lanes = config.lanes.map(
+    (lc) =>
+      new Lane({
+        config: lc,
+        screener,
+        pairWindowMs: config.rules.pairWindowS * 1000,
+        holdMs: config.rules.decisionHoldS * 1000,
+      }),
+  );
+  const devices = buildDevices(config, {
+    ...(opts.openRealPort ? { openRealPort: opts.openRealPort } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : config.simulation.seed !== undefined ? { seed: config.simulation.seed } : {}),
+  });
+  for (const lane of lanes) {
+    const laneLog = log.child({ lane: lane.id });
+    lane.on('failure', (err) => laneLog.error({ err }, 'screening not recorded'));
+    lane.on('screened', ({ record }) =>
+      laneLog.info({ screening: record.id, decision: record.decision }, 'screened'),
+    );
+  }
+  for (const d of devices) {
+    const lane = lanes.find((l) => l.id === d.laneId);
+    const devLog = log.child({ lane: d.laneId, device: d.config.id });
+    d.link.on('event', (event) => lane?.accept(event));
+    d.link.on('state', (state, detail) => devLog.info({ state, detail }, 'device state'));
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: VERSION });
+  });
+  app.use(lanesRoutes(lanes, devices));
+  app.use(screeningsRoutes(screenings));
+  app.use(simRoutes(devices));
+  app.get('/', (_req, res) => res.redirect(302, '/display/'));
+  app.get('/display', (req, res) => {
+    const q = req.originalUrl.indexOf('?');
+    res.redirect(302, `/display/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
+  });
+  if (!existsSync(uiDist)) log.warn({ uiDist }, 'the browser pages are not built: run `npm run build`');
+  app.use(express.static(uiDist, { index: 'index.html', maxAge: '1h' }));
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+  const io = new Server(http, { serveClient: false });
+  attachDisplayNamespace(io, lanes, devices, () => ({
+    schoolName: config.school.name,
+    sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
+    now: new Date().toISOString(),
+  }));
+
+  const host = opts.host ?? config.server.host;
+  const port = opts.port ?? config.server.port;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  for (const d of devices) d.link.start();
+  const stopArrivals = startAutoArrivals({
+    perMinute: config.simulation.autoArrivalsPerMin,
+    devices,
+    directory,
+  });
+  const bound = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  log.info(
+    { url, lanes: lanes.length, people: directory.size, dataDir: config.dataDir, readyMs: Date.now() - startedAt },
+    'gate-kiosk ready',
+  );
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      stopArrivals();
+      for (const d of devices) d.simulator?.stop();
+      await Promise.all(devices.map((d) => d.link.stop()));
+      for (const lane of lanes) lane.dispose();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        http.closeAllConnections();
+      });
+      db.close();
+    })();
+    return stopping;
+  };
+  return { url, port: bound, config, db, lanes, devices, stop };
+}

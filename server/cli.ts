@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { deviceModels, isDeviceModelName } from '../drivers/registry.ts';
+import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
+import { ConfigError } from '../kiosk/config/load.ts';
+import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
+import { startKiosk } from './app.ts';
+import { createLogger } from './logger.ts';
+import { VERSION } from './version.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_CONFIG = join(root, 'fixtures', 'config', 'demo.yaml');
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  return n;
+}
+
+/** Runs the command line; resolves to the exit code (0 ok, 1 failure, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('gate-kiosk')
+    .description('Gate-side health-screening kiosk: thermometers and scanners per lane, gate display, records.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('start')
+    .description('serve the kiosk: devices, lanes, gate display and API')
+    .option('--config <file>', 'config YAML (env GATE_KIOSK_CONFIG)', process.env.GATE_KIOSK_CONFIG ?? DEFAULT_CONFIG)
+    .option('--port <n>', 'HTTP port (env PORT)', portNumber, process.env.PORT ? portNumber(process.env.PORT) : undefined)
+    .option('--host <h>', 'address to listen on')
+    .option('--data <dir>', 'data folder (env GATE_KIOSK_DATA)', process.env.GATE_KIOSK_DATA)
+    .action(async (o: { config: string; port?: number; host?: string; data?: string }) => {
+      const kiosk = await startKiosk({
+        configPath: resolve(o.config),
+        ...(o.data !== undefined ? { dataDir: resolve(o.data) } : {}),
+        ...(o.port !== undefined ? { port: o.port } : {}),
+        ...(o.host !== undefined ? { host: o.host } : {}),
+        logger: createLogger(),
+      });
+      process.stdout.write(`gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`);
+      await new Promise<void>((done) => {
+        const shutdown = () => {
+          kiosk.stop().then(done, done);
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+    });
+
+  program
+    .command('replay')
+    .description("replay a fixture transcript through its model's codec and check the expected events")
+    .argument('<file>', 'a fixtures/transcripts/*.jsonl file')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, o: { json?: boolean }) => {
+      const transcript = parseTranscript(readFileSync(file, 'utf8'));
+      const model = transcript.header.model;
+      if (!isDeviceModelName(model)) {
+        throw new CliFailure(`${file}: unknown model "${model}"; known: ${Object.keys(deviceModels).join(', ')}`);
+      }
+      const result = replayTranscript(transcript, deviceModels[model].createCodec());
+      if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else {
+        const c = result.counters;
+        process.stdout.write(
+          `${file}: ${result.events.length} events; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
+            `bytes skipped ${c.bytesSkipped}, oversize ${c.oversize}\n`,
+        );
+      }
+      if (!result.ok) {
+        const m = result.mismatch;
+        throw new CliFailure(
+          `${file}:${m?.line ?? '?'}: expected ${JSON.stringify(m?.expected)}, got ${JSON.stringify(m?.actual)}`,
+        );
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    exitCode = failureCode(err);
+  }
+  return exitCode;
+}
+
+class CliFailure extends Error {}
+
+function failureCode(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    return 2;
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof RosterImportError) {
+    process.stderr.write(`gate-kiosk: roster ${err.message}\n`);
+    for (const e of err.errors) process.stderr.write(`  row ${e.row}, ${e.field}: ${e.message}\n`);
+    return 1;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    process.stderr.write(`gate-kiosk: the port is already in use (${e.message}); choose another with --port\n`);
+    return 1;
+  }
+  process.stderr.write(`gate-kiosk: ${e.message ?? String(err)}\n`);
+  return 1;
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { LaneDevice } from '../devices.ts';
+import type { Lane } from '../../kiosk/lanes/lane.ts';
+
+export interface LaneView {
+  id: string;
+  name: string;
+  grades: number[];
+  devices: {
+    id: string;
+    role: string;
+    model: string;
+    simulated: boolean;
+    state: 'online' | 'offline' | 'error';
+    lastFrameAt: string | null;
+  }[];
+}
+
+/** The lanes and their devices' live state, as the contract's `GET /api/lanes` and the display snapshot. */
+export function laneViews(lanes: readonly Lane[], devices: readonly LaneDevice[]): LaneView[] {
+  return lanes.map((lane) => ({
+    id: lane.id,
+    name: lane.config.name,
+    grades: lane.config.grades,
+    devices: devices
+      .filter((d) => d.laneId === lane.id)
+      .map((d) => {
+        const status = d.link.status();
+        return {
+          id: d.config.id,
+          role: d.config.role,
+          model: d.config.model,
+          simulated: d.simulator !== null,
+          state: status.state,
+          lastFrameAt: status.lastFrameAt === null ? null : new Date(status.lastFrameAt).toISOString(),
+        };
+      }),
+  }));
+}
+
+export function lanesRoutes(lanes: readonly Lane[], devices: readonly LaneDevice[]): Router {
+  const router = Router();
+  router.get('/api/lanes', (_req, res) => {
+    res.json(laneViews(lanes, devices));
+  });
+  return router;
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { decisions } from '../../kiosk/policy/types.ts';
+import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import { parseRequest } from './errors.ts';
+
+const query = z
+  .object({
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+      .optional(),
+    lane: z.string().min(1).optional(),
+    session: z.string().min(1).optional(),
+    decision: z.enum(decisions).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
+export function screeningsRoutes(store: ScreeningStore): Router {
+  const router = Router();
+  router.get('/api/screenings', (req, res) => {
+    const q = parseRequest(query, req.query, 'query');
+    const rows = store.list({
+      ...(q.date ? { date: q.date } : {}),
+      ...(q.lane ? { lane: q.lane } : {}),
+      ...(q.session ? { session: q.session } : {}),
+      ...(q.decision ? { decision: q.decision } : {}),
+      ...(q.limit ? { limit: q.limit } : {}),
+    });
+    res.json(
+      rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        laneId: r.laneId,
+        session: r.session,
+        personId: r.personId,
+        temperatureC: r.temperatureC,
+        temperatureSource: r.temperatureSource,
+        healthCode: r.healthCode,
+        decision: r.decision,
+        reasons: r.reasons,
+      })),
+    );
+  });
+  return router;
+}

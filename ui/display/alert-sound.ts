@@ -1,0 +1,65 @@
+// The alert sounds, made with WebAudio oscillators (no audio files): two tones repeated for a red
+// decision, one soft tone for amber, silence for a pass. Browsers only allow sound after a user
+// gesture, so nothing plays until enable() has been called from one.
+import type { Tone } from './labels.ts';
+
+interface Beep {
+  frequencyHz: number;
+  startS: number;
+  durationS: number;
+  gain: number;
+  type: OscillatorType;
+}
+
+const RED_ALERT: Beep[] = [0, 1].flatMap((round) => [
+  { frequencyHz: 988, startS: round * 0.44, durationS: 0.18, gain: 0.32, type: 'square' as const },
+  { frequencyHz: 659, startS: round * 0.44 + 0.2, durationS: 0.18, gain: 0.32, type: 'square' as const },
+]);
+const AMBER_ALERT: Beep[] = [{ frequencyHz: 740, startS: 0, durationS: 0.45, gain: 0.28, type: 'sine' }];
+const ENABLED_BLIP: Beep[] = [{ frequencyHz: 880, startS: 0, durationS: 0.08, gain: 0.12, type: 'sine' }];
+
+export class AlertSound {
+  private context: AudioContext | null = null;
+
+  get enabled(): boolean {
+    return this.context !== null;
+  }
+
+  /** Call from a user gesture (click, key, touch). */
+  async enable(): Promise<void> {
+    if (!this.context) {
+      if (typeof AudioContext === 'undefined') return;
+      this.context = new AudioContext();
+      this.schedule(ENABLED_BLIP);
+    }
+    if (this.context.state === 'suspended') await this.context.resume();
+  }
+
+  alertFor(tone: Tone): void {
+    if (tone === 'red') this.schedule(RED_ALERT);
+    else if (tone === 'amber') this.schedule(AMBER_ALERT);
+  }
+
+  private schedule(beeps: Beep[]): void {
+    const context = this.context;
+    if (!context) return;
+    if (context.state === 'suspended') void context.resume();
+    const t0 = context.currentTime + 0.02;
+    for (const beep of beeps) {
+      const oscillator = context.createOscillator();
+      const envelope = context.createGain();
+      oscillator.type = beep.type;
+      oscillator.frequency.value = beep.frequencyHz;
+      const start = t0 + beep.startS;
+      const end = start + beep.durationS;
+      // Short ramps at both ends avoid clicks.
+      envelope.gain.setValueAtTime(0, start);
+      envelope.gain.linearRampToValueAtTime(beep.gain, start + 0.012);
+      envelope.gain.setValueAtTime(beep.gain, end - 0.03);
+      envelope.gain.linearRampToValueAtTime(0, end);
+      oscillator.connect(envelope).connect(context.destination);
+      oscillator.start(start);
+      oscillator.stop(end + 0.01);
+    }
+  }
+}

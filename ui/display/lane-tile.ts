@@ -1,0 +1,181 @@
+// One lane's tile: a full colour field for the lane's latest decision, the message in Chinese
+// and English, who and what was measured, and the health of the lane's devices.
+import type { DeviceSnapshot, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import type { DeviceState } from '../shared/domain.ts';
+import { createToneIcon } from './icons.ts';
+import {
+  DEVICE_ROLE_LABELS,
+  DEVICE_STATE_LABELS,
+  formatTemperatureC,
+  gradesLabel,
+  HEALTH_CODE_LABELS,
+  type Tone,
+  toneOf,
+} from './labels.ts';
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export type TileTimeFormat = (iso: string) => string;
+
+export class LaneTile {
+  readonly laneId: string;
+  readonly element: HTMLElement;
+  private shownSeq = Number.NEGATIVE_INFINITY;
+  private tone: Tone = 'idle';
+  private readonly devices = new Map<string, DeviceSnapshot>();
+
+  private readonly time = el('time', 'lane-time');
+  private readonly iconSlot = el('div', 'lane-icon');
+  private readonly messageZh = el('div', 'lane-msg-zh');
+  private readonly messageEn = el('div', 'lane-msg-en');
+  private readonly facts = el('div', 'lane-facts');
+  private readonly person = el('div', 'lane-person');
+  private readonly personName = el('span', 'person-name');
+  private readonly personClass = el('span', 'person-class');
+  private readonly temperature = el('div', 'lane-temp');
+  private readonly temperatureValue = el('span', 'temp-value');
+  private readonly codeBadge = el('div', 'code-badge');
+  private readonly codeZh = el('span', 'code-zh');
+  private readonly codeEn = el('span', 'code-en');
+  private readonly warning = el('div', 'lane-warning');
+  private readonly warningText = el('span', 'lane-warning-text');
+  private readonly deviceList = el('ul', 'lane-devices');
+
+  constructor(
+    snapshot: LaneSnapshot,
+    private readonly formatTime: TileTimeFormat,
+  ) {
+    this.laneId = snapshot.id;
+    const tile = el('section', 'lane');
+    tile.dataset.laneId = snapshot.id;
+    tile.dataset.testid = 'lane-tile';
+    tile.setAttribute('aria-label', snapshot.name);
+    this.element = tile;
+
+    const head = el('header', 'lane-head');
+    const title = el('div', 'lane-title');
+    title.append(el('span', 'lane-name', snapshot.name));
+    const grades = gradesLabel(snapshot.grades);
+    if (grades) title.append(el('span', 'lane-grades', grades));
+    head.append(title, this.time);
+
+    const main = el('div', 'lane-main');
+    main.setAttribute('aria-live', 'polite');
+    const headline = el('div', 'lane-headline');
+    this.messageZh.dataset.testid = 'lane-message';
+    headline.append(this.iconSlot, this.messageZh);
+    main.append(headline, this.messageEn);
+
+    this.person.append(this.personName, this.personClass);
+    this.temperature.append(this.temperatureValue, el('span', 'temp-unit', '°C'));
+    this.codeBadge.append(this.codeZh, this.codeEn);
+    this.facts.append(this.person, this.temperature, this.codeBadge);
+
+    this.warning.append(this.warningText);
+    this.warning.setAttribute('role', 'status');
+    this.warning.hidden = true;
+
+    tile.append(head, main, this.facts, this.warning, this.deviceList);
+
+    for (const device of snapshot.devices) this.devices.set(device.id, device);
+    this.renderDevices();
+    this.applyUpdate(snapshot.update);
+  }
+
+  get currentTone(): Tone {
+    return this.tone;
+  }
+
+  /** Shows the update unless an update with a higher seq is already shown; returns whether it did. */
+  applyUpdate(update: LaneUpdate): boolean {
+    if (update.laneId !== this.laneId || update.seq < this.shownSeq) return false;
+    this.shownSeq = update.seq;
+    const tile = this.element;
+    const tone = toneOf(update.state, update.decision);
+    tile.dataset.state = update.state;
+    tile.dataset.decision = update.state === 'decided' && update.decision ? update.decision : 'none';
+    tile.dataset.tone = tone;
+    if (tone !== this.tone || this.iconSlot.childElementCount === 0) {
+      this.iconSlot.replaceChildren(createToneIcon(tone));
+    }
+    this.tone = tone;
+
+    this.messageZh.textContent = update.message.zh;
+    this.messageEn.textContent = update.message.en;
+    // Long messages get a smaller font so they stay on one line.
+    tile.style.setProperty('--msg-len', String(Math.max(3, [...update.message.zh].length)));
+    tile.style.setProperty('--msg-en-len', String(Math.max(12, update.message.en.length)));
+
+    this.time.textContent = update.state === 'idle' ? '' : this.formatTime(update.at);
+    this.time.dateTime = update.at;
+
+    const person = update.person;
+    this.personName.textContent = person?.displayName ?? '';
+    this.personClass.textContent = person?.className ?? '';
+    this.person.hidden = person === undefined;
+
+    const temperatureC = update.temperatureC;
+    this.temperatureValue.textContent = temperatureC === undefined ? '' : formatTemperatureC(temperatureC);
+    this.temperature.hidden = temperatureC === undefined;
+
+    const code = update.healthCode;
+    if (code) {
+      this.codeBadge.dataset.code = code;
+      this.codeZh.textContent = HEALTH_CODE_LABELS[code].zh;
+      this.codeEn.textContent = HEALTH_CODE_LABELS[code].en;
+    }
+    this.codeBadge.hidden = code === undefined;
+
+    this.facts.hidden = person === undefined && temperatureC === undefined && code === undefined;
+    return true;
+  }
+
+  /** Returns whether the device belongs to this lane. */
+  setDeviceState(deviceId: string, state: DeviceState): boolean {
+    const device = this.devices.get(deviceId);
+    if (!device) return false;
+    if (device.state !== state) {
+      this.devices.set(deviceId, { ...device, state });
+      this.renderDevices();
+    }
+    return true;
+  }
+
+  private renderDevices(): void {
+    const pills: HTMLElement[] = [];
+    const problems: string[] = [];
+    const problemsEn: string[] = [];
+    for (const device of this.devices.values()) {
+      const role = DEVICE_ROLE_LABELS[device.role];
+      const state = DEVICE_STATE_LABELS[device.state];
+      const pill = el('li', 'device-pill');
+      pill.dataset.deviceId = device.id;
+      pill.dataset.state = device.state;
+      pill.title = `${device.id} · ${device.model}${device.simulated ? ' (simulated)' : ''}`;
+      pill.append(el('span', 'pill-dot'), el('span', 'pill-role', role.zh), el('span', 'pill-state', state.zh));
+      if (device.simulated) pill.append(el('span', 'pill-sim', '模拟'));
+      pills.push(pill);
+      if (device.state !== 'online') {
+        problems.push(`${role.zh}${state.zh}`);
+        problemsEn.push(`${role.en} ${state.en}`);
+      }
+    }
+    this.deviceList.replaceChildren(...pills);
+    const hasProblem = problems.length > 0;
+    this.warning.hidden = !hasProblem;
+    this.element.dataset.devicesOk = String(!hasProblem);
+    this.warningText.replaceChildren(
+      el('span', 'warning-zh', problems.join('，')),
+      el('span', 'warning-en', problemsEn.join(', ')),
+    );
+  }
+}

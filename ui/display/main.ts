@@ -1,0 +1,156 @@
+// The gate display: one tile per lane, live from the server's `/display` namespace.
+import { io, type Socket } from 'socket.io-client';
+import type { DisplayClientEvents, DisplayServerEvents, LaneSnapshot } from '../shared/display-events.ts';
+import { AlertSound } from './alert-sound.ts';
+import { ConnectionOverlay } from './connection-overlay.ts';
+import { LaneTile } from './lane-tile.ts';
+import { gridShape } from './layout.ts';
+import { parseDeviceStatus, parseLanes, parseLaneUpdate, parseServerInfo } from './payloads.ts';
+import { TopBar } from './top-bar.ts';
+
+const lanesRoot = document.getElementById('lanes');
+const soundChip = document.getElementById('sound-chip');
+if (!lanesRoot || !soundChip) throw new Error('display page: #lanes or #sound-chip is missing from index.html');
+
+const topBar = new TopBar();
+const overlay = new ConnectionOverlay();
+const sound = new AlertSound();
+const tiles = new Map<string, LaneTile>();
+
+overlay.show('connecting');
+topBar.tick();
+
+// --- lanes ---------------------------------------------------------------------------------
+
+function showLanes(lanes: LaneSnapshot[]): void {
+  tiles.clear();
+  const formatTime = (iso: string): string => {
+    const at = new Date(iso);
+    return Number.isNaN(at.getTime()) ? '' : topBar.clock.formatTime(at);
+  };
+  const elements = lanes.map((lane) => {
+    const tile = new LaneTile(lane, formatTime);
+    tiles.set(lane.id, tile);
+    return tile.element;
+  });
+  const { columns, rows } = gridShape(lanes.length);
+  lanesRoot?.style.setProperty('--columns', String(columns));
+  lanesRoot?.style.setProperty('--rows', String(rows));
+  if (elements.length === 0) {
+    const empty = document.createElement('p');
+    empty.className = 'lanes-empty';
+    empty.textContent = '没有分配给此显示屏的通道 · No lanes for this display';
+    elements.push(empty);
+  }
+  lanesRoot?.replaceChildren(...elements);
+}
+
+function flash(element: HTMLElement): void {
+  element.classList.remove('is-fresh');
+  // Reading layout restarts the CSS animation.
+  void element.offsetWidth;
+  element.classList.add('is-fresh');
+}
+
+// --- socket --------------------------------------------------------------------------------
+
+const token = new URLSearchParams(window.location.search).get('token');
+const socket: Socket<DisplayServerEvents, DisplayClientEvents> = io('/display', {
+  auth: token ? { token } : {},
+});
+
+socket.on('lanes', (payload) => {
+  const lanes = parseLanes(payload);
+  if (!lanes) {
+    console.warn('display: ignored a malformed lanes snapshot', payload);
+    return;
+  }
+  showLanes(lanes);
+  document.body.classList.remove('is-stale');
+});
+
+socket.on('lane:update', (payload) => {
+  const update = parseLaneUpdate(payload);
+  const tile = update ? tiles.get(update.laneId) : undefined;
+  if (!update || !tile) {
+    console.warn('display: ignored a lane update', payload);
+    return;
+  }
+  if (!tile.applyUpdate(update)) return;
+  if (update.state === 'decided') {
+    flash(tile.element);
+    sound.alertFor(tile.currentTone);
+  }
+});
+
+socket.on('device:status', (payload) => {
+  const status = parseDeviceStatus(payload);
+  if (!status || !tiles.get(status.laneId)?.setDeviceState(status.deviceId, status.state)) {
+    console.warn('display: ignored a device status', payload);
+  }
+});
+
+socket.on('server:info', (payload) => {
+  const info = parseServerInfo(payload);
+  if (info) topBar.showServerInfo(info);
+});
+
+socket.on('connect', () => {
+  overlay.hide();
+  // Tiles stay greyed until the server's fresh snapshot arrives.
+  document.body.classList.add('is-stale');
+});
+
+socket.on('disconnect', (reason) => {
+  overlay.show('disconnected');
+  if (reason === 'io server disconnect') {
+    // The server closed this socket on purpose (e.g. while restarting): ask again shortly.
+    window.setTimeout(() => socket.connect(), 3000);
+  }
+});
+
+socket.on('connect_error', (error) => {
+  if (socket.active) {
+    // socket.io retries by itself; keep saying so.
+    if (!overlay.visible) overlay.show('disconnected');
+    return;
+  }
+  overlay.show('refused', error.message);
+});
+
+// --- sound ---------------------------------------------------------------------------------
+
+const gestureEvents = ['pointerdown', 'keydown', 'touchstart'] as const;
+function enableSound(): void {
+  void sound.enable().then(() => {
+    if (!sound.enabled) return;
+    soundChip?.setAttribute('hidden', '');
+    for (const type of gestureEvents) document.removeEventListener(type, enableSound, true);
+  });
+}
+for (const type of gestureEvents) document.addEventListener(type, enableSound, true);
+
+// --- screen --------------------------------------------------------------------------------
+
+window.setInterval(() => {
+  topBar.tick();
+  overlay.tick();
+}, 1000);
+
+document.addEventListener('dblclick', () => {
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void document.documentElement.requestFullscreen().catch(() => undefined);
+});
+
+// Keep the screen from sleeping where the browser allows it.
+async function keepAwake(): Promise<void> {
+  try {
+    if ('wakeLock' in navigator && document.visibilityState === 'visible') {
+      await navigator.wakeLock.request('screen');
+    }
+  } catch {
+    // Not allowed here (e.g. plain http on another host); the screen's own settings apply.
+  }
+}
+void keepAwake();
+document.addEventListener('visibilitychange', () => void keepAwake());

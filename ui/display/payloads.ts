@@ -1,0 +1,111 @@
+// Checks what arrives on the socket before it reaches the page: a malformed event is dropped
+// (and logged) instead of breaking a tile the guard relies on.
+import type {
+  DeviceSnapshot,
+  DeviceStatusEvent,
+  LanePerson,
+  LaneSnapshot,
+  LaneState,
+  LaneUpdate,
+  ServerInfo,
+} from '../shared/display-events.ts';
+import { DECISIONS, DEVICE_ROLES, DEVICE_STATES, HEALTH_CODES, isOneOf } from '../shared/domain.ts';
+
+type Fields = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const LANE_STATES: readonly LaneState[] = ['idle', 'waiting', 'decided'];
+
+export function parseLaneUpdate(value: unknown): LaneUpdate | null {
+  if (!isRecord(value)) return null;
+  const { laneId, seq, at, state, message } = value;
+  if (typeof laneId !== 'string' || typeof seq !== 'number' || !isOneOf(LANE_STATES, state)) return null;
+  const update: LaneUpdate = {
+    laneId,
+    seq,
+    at: typeof at === 'string' ? at : new Date().toISOString(),
+    state,
+    message: {
+      zh: isRecord(message) && typeof message.zh === 'string' ? message.zh : '',
+      en: isRecord(message) && typeof message.en === 'string' ? message.en : '',
+    },
+  };
+  if (isOneOf(DECISIONS, value.decision)) update.decision = value.decision;
+  const person = parsePerson(value.person);
+  if (person) update.person = person;
+  if (typeof value.temperatureC === 'number' && Number.isFinite(value.temperatureC)) {
+    update.temperatureC = value.temperatureC;
+  }
+  if (isOneOf(HEALTH_CODES, value.healthCode)) update.healthCode = value.healthCode;
+  if (typeof value.screeningId === 'string') update.screeningId = value.screeningId;
+  return update;
+}
+
+function parsePerson(value: unknown): LanePerson | null {
+  if (!isRecord(value) || typeof value.displayName !== 'string') return null;
+  return {
+    displayName: value.displayName,
+    className: typeof value.className === 'string' ? value.className : '',
+  };
+}
+
+function parseDevice(value: unknown): DeviceSnapshot | null {
+  if (!isRecord(value) || typeof value.id !== 'string' || !isOneOf(DEVICE_ROLES, value.role)) return null;
+  return {
+    id: value.id,
+    role: value.role,
+    model: typeof value.model === 'string' ? value.model : '',
+    simulated: value.simulated === true,
+    state: isOneOf(DEVICE_STATES, value.state) ? value.state : 'offline',
+    lastFrameAt: typeof value.lastFrameAt === 'string' ? value.lastFrameAt : null,
+  };
+}
+
+export function parseLanes(value: unknown): LaneSnapshot[] | null {
+  if (!Array.isArray(value)) return null;
+  const lanes: LaneSnapshot[] = [];
+  for (const item of value) {
+    if (!isRecord(item) || typeof item.id !== 'string') continue;
+    const devices = Array.isArray(item.devices) ? item.devices.map(parseDevice) : [];
+    const update = parseLaneUpdate(item.update) ?? {
+      laneId: item.id,
+      seq: 0,
+      at: new Date().toISOString(),
+      state: 'idle',
+      message: { zh: '请扫码', en: 'Scan your code' },
+    };
+    lanes.push({
+      id: item.id,
+      name: typeof item.name === 'string' ? item.name : item.id,
+      grades: Array.isArray(item.grades)
+        ? item.grades.filter((g): g is number => typeof g === 'number')
+        : [],
+      devices: devices.filter((d): d is DeviceSnapshot => d !== null),
+      update,
+    });
+  }
+  return lanes;
+}
+
+export function parseDeviceStatus(value: unknown): DeviceStatusEvent | null {
+  if (!isRecord(value)) return null;
+  const { laneId, deviceId, state } = value;
+  if (typeof laneId !== 'string' || typeof deviceId !== 'string' || !isOneOf(DEVICE_STATES, state)) {
+    return null;
+  }
+  return { laneId, deviceId, state };
+}
+
+export function parseServerInfo(value: unknown): ServerInfo | null {
+  if (!isRecord(value)) return null;
+  const info: ServerInfo = {
+    schoolName: typeof value.schoolName === 'string' ? value.schoolName : '',
+    sessionName: typeof value.sessionName === 'string' ? value.sessionName : null,
+    now: typeof value.now === 'string' ? value.now : new Date().toISOString(),
+  };
+  if (typeof value.timezone === 'string') info.timezone = value.timezone;
+  return info;
+}

@@ -1,0 +1,33 @@
+// The slim header: school, the current check session, the sound switch and the clock.
+import type { ServerInfo } from '../shared/display-events.ts';
+import { ServerClock } from './clock.ts';
+
+function byId(id: string): HTMLElement {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`display page: element #${id} is missing from index.html`);
+  return node;
+}
+
+export class TopBar {
+  readonly clock = new ServerClock();
+  private readonly school = byId('school-name');
+  private readonly session = byId('session-name');
+  private readonly date = byId('clock-date');
+  private readonly time = byId('clock-time');
+
+  showServerInfo(info: ServerInfo): void {
+    this.clock.sync(info.now, info.timezone);
+    this.school.textContent = info.schoolName;
+    document.title = info.schoolName ? `${info.schoolName} · 闸机显示` : '闸机显示 · Gate display';
+    this.session.textContent = info.sessionName ?? '非检测时段';
+    this.session.dataset.open = String(info.sessionName !== null);
+    this.tick();
+  }
+
+  tick(): void {
+    const now = this.clock.now();
+    this.date.textContent = this.clock.formatDate(now);
+    this.time.textContent = this.clock.formatTime(now);
+    this.time.setAttribute('datetime', now.toISOString());
+  }
+}

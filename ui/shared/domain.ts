@@ -1,0 +1,32 @@
+// Vocabulary of the kiosk as the browser sees it (see shared/design/contract.md).
+
+export const DECISIONS = [
+  'pass',
+  'fever',
+  'retake',
+  'code_yellow',
+  'code_red',
+  'verify',
+  'unknown_person',
+  'no_identity',
+] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const HEALTH_CODES = ['green', 'yellow', 'red', 'unknown'] as const;
+export type HealthCode = (typeof HEALTH_CODES)[number];
+
+export const DEVICE_ROLES = ['thermometer', 'scanner', 'card-reader', 'relay'] as const;
+export type DeviceRole = (typeof DEVICE_ROLES)[number];
+
+export const DEVICE_STATES = ['online', 'offline', 'error'] as const;
+export type DeviceState = (typeof DEVICE_STATES)[number];
+
+/** A short text shown to people at the gate: Chinese first, English below. */
+export interface BilingualText {
+  zh: string;
+  en: string;
+}
+
+export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
