@@ -89,7 +89,8 @@ export function parseTranscript(text: string): Transcript {
       continue;
     }
     const { t, dir, hex } = value;
-    if (typeof t !== 'number' || !Number.isFinite(t)) fail(line, 'chunk needs a numeric "t" (ms since start)');
+    if (typeof t !== 'number' || !Number.isFinite(t))
+      fail(line, 'chunk needs a numeric "t" (ms since start)');
     if (dir !== 'rx' && dir !== 'tx') fail(line, 'chunk needs "dir" "rx" or "tx"');
     if (typeof hex !== 'string' || !HEX_RE.test(hex)) {
       fail(line, `"hex" must be an even number of hex digits, got ${JSON.stringify(hex)}`);
@@ -104,7 +105,8 @@ function fieldMatches(expected: unknown, actual: unknown): boolean {
   if (typeof expected === 'number') {
     return typeof actual === 'number' && Math.abs(actual - expected) <= NUMBER_TOLERANCE + 1e-9;
   }
-  if (isRecord(expected) || Array.isArray(expected)) return JSON.stringify(expected) === JSON.stringify(actual);
+  if (isRecord(expected) || Array.isArray(expected))
+    return JSON.stringify(expected) === JSON.stringify(actual);
   return expected === actual;
 }
 
@@ -173,4 +175,3 @@ export function formatTranscript(transcript: Transcript): string {
   }
   return `${lines.join('\n')}\n`;
 }
-

@@ -85,7 +85,9 @@ export function encodeGb18030(text: string): Uint8Array {
     }
     const linear = fourByteBmpTable().get(cp);
     if (linear === undefined) {
-      throw new Error(`encodeGb18030: U+${cp.toString(16).toUpperCase().padStart(4, '0')} has no GB18030 code`);
+      throw new Error(
+        `encodeGb18030: U+${cp.toString(16).toUpperCase().padStart(4, '0')} has no GB18030 code`,
+      );
     }
     writeFourByte(quad, linear);
     out.push(...quad);

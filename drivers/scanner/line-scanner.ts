@@ -11,12 +11,20 @@
  *
  * Text is decoded from the whole frame (strict UTF-8, else GB18030), never per chunk, so a multibyte
  * character split across USB reads comes out whole. NUL bytes are line noise: dropped and counted in
- * `bytesSkipped`. Empty frames are ignored. A frame over 4096 bytes counts once in `oversize` and is dropped
+ * `bytesSkipped`. CR and LF each end a frame and empty frames are ignored, so the LF of a CR LF never makes a
+ * frame of its own, even when it arrives in the next chunk. A frame over 4096 bytes counts once in `oversize` and is dropped
  * up to the next terminator.
  */
 
 import { decodeScannedText, encodeGb18030 } from '../text-decode.ts';
-import type { Codec, DeviceEvent, DeviceSimulator, IdentityEvent, SimulatedAction, WireChunk } from '../types.ts';
+import type {
+  Codec,
+  DeviceEvent,
+  DeviceSimulator,
+  IdentityEvent,
+  SimulatedAction,
+  WireChunk,
+} from '../types.ts';
 import { emptyCounters } from '../types.ts';
 
 const CR = 0x0d;
@@ -40,7 +48,6 @@ export function createLineScannerCodec(): Codec {
   const counters = emptyCounters();
   const frame = new Uint8Array(MAX_FRAME_BYTES);
   let frameLength = 0;
-  let afterCr = false;
   let discarding = false;
 
   function handleFrame(bytes: Uint8Array, events: DeviceEvent[]): void {
@@ -70,11 +77,6 @@ export function createLineScannerCodec(): Codec {
     decode(chunk: Uint8Array): DeviceEvent[] {
       const events: DeviceEvent[] = [];
       for (const byte of chunk) {
-        if (byte === LF && afterCr) {
-          afterCr = false;
-          continue;
-        }
-        afterCr = byte === CR;
         if (byte === CR || byte === LF) {
           if (!discarding && frameLength > 0) handleFrame(frame.subarray(0, frameLength), events);
           discarding = false;

@@ -10,13 +10,20 @@
  * Between readings the device also prints `Proximity: 947`, `Close`, `Away`, debug lines (`times = 805`,
  * `vs = 93.890`, …) and a binary fragment `55 AA 07 04 6F` that is not a text line.
  *
- * Decoding: lines end at CR, LF or CR LF (a LF right after a CR, even in the next chunk, is part of the same
- * terminator). `frames` counts recognised lines (T Object, T body, cfg.*, Proximity, Close, Away); every
+ * Decoding: CR and LF each end a line and empty lines are ignored, so CR LF, LF-only and CR-only output all
+ * work, wherever the chunks split them. `frames` counts recognised lines (T Object, T body, cfg.*, Proximity, Close, Away); every
  * other non-empty line is skipped and its bytes, terminator excluded, go to `bytesSkipped`. A line over
  * 256 bytes counts once in `oversize` and is dropped up to the next terminator.
  */
 
-import type { Codec, DeviceEvent, DeviceSimulator, SimulatedAction, TemperatureEvent, WireChunk } from '../types.ts';
+import type {
+  Codec,
+  DeviceEvent,
+  DeviceSimulator,
+  SimulatedAction,
+  TemperatureEvent,
+  WireChunk,
+} from '../types.ts';
 import { emptyCounters } from '../types.ts';
 
 const CR = 0x0d;
@@ -34,7 +41,6 @@ export function createK3AsciiCodec(): Codec {
   const counters = emptyCounters();
   const line = new Uint8Array(MAX_LINE_BYTES);
   let lineLength = 0;
-  let afterCr = false;
   let discarding = false;
   let objectC: number | undefined;
 
@@ -78,11 +84,6 @@ export function createK3AsciiCodec(): Codec {
     decode(chunk: Uint8Array): DeviceEvent[] {
       const events: DeviceEvent[] = [];
       for (const byte of chunk) {
-        if (byte === LF && afterCr) {
-          afterCr = false;
-          continue;
-        }
-        afterCr = byte === CR;
         if (byte === CR || byte === LF) {
           if (!discarding && lineLength > 0) handleLine(line.subarray(0, lineLength), events);
           discarding = false;

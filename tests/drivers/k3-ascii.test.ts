@@ -27,7 +27,12 @@ const BINARY_FRAGMENT = hex('55 aa 07 04 6f');
 const DEBUG_TIMES = ascii('times = 805\r\n');
 
 const READING = concat(T_OBJECT, T_BODY_COMPENSATING, T_BODY_FINAL);
-const READING_EVENT: DeviceEvent = { kind: 'temperature', bodyC: 36.694, objectC: 34.32, remark: 'weak high' };
+const READING_EVENT: DeviceEvent = {
+  kind: 'temperature',
+  bodyC: 36.694,
+  objectC: 34.32,
+  remark: 'weak high',
+};
 
 function decodeAll(codec: Codec, chunks: Uint8Array[]): DeviceEvent[] {
   return chunks.flatMap((chunk) => codec.decode(chunk));
@@ -73,7 +78,10 @@ describe('K3 ASCII codec', () => {
   it('decodes two readings in one chunk', () => {
     const codec = createK3AsciiCodec();
     const events = codec.decode(concat(READING, CFG_MODE, T_OBJECT, T_BODY_FINAL_LOW));
-    expect(events).toEqual([READING_EVENT, { kind: 'temperature', bodyC: 35.871, objectC: 34.32, remark: 'weak low' }]);
+    expect(events).toEqual([
+      READING_EVENT,
+      { kind: 'temperature', bodyC: 35.871, objectC: 34.32, remark: 'weak low' },
+    ]);
     expect(codec.counters.frames).toBe(6);
   });
 
@@ -98,9 +106,13 @@ describe('K3 ASCII codec', () => {
 
   it('accepts LF-only and CR-only lines', () => {
     const lfOnly = createK3AsciiCodec();
-    expect(lfOnly.decode(ascii('T Object = 34.320 C\nT body = 36.694 C, weak high\n'))).toEqual([READING_EVENT]);
+    expect(lfOnly.decode(ascii('T Object = 34.320 C\nT body = 36.694 C, weak high\n'))).toEqual([
+      READING_EVENT,
+    ]);
     const crOnly = createK3AsciiCodec();
-    expect(crOnly.decode(ascii('T Object = 34.320 C\rT body = 36.694 C, weak high\r'))).toEqual([READING_EVENT]);
+    expect(crOnly.decode(ascii('T Object = 34.320 C\rT body = 36.694 C, weak high\r'))).toEqual([
+      READING_EVENT,
+    ]);
     expect(crOnly.counters.frames).toBe(2);
   });
 
@@ -157,7 +169,9 @@ describe('K3 ASCII codec', () => {
       const random = seeded(seed);
       const codec = createK3AsciiCodec();
       for (let i = 0; i < 40; i++) {
-        const chunk = Uint8Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256));
+        const chunk = Uint8Array.from({ length: Math.floor(random() * 200) }, () =>
+          Math.floor(random() * 256),
+        );
         expect(() => codec.decode(chunk)).not.toThrow();
       }
       expect(codec.decode(concat(ascii('\r\nClose\r\n'), READING))).toEqual([READING_EVENT]);
@@ -178,7 +192,11 @@ describe('K3 ASCII simulator', () => {
           simulator.emit({ kind: 'measure', bodyC }).map((chunk) => chunk.bytes),
         );
         expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({ kind: 'temperature', bodyC, remark: bodyC < 36 ? 'weak low' : 'weak high' });
+        expect(events[0]).toMatchObject({
+          kind: 'temperature',
+          bodyC,
+          remark: bodyC < 36 ? 'weak low' : 'weak high',
+        });
       }
       expect(codec.counters).toEqual({ frames: 18, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
     }
@@ -194,7 +212,9 @@ describe('K3 ASCII simulator', () => {
     const lineStarts = chunks.filter((chunk) => chunk.delayMs >= 50);
     expect(lineStarts).toHaveLength(3);
     for (const chunk of chunks) {
-      expect(chunk.delayMs >= 50 ? chunk.delayMs <= 150 : chunk.delayMs >= 1 && chunk.delayMs <= 5).toBe(true);
+      expect(chunk.delayMs >= 50 ? chunk.delayMs <= 150 : chunk.delayMs >= 1 && chunk.delayMs <= 5).toBe(
+        true,
+      );
     }
   });
 

@@ -53,7 +53,9 @@ describe('line scanner codec', () => {
   it('emits one scan for a CR LF frame and for a LF-only frame', () => {
     const codec = createLineScannerCodec();
     expect(codec.decode(ID_CRLF)).toEqual([ID_EVENT]);
-    expect(codec.decode(ascii('T2019-0042\n'))).toEqual([{ kind: 'identity', text: 'T2019-0042', source: 'scan' }]);
+    expect(codec.decode(ascii('T2019-0042\n'))).toEqual([
+      { kind: 'identity', text: 'T2019-0042', source: 'scan' },
+    ]);
     expect(codec.counters.frames).toBe(2);
   });
 
@@ -111,17 +113,17 @@ describe('line scanner codec', () => {
   it('decodes UTF-8 Chinese split inside a character', () => {
     const codec = createLineScannerCodec();
     // Cut after the first byte of 张 and between the second and third bytes of 伟.
-    expect(decodeAll(codec, [UTF8_NAME.subarray(0, 1), UTF8_NAME.subarray(1, 5), UTF8_NAME.subarray(5)])).toEqual([
-      NAME_EVENT,
-    ]);
+    expect(
+      decodeAll(codec, [UTF8_NAME.subarray(0, 1), UTF8_NAME.subarray(1, 5), UTF8_NAME.subarray(5)]),
+    ).toEqual([NAME_EVENT]);
     expect(decodeAll(codec, byteByByte(UTF8_NAME))).toEqual([NAME_EVENT]);
   });
 
   it('decodes GBK Chinese split inside a character', () => {
     const codec = createLineScannerCodec();
-    expect(decodeAll(codec, [GBK_NAME.subarray(0, 1), GBK_NAME.subarray(1, 3), GBK_NAME.subarray(3)])).toEqual([
-      NAME_EVENT,
-    ]);
+    expect(
+      decodeAll(codec, [GBK_NAME.subarray(0, 1), GBK_NAME.subarray(1, 3), GBK_NAME.subarray(3)]),
+    ).toEqual([NAME_EVENT]);
     expect(decodeAll(codec, byteByByte(GBK_NAME))).toEqual([NAME_EVENT]);
   });
 
@@ -147,10 +149,15 @@ describe('line scanner codec', () => {
       const random = seeded(seed);
       const codec = createLineScannerCodec();
       for (let i = 0; i < 40; i++) {
-        const chunk = Uint8Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256));
+        const chunk = Uint8Array.from({ length: Math.floor(random() * 300) }, () =>
+          Math.floor(random() * 256),
+        );
         expect(() => codec.decode(chunk)).not.toThrow();
       }
-      expect(codec.decode(concat(ascii('\r'), ID_CR))).toEqual([ID_EVENT]);
+      // The CR closes whatever partial frame the noise left, which may itself decode as a scan.
+      const events = codec.decode(concat(ascii('\r'), ID_CR));
+      expect(events.length).toBeLessThanOrEqual(2);
+      expect(events.at(-1)).toEqual(ID_EVENT);
     }
   });
 });
@@ -192,15 +199,30 @@ describe('line scanner simulator', () => {
           expect(chunks.length).toBeLessThanOrEqual(3);
           const expected: DeviceEvent = { kind: 'identity', text, source: 'scan' };
           if (variant.aim !== undefined) expected.symbology = variant.aim;
-          expect(decodeAll(codec, chunks.map((chunk) => chunk.bytes))).toEqual([expected]);
+          expect(
+            decodeAll(
+              codec,
+              chunks.map((chunk) => chunk.bytes),
+            ),
+          ).toEqual([expected]);
         }
-        expect(codec.counters).toEqual({ frames: texts.length, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+        expect(codec.counters).toEqual({
+          frames: texts.length,
+          badChecksums: 0,
+          bytesSkipped: 0,
+          oversize: 0,
+        });
       }
     }
   });
 
   it('sends the AIM prefix, the GBK bytes and the terminator a scanner would', () => {
-    const chunks = createLineScannerSimulator({ seed: 9, aim: ']Q1', encoding: 'gbk', terminator: 'CRLF' }).emit({
+    const chunks = createLineScannerSimulator({
+      seed: 9,
+      aim: ']Q1',
+      encoding: 'gbk',
+      terminator: 'CRLF',
+    }).emit({
       kind: 'scan',
       text: '张伟',
     });

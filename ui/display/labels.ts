@@ -1,6 +1,7 @@
 // What the gate display calls things, in Chinese and English, and the colour each decision takes.
-import type { Decision, DeviceRole, DeviceState, HealthCode } from '../shared/domain.ts';
+
 import type { LaneState } from '../shared/display-events.ts';
+import type { Decision, DeviceRole, DeviceState, HealthCode } from '../shared/domain.ts';
 
 /** The colour field of a tile; also picks the alert sound. */
 export type Tone = 'idle' | 'waiting' | 'green' | 'amber' | 'red';

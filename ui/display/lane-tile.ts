@@ -24,6 +24,31 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Longer Chinese messages are set on two lines. */
+const LONG_MESSAGE_CHARS = 8;
+const PHRASE_END = /[\s，,、；;：:。！!]/u;
+
+interface MessageLayout {
+  lines: 1 | 2;
+  charsPerLine: number;
+  /** Break only between phrases (at a space or punctuation), not inside a word. */
+  breakAtPhrase: boolean;
+}
+
+export function messageLayout(zh: string): MessageLayout {
+  const chars = [...zh];
+  if (chars.length <= LONG_MESSAGE_CHARS)
+    return { lines: 1, charsPerLine: chars.length, breakAtPhrase: false };
+  const even = Math.ceil(chars.length / 2);
+  let best = chars.length;
+  chars.forEach((char, i) => {
+    if (PHRASE_END.test(char)) best = Math.min(best, Math.max(i + 1, chars.length - i - 1));
+  });
+  // A phrase break that leaves lines of very different lengths would waste the tile's width.
+  if (best <= even + 3) return { lines: 2, charsPerLine: best, breakAtPhrase: true };
+  return { lines: 2, charsPerLine: even, breakAtPhrase: false };
+}
+
 export type TileTimeFormat = (iso: string) => string;
 
 export class LaneTile {
@@ -111,8 +136,11 @@ export class LaneTile {
 
     this.messageZh.textContent = update.message.zh;
     this.messageEn.textContent = update.message.en;
-    // Long messages get a smaller font so they stay on one line.
-    tile.style.setProperty('--msg-len', String(Math.max(3, [...update.message.zh].length)));
+    // The font shrinks with the message's length; a long message takes two lines.
+    const layout = messageLayout(update.message.zh);
+    tile.dataset.msgLines = String(layout.lines);
+    tile.dataset.msgBreak = layout.breakAtPhrase ? 'phrase' : 'any';
+    tile.style.setProperty('--msg-len', String(Math.max(3, layout.charsPerLine)));
     tile.style.setProperty('--msg-en-len', String(Math.max(12, update.message.en.length)));
 
     this.time.textContent = update.state === 'idle' ? '' : this.formatTime(update.at);
@@ -161,7 +189,11 @@ export class LaneTile {
       pill.dataset.deviceId = device.id;
       pill.dataset.state = device.state;
       pill.title = `${device.id} · ${device.model}${device.simulated ? ' (simulated)' : ''}`;
-      pill.append(el('span', 'pill-dot'), el('span', 'pill-role', role.zh), el('span', 'pill-state', state.zh));
+      pill.append(
+        el('span', 'pill-dot'),
+        el('span', 'pill-role', role.zh),
+        el('span', 'pill-state', state.zh),
+      );
       if (device.simulated) pill.append(el('span', 'pill-sim', '模拟'));
       pills.push(pill);
       if (device.state !== 'online') {

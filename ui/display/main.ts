@@ -10,7 +10,8 @@ import { TopBar } from './top-bar.ts';
 
 const lanesRoot = document.getElementById('lanes');
 const soundChip = document.getElementById('sound-chip');
-if (!lanesRoot || !soundChip) throw new Error('display page: #lanes or #sound-chip is missing from index.html');
+if (!lanesRoot || !soundChip)
+  throw new Error('display page: #lanes or #sound-chip is missing from index.html');
 
 const topBar = new TopBar();
 const overlay = new ConnectionOverlay();

@@ -80,9 +80,7 @@ export function parseLanes(value: unknown): LaneSnapshot[] | null {
     lanes.push({
       id: item.id,
       name: typeof item.name === 'string' ? item.name : item.id,
-      grades: Array.isArray(item.grades)
-        ? item.grades.filter((g): g is number => typeof g === 'number')
-        : [],
+      grades: Array.isArray(item.grades) ? item.grades.filter((g): g is number => typeof g === 'number') : [],
       devices: devices.filter((d): d is DeviceSnapshot => d !== null),
       update,
     });

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { type RunningKiosk, type StartOptions, startKiosk } from '../../server/app.ts';
+import { createLogger } from '../../server/logger.ts';
+
+export const TEST_CONFIG = 'fixtures/config/test.yaml';
+
+export function tempDir(prefix = 'gk-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function startTestKiosk(dataDir: string, over: Partial<StartOptions> = {}): Promise<RunningKiosk> {
+  return startKiosk({
+    configPath: TEST_CONFIG,
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    logger: createLogger('silent'),
+    ...over,
+  });
+}
+
+/** A display client that records every event it receives. */
+export class DisplayClient {
+  readonly socket: Socket;
+  readonly events: { name: string; data: unknown }[] = [];
+
+  constructor(url: string) {
+    this.socket = io(`${url}/display`, { transports: ['websocket'], reconnection: false });
+    this.socket.onAny((name: string, data: unknown) => this.events.push({ name, data }));
+  }
+
+  async connected(): Promise<void> {
+    if (this.socket.connected) return;
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+    });
+  }
+
+  /** Resolves with the first event (past or future) of that name matching the predicate. */
+  waitFor<T>(name: string, match: (data: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const seen = this.events.find((e) => e.name === name && match(e.data as T));
+    if (seen) return Promise.resolve(seen.data as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.socket.offAny(listener);
+        reject(new Error(`no "${name}" event matched within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (event: string, data: unknown) => {
+        if (event !== name || !match(data as T)) return;
+        clearTimeout(timer);
+        this.socket.offAny(listener);
+        resolve(data as T);
+      };
+      this.socket.onAny(listener);
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function getJson<T = unknown>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
