@@ -15,7 +15,8 @@ export interface SerialStream {
 export type PortFactory = (path: string, baudRate: number) => SerialStream;
 
 /** A real port through the native bindings; a new stream per attempt, as a closed one cannot reopen. */
-export const openRealPort: PortFactory = (path, baudRate) => new SerialPort({ path, baudRate, autoOpen: false });
+export const openRealPort: PortFactory = (path, baudRate) =>
+  new SerialPort({ path, baudRate, autoOpen: false });
 
 /**
  * A simulated port: `serialport`'s mock binding behind the same stream class, so simulated bytes take

@@ -55,7 +55,7 @@ describe('gate display', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(new URL('/display/index.html', kiosk.url).href);
+    await page.goto(new URL('/display/', kiosk.url).href);
     // Both lanes are on screen, idle, and the page is live.
     await page.waitForSelector(`${tile('1')}[data-state="idle"]`, { timeout: WAIT_MS });
     await page.waitForSelector(`${tile('2')}[data-state="idle"]`, { timeout: WAIT_MS });
