@@ -5,13 +5,23 @@ import { existsSync } from 'node:fs';
 
 const wanted = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
-  { pkg: 'socat', present: () => spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status === 0 },
+  // Chinese text in the browser tests' screenshots; a display PC needs a CJK font too.
+  {
+    pkg: 'fonts-noto-cjk',
+    present: () => existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  },
+  {
+    pkg: 'socat',
+    present: () => spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status === 0,
+  },
 ];
 const missing = wanted.filter((w) => !w.present()).map((w) => w.pkg);
 if (missing.length > 0) {
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    console.error(`npm test needs Debian packages that are missing: ${missing.join(', ')}.\nRun:  sudo sh -c '${command}'`);
+    console.error(
+      `npm test needs Debian packages that are missing: ${missing.join(', ')}.\nRun:  sudo sh -c '${command}'`,
+    );
     process.exit(1);
   }
   console.log(`installing ${missing.join(', ')} ...`);

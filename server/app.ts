@@ -85,7 +85,11 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   );
   const devices = buildDevices(config, {
     ...(opts.openRealPort ? { openRealPort: opts.openRealPort } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : config.simulation.seed !== undefined ? { seed: config.simulation.seed } : {}),
+    ...(opts.seed !== undefined
+      ? { seed: opts.seed }
+      : config.simulation.seed !== undefined
+        ? { seed: config.simulation.seed }
+        : {}),
   });
   for (const lane of lanes) {
     const laneLog = log.child({ lane: lane.id });
@@ -111,9 +115,17 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(screeningsRoutes(screenings));
   app.use(simRoutes(devices));
   app.get('/', (_req, res) => res.redirect(302, '/display/'));
-  app.get('/display', (req, res) => {
+  app.get('/display', (req, res, next) => {
     const q = req.originalUrl.indexOf('?');
+    const path = q >= 0 ? req.originalUrl.slice(0, q) : req.originalUrl;
+    if (path !== '/display') {
+      next();
+      return;
+    }
     res.redirect(302, `/display/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
+  });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
   });
   if (!existsSync(uiDist)) log.warn({ uiDist }, 'the browser pages are not built: run `npm run build`');
   app.use(express.static(uiDist, { index: 'index.html', maxAge: '1h' }));
@@ -124,6 +136,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const io = new Server(http, { serveClient: false });
   attachDisplayNamespace(io, lanes, devices, () => ({
     schoolName: config.school.name,
+    timezone: config.school.timezone,
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
     now: new Date().toISOString(),
   }));
@@ -146,7 +159,13 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const bound = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   log.info(
-    { url, lanes: lanes.length, people: directory.size, dataDir: config.dataDir, readyMs: Date.now() - startedAt },
+    {
+      url,
+      lanes: lanes.length,
+      people: directory.size,
+      dataDir: config.dataDir,
+      readyMs: Date.now() - startedAt,
+    },
     'gate-kiosk ready',
   );
 

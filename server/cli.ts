@@ -15,7 +15,8 @@ export const DEFAULT_CONFIG = join(root, 'fixtures', 'config', 'demo.yaml');
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port number from 0 to 65535');
   return n;
 }
 
@@ -23,7 +24,9 @@ function portNumber(value: string): number {
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('gate-kiosk')
-    .description('Gate-side health-screening kiosk: thermometers and scanners per lane, gate display, records.')
+    .description(
+      'Gate-side health-screening kiosk: thermometers and scanners per lane, gate display, records.',
+    )
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -31,8 +34,17 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('start')
     .description('serve the kiosk: devices, lanes, gate display and API')
-    .option('--config <file>', 'config YAML (env GATE_KIOSK_CONFIG)', process.env.GATE_KIOSK_CONFIG ?? DEFAULT_CONFIG)
-    .option('--port <n>', 'HTTP port (env PORT)', portNumber, process.env.PORT ? portNumber(process.env.PORT) : undefined)
+    .option(
+      '--config <file>',
+      'config YAML (env GATE_KIOSK_CONFIG)',
+      process.env.GATE_KIOSK_CONFIG ?? DEFAULT_CONFIG,
+    )
+    .option(
+      '--port <n>',
+      'HTTP port (env PORT)',
+      portNumber,
+      process.env.PORT ? portNumber(process.env.PORT) : undefined,
+    )
     .option('--host <h>', 'address to listen on')
     .option('--data <dir>', 'data folder (env GATE_KIOSK_DATA)', process.env.GATE_KIOSK_DATA)
     .action(async (o: { config: string; port?: number; host?: string; data?: string }) => {
@@ -59,10 +71,17 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'a fixtures/transcripts/*.jsonl file')
     .option('--json', 'print the result as JSON')
     .action((file: string, o: { json?: boolean }) => {
-      const transcript = parseTranscript(readFileSync(file, 'utf8'));
+      let transcript: ReturnType<typeof parseTranscript>;
+      try {
+        transcript = parseTranscript(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new CliFailure(`${file}: ${(err as Error).message}`);
+      }
       const model = transcript.header.model;
       if (!isDeviceModelName(model)) {
-        throw new CliFailure(`${file}: unknown model "${model}"; known: ${Object.keys(deviceModels).join(', ')}`);
+        throw new CliFailure(
+          `${file}: unknown model "${model}"; known: ${Object.keys(deviceModels).join(', ')}`,
+        );
       }
       const result = replayTranscript(transcript, deviceModels[model].createCodec());
       if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -93,7 +112,8 @@ class CliFailure extends Error {}
 
 function failureCode(err: unknown): number {
   if (err instanceof CommanderError) {
-    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+      return 0;
     return 2;
   }
   if (err instanceof ConfigError) {
@@ -107,7 +127,9 @@ function failureCode(err: unknown): number {
   }
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
-    process.stderr.write(`gate-kiosk: the port is already in use (${e.message}); choose another with --port\n`);
+    process.stderr.write(
+      `gate-kiosk: the port is already in use (${e.message}); choose another with --port\n`,
+    );
     return 1;
   }
   process.stderr.write(`gate-kiosk: ${e.message ?? String(err)}\n`);

@@ -1,4 +1,4 @@
-import { deviceModel, type DeviceModelName } from '../drivers/registry.ts';
+import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import { SimulatedDevice } from '../drivers/simulated-device.ts';
 import { DeviceLink } from '../drivers/transport/device-link.ts';
 import { openRealPort, type PortFactory, SimulatedPorts } from '../drivers/transport/port-factory.ts';
@@ -27,7 +27,9 @@ export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): 
     for (const device of lane.devices) {
       const model = deviceModel(device.model as DeviceModelName);
       const simulated = device.port === 'simulated';
-      const path = simulated ? `simulated:${config.school.id}/${lane.id}/${device.id}/${process.pid}` : device.port;
+      const path = simulated
+        ? `simulated:${config.school.id}/${lane.id}/${device.id}/${process.pid}`
+        : device.port;
       if (simulated) ports.create(path);
       const link = new DeviceLink({
         deviceId: device.id,

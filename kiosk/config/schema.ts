@@ -89,7 +89,13 @@ export const configSchema = z
       })
       .strict()
       .refine((r) => r.minPlausibleC < r.feverC, { message: 'minPlausibleC must be below feverC' })
-      .default({ feverC: 37.3, minPlausibleC: 35.0, pairWindowS: 10, healthStatusMaxAgeH: 24, decisionHoldS: 6 }),
+      .default({
+        feverC: 37.3,
+        minPlausibleC: 35.0,
+        pairWindowS: 10,
+        healthStatusMaxAgeH: 24,
+        decisionHoldS: 6,
+      }),
     sessions: z.array(sessionSchema).default([]),
     lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
     roster: z.string().optional(),

@@ -50,7 +50,12 @@ interface RosterColumns {
   healthCodeAt: string;
 }
 
-const kinds: Record<string, Person['kind']> = { student: 'student', 学生: 'student', staff: 'staff', 教职工: 'staff' };
+const kinds: Record<string, Person['kind']> = {
+  student: 'student',
+  学生: 'student',
+  staff: 'staff',
+  教职工: 'staff',
+};
 const codes: Record<string, Person['healthCode']> = {
   green: 'green',
   绿: 'green',
@@ -64,7 +69,17 @@ const codes: Record<string, Person['healthCode']> = {
   '': 'unknown',
   unknown: 'unknown',
 };
-const yesNo: Record<string, boolean> = { yes: true, 是: true, y: true, '1': true, no: false, 否: false, n: false, '0': false, '': false };
+const yesNo: Record<string, boolean> = {
+  yes: true,
+  是: true,
+  y: true,
+  '1': true,
+  no: false,
+  否: false,
+  n: false,
+  '0': false,
+  '': false,
+};
 
 /**
  * Reads a roster CSV (UTF-8) into people: every row is checked and every problem reported with its
@@ -77,7 +92,8 @@ export function parseRosterCsv(text: string, timeZone: string): RosterParse {
   if (!header) return { ok: false, errors: [{ row: 1, field: '', message: 'the file is empty' }] };
   const columns = header.map((h) => headers[h.trim().replace(/\s+/g, '').toLowerCase()] ?? headers[h.trim()]);
   for (const required of ['id', 'name', 'kind'] as const) {
-    if (!columns.includes(required)) errors.push({ row: 1, field: required, message: `no "${required}" column` });
+    if (!columns.includes(required))
+      errors.push({ row: 1, field: required, message: `no "${required}" column` });
   }
   if (errors.length) return { ok: false, errors };
 

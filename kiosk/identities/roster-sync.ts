@@ -12,7 +12,9 @@ export class RosterImportError extends Error {
       .slice(0, 5)
       .map((e) => `row ${e.row}, ${e.field}: ${e.message}`)
       .join('; ');
-    super(`${file}: ${errors.length} bad row field(s), nothing imported: ${first}${errors.length > 5 ? '; …' : ''}`);
+    super(
+      `${file}: ${errors.length} bad row field(s), nothing imported: ${first}${errors.length > 5 ? '; …' : ''}`,
+    );
     this.name = 'RosterImportError';
   }
 }

@@ -34,7 +34,10 @@ export class Screener {
         : {
             kind: 'person',
             personId: person.id,
-            health: { code: person.healthCode, at: person.healthCodeAt ? new Date(person.healthCodeAt) : null },
+            health: {
+              code: person.healthCode,
+              at: person.healthCodeAt ? new Date(person.healthCodeAt) : null,
+            },
             returnCertificateDue: person.returnCertificateDue,
           };
     const temperatureC = temperature.bodyC ?? null;

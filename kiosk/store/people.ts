@@ -27,7 +27,9 @@ export class PeopleStore {
 
   /** Everyone on the current roster. */
   current(): Person[] {
-    return (this.db.prepare('SELECT * FROM people WHERE left_at IS NULL ORDER BY id').all() as Row[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM people WHERE left_at IS NULL ORDER BY id').all() as Row[]).map(
+      fromRow,
+    );
   }
 
   get(id: string): Person | null {
@@ -43,10 +45,17 @@ export class PeopleStore {
   }
 
   /** Replaces the roster in one transaction; people missing from it are marked as left. */
-  replaceRoster(people: readonly Person[], file: string, sha256: string, at = new Date()): RosterImportResult {
+  replaceRoster(
+    people: readonly Person[],
+    file: string,
+    sha256: string,
+    at = new Date(),
+  ): RosterImportResult {
     return this.db.transaction(() => {
       const existing = new Set(
-        (this.db.prepare('SELECT id FROM people WHERE left_at IS NULL').all() as { id: string }[]).map((r) => r.id),
+        (this.db.prepare('SELECT id FROM people WHERE left_at IS NULL').all() as { id: string }[]).map(
+          (r) => r.id,
+        ),
       );
       // Cards move between people on re-import; clear them first so the UNIQUE constraint holds.
       this.db.prepare('UPDATE people SET card = NULL').run();
@@ -75,7 +84,9 @@ export class PeopleStore {
   /** Moves every status time forward by the same amount (demo: a roster exported "just now"). */
   shiftStatusTimes(toNewest: Date): void {
     const newest = this.db
-      .prepare('SELECT max(health_code_at) AS at FROM people WHERE left_at IS NULL AND health_code_at IS NOT NULL')
+      .prepare(
+        'SELECT max(health_code_at) AS at FROM people WHERE left_at IS NULL AND health_code_at IS NOT NULL',
+      )
       .get() as { at: string | null };
     if (!newest.at) return;
     const shiftMs = toNewest.getTime() - new Date(newest.at).getTime();
@@ -84,7 +95,8 @@ export class PeopleStore {
       .all() as { id: string; health_code_at: string }[];
     const update = this.db.prepare('UPDATE people SET health_code_at = ? WHERE id = ?');
     this.db.transaction(() => {
-      for (const r of rows) update.run(new Date(new Date(r.health_code_at).getTime() + shiftMs).toISOString(), r.id);
+      for (const r of rows)
+        update.run(new Date(new Date(r.health_code_at).getTime() + shiftMs).toISOString(), r.id);
     })();
   }
 }

@@ -95,7 +95,9 @@ export class ScreeningStore {
   }
 
   pendingUploads(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }
+    ).n;
   }
 }
 

@@ -38,7 +38,9 @@ export function errorHandler(log: Logger) {
     }
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'invalid_json', message: 'the request body is not valid JSON' } });
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_json', message: 'the request body is not valid JSON' } });
       return;
     }
     if (e.type === 'entity.too.large') {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { LaneDevice } from '../devices.ts';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
+import type { LaneDevice } from '../devices.ts';
 
 export interface LaneView {
   id: string;

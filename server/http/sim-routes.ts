@@ -33,7 +33,11 @@ export function simRoutes(devices: readonly LaneDevice[]): Router {
       if (wanted === undefined) continue;
       if (!device) throw new HttpError(409, 'no_device', `lane "${laneId}" has no ${what}`);
       if (!device.simulator) {
-        throw new HttpError(409, 'real_device', `lane "${laneId}" ${what} "${device.config.id}" is a real device`);
+        throw new HttpError(
+          409,
+          'real_device',
+          `lane "${laneId}" ${what} "${device.config.id}" is a real device`,
+        );
       }
     }
     if (body.identity !== undefined) scanner?.simulator?.play({ kind: 'scan', text: body.identity });

@@ -42,8 +42,7 @@ export function startAutoArrivals(opts: AutoArrivalsOptions): () => void {
     const lane = pick(usable);
     if (!lane?.scanner?.simulator || !lane.thermometer?.simulator) return;
     const roll = random();
-    const bodyC =
-      roll < 0.08 ? between(37.4, 38.9) : roll < 0.14 ? between(33.0, 34.9) : between(36.0, 37.1);
+    const bodyC = roll < 0.08 ? between(37.4, 38.9) : roll < 0.14 ? between(33.0, 34.9) : between(36.0, 37.1);
     const who = random();
     const text = who < 0.04 ? `V${Math.floor(random() * 1e6)}` : pick(people)?.id;
     const thermometer = lane.thermometer.simulator;
@@ -58,10 +57,11 @@ export function startAutoArrivals(opts: AutoArrivalsOptions): () => void {
   };
 
   const meanMs = 60_000 / opts.perMinute;
-  const schedule = () => later(meanMs * (0.3 + random() * 1.4), () => {
-    arrive();
-    schedule();
-  });
+  const schedule = () =>
+    later(meanMs * (0.3 + random() * 1.4), () => {
+      arrive();
+      schedule();
+    });
   schedule();
   return () => {
     for (const t of timers) clearTimeout(t);

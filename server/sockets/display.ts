@@ -5,6 +5,7 @@ import { laneViews } from '../http/lanes-routes.ts';
 
 export interface ServerInfo {
   schoolName: string;
+  timezone: string;
   sessionName: string | null;
   now: string;
 }
@@ -29,7 +30,9 @@ export function attachDisplayNamespace(
   });
   for (const lane of lanes) lane.on('update', (update) => ns.emit('lane:update', update));
   for (const d of devices) {
-    d.link.on('state', (state) => ns.emit('device:status', { laneId: d.laneId, deviceId: d.config.id, state }));
+    d.link.on('state', (state) =>
+      ns.emit('device:status', { laneId: d.laneId, deviceId: d.config.id, state }),
+    );
   }
   const timer = setInterval(() => ns.emit('server:info', info()), 30_000);
   timer.unref();

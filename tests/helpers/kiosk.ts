@@ -41,9 +41,14 @@ export class DisplayClient {
     });
   }
 
-  /** Resolves with the first event (past or future) of that name matching the predicate. */
-  waitFor<T>(name: string, match: (data: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const seen = this.events.find((e) => e.name === name && match(e.data as T));
+  /** How many events have arrived so far: pass it as `from` to wait only for later ones. */
+  get mark(): number {
+    return this.events.length;
+  }
+
+  /** Resolves with the first event (from `from` on, past or future) of that name matching the predicate. */
+  waitFor<T>(name: string, match: (data: T) => boolean, timeoutMs = 10_000, from = 0): Promise<T> {
+    const seen = this.events.slice(from).find((e) => e.name === name && match(e.data as T));
     if (seen) return Promise.resolve(seen.data as T);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -66,7 +71,11 @@ export class DisplayClient {
 }
 
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -74,4 +83,17 @@ export async function getJson<T = unknown>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** Polls until `check` returns true. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

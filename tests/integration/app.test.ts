@@ -59,7 +59,10 @@ describe('the kiosk end to end, on simulated devices', () => {
 
   it('shows a waiting lane, then a committed pass with a masked name', async () => {
     const seen: string[] = [];
-    expect((await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity: 'S0001', temperatureC: 36.6 })).status).toBe(202);
+    expect(
+      (await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity: 'S0001', temperatureC: 36.6 }))
+        .status,
+    ).toBe(202);
     await display.waitFor<LaneUpdate>('lane:update', (u) => u.laneId === '1' && u.state === 'waiting');
     const update = await decided('1');
     seen.push(update.screeningId ?? '');
@@ -72,7 +75,12 @@ describe('the kiosk end to end, on simulated devices', () => {
     });
     // The display only ever shows what is already in the store.
     const rows = await getJson<ScreeningRow[]>(`${kiosk.url}/api/screenings?lane=1`);
-    expect(rows[0]).toMatchObject({ id: update.screeningId, personId: 'S0001', temperatureC: 36.6, decision: 'pass' });
+    expect(rows[0]).toMatchObject({
+      id: update.screeningId,
+      personId: 'S0001',
+      temperatureC: 36.6,
+      decision: 'pass',
+    });
   });
 
   it('decides fever, codes, stale status and strangers from the frames of the simulated devices', async () => {
@@ -119,7 +127,9 @@ describe('the kiosk end to end, on simulated devices', () => {
   it('rejects bad requests with the field named', async () => {
     const bad = await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { temperatureC: 'hot' });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ error: { code: 'invalid_request', details: [{ field: 'temperatureC' }] } });
+    expect(bad.body).toMatchObject({
+      error: { code: 'invalid_request', details: [{ field: 'temperatureC' }] },
+    });
     expect((await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, {})).status).toBe(400);
     expect((await postJson(`${kiosk.url}/api/sim/lanes/9/arrivals`, { identity: 'S0001' })).status).toBe(404);
     const q = await fetch(`${kiosk.url}/api/screenings?decision=maybe`);

@@ -52,7 +52,9 @@ lanes:${lane('1')}${lane('2', 'xyz')}
         expect.stringMatching(/^school\.timezone: /),
         expect.stringMatching(/^rules\.feverC: .*39/),
         'sessions[0].cutoff: start must be before cutoff',
-        expect.stringMatching(/^lanes\[1\]\.devices\[0\]\.model: unknown model "xyz"; known: k3-ascii, line-scanner/),
+        expect.stringMatching(
+          /^lanes\[1\]\.devices\[0\]\.model: unknown model "xyz"; known: k3-ascii, line-scanner/,
+        ),
         expect.stringMatching(/^lanes\[2\]\.devices: /),
         'lanes: lane id "1" is used twice',
       ]),

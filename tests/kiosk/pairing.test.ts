@@ -31,7 +31,9 @@ describe('pairing a scan and a reading on one lane', () => {
     expect(out).toEqual([expect.objectContaining({ kind: 'waiting' })]);
     vi.advanceTimersByTime(3_000);
     pairing.onTemperature(reading(36.6));
-    expect(paired()).toEqual([expect.objectContaining({ identity: scan('S0001'), temperature: reading(36.6) })]);
+    expect(paired()).toEqual([
+      expect.objectContaining({ identity: scan('S0001'), temperature: reading(36.6) }),
+    ]);
   });
 
   it('pairs a reading followed by a scan', () => {
@@ -39,7 +41,9 @@ describe('pairing a scan and a reading on one lane', () => {
     expect(out).toEqual([]);
     vi.advanceTimersByTime(4_000);
     pairing.onIdentity(scan('S0001'));
-    expect(paired()).toEqual([expect.objectContaining({ identity: scan('S0001'), temperature: reading(36.6) })]);
+    expect(paired()).toEqual([
+      expect.objectContaining({ identity: scan('S0001'), temperature: reading(36.6) }),
+    ]);
     vi.advanceTimersByTime(20_000);
     expect(paired()).toHaveLength(1);
   });
@@ -83,6 +87,8 @@ describe('pairing a scan and a reading on one lane', () => {
     pairing.onTemperature(reading(36.2));
     expect(paired()).toEqual([expect.objectContaining({ identity: null, temperature: reading(36.1) })]);
     pairing.onIdentity(scan('S0003'));
-    expect(paired()[1]).toEqual(expect.objectContaining({ identity: scan('S0003'), temperature: reading(36.2) }));
+    expect(paired()[1]).toEqual(
+      expect.objectContaining({ identity: scan('S0003'), temperature: reading(36.2) }),
+    );
   });
 });

@@ -59,7 +59,11 @@ describe('the screening policy', () => {
 
   it('follows a configured threshold', () => {
     const strict = { ...rules, feverC: 37.0 };
-    expect(decide({ temperatureC: 37.0, identity: person('green', 1), rules: strict, now }).decision).toBe('fever');
-    expect(decide({ temperatureC: 36.9, identity: person('green', 1), rules: strict, now }).decision).toBe('pass');
+    expect(decide({ temperatureC: 37.0, identity: person('green', 1), rules: strict, now }).decision).toBe(
+      'fever',
+    );
+    expect(decide({ temperatureC: 36.9, identity: person('green', 1), rules: strict, now }).decision).toBe(
+      'pass',
+    );
   });
 });

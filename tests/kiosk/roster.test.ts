@@ -18,7 +18,9 @@ describe('the roster file', () => {
     expect(parsed.people.filter((p) => p.healthCode === 'yellow').length).toBeGreaterThan(0);
     expect(parsed.people.filter((p) => p.healthCode === 'unknown').length).toBeGreaterThan(0);
     expect(new Set(parsed.people.map((p) => p.healthCodeAt)).size).toBeGreaterThan(2);
-    expect(parsed.people.map((p) => p.name)).toEqual(expect.arrayContaining(['阿卜杜拉·艾山', '欧阳娜娜', '𠮷田一']));
+    expect(parsed.people.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['阿卜杜拉·艾山', '欧阳娜娜', '𠮷田一']),
+    );
   });
 
   it('reads English headers, a BOM, quoted fields and local status times', () => {
@@ -31,7 +33,13 @@ describe('the roster file', () => {
     expect(parsed).toEqual({
       ok: true,
       people: [
-        expect.objectContaining({ id: 'S1', name: 'Smith, Anna', grade: 3, boarder: true, card: '0040856634' }),
+        expect.objectContaining({
+          id: 'S1',
+          name: 'Smith, Anna',
+          grade: 3,
+          boarder: true,
+          card: '0040856634',
+        }),
         expect.objectContaining({ id: 'T1', kind: 'staff', grade: null, healthCode: 'yellow' }),
       ],
     });

@@ -59,7 +59,13 @@ describe('the SQLite store', () => {
     new PeopleStore(db).replaceRoster([person('S1')], 'r.csv', 'h1');
     const store = new ScreeningStore(db);
     const a = screening({ reasons: [{ code: 'x', zh: '甲', en: 'a' }] });
-    const b = screening({ id: newRecordId(), laneId: '2', decision: 'fever', temperatureC: 38.1, session: 'noon' });
+    const b = screening({
+      id: newRecordId(),
+      laneId: '2',
+      decision: 'fever',
+      temperatureC: 38.1,
+      session: 'noon',
+    });
     store.commit(a);
     store.commit(b);
     db.close();

@@ -54,7 +54,7 @@ export class ConnectionOverlay {
     if (reason === 'refused') {
       this.since.textContent = this.detail;
     } else if (reason === 'connecting') {
-      this.since.textContent = this.detail || `${elapsed}`;
+      this.since.textContent = `已等待 ${elapsed} · waiting ${elapsed}`;
     } else {
       this.since.textContent = `已断开 ${elapsed} · offline for ${elapsed}`;
     }

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/kiosk.ts';
+
+const run = promisify(execFile);
+
+async function gateKiosk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/gate-kiosk.js', ...args], { timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the gate-kiosk command', () => {
+  const dir = tempDir('gk-cli-');
+  afterAll(() => dir.remove());
+
+  it('explains itself with --help', async () => {
+    const out = await gateKiosk('--help');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/start \[options\]/);
+    const start = await gateKiosk('start', '--help');
+    expect(start.stdout).toMatch(/--config <file>/);
+    expect(start.stdout).toMatch(/--data <dir>/);
+  });
+
+  it('stops a start with an invalid config, listing every problem with its path (exit 1)', async () => {
+    const file = join(dir.path, 'bad.yaml');
+    writeFileSync(
+      file,
+      `school: { id: s1, name: S }
+rules: { feverC: 41 }
+lanes:
+  - id: "1"
+    name: one
+    devices:
+      - { id: t1, role: thermometer, model: k3-ascii, port: simulated }
+  - id: "2"
+    name: two
+    devices:
+      - { id: t2, role: thermometer, model: xyz, port: simulated }
+`,
+    );
+    const out = await gateKiosk('start', '--config', file, '--data', join(dir.path, 'data'));
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(file);
+    expect(out.stderr).toContain(
+      'lanes[1].devices[0].model: unknown model "xyz"; known: k3-ascii, line-scanner',
+    );
+    expect(out.stderr).toMatch(/rules\.feverC: /);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await gateKiosk('start', '--port', 'eighty')).code).toBe(2);
+    expect((await gateKiosk('frobnicate')).code).toBe(2);
+  });
+
+  it('replays a fixture and fails naming the line of a mismatch', async () => {
+    const ok = await gateKiosk('replay', 'fixtures/transcripts/k3-ascii-normal.jsonl');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/5 events; frames \d+, bad checksums 0/);
+    const bad = join(dir.path, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      [
+        '{"model":"line-scanner","baudRate":9600}',
+        '{"t":0,"dir":"rx","hex":"53303030310d"}',
+        '{"expect":{"kind":"identity","text":"S0002"}}',
+      ].join('\n'),
+    );
+    const out = await gateKiosk('replay', bad);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/bad\.jsonl:3: /);
+    writeFileSync(bad, '{"model":"line-scanner","baudRate":9600}\n{"t":0,"dir":"rx","hex":"5x"}\n');
+    const broken = await gateKiosk('replay', bad);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/bad\.jsonl: .*line 2/);
+  });
+});
