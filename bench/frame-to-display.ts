@@ -1,0 +1,114 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { deviceModels } from '../drivers/registry.ts';
+import type { LaneUpdate } from '../kiosk/lanes/lane-update.ts';
+import { startKiosk } from '../server/app.ts';
+import { createLogger } from '../server/logger.ts';
+import { concat, type Summary, summarize } from './stats.ts';
+
+export interface LatencyFigures {
+  lanes: number;
+  decisions: number;
+  decisionsPerS: number;
+  latencyMs: Summary;
+  rssMB: number;
+  readyMs: number;
+}
+
+/**
+ * Every lane streams arrivals at once: a scan, then a K3 reading whose last line completes the frame.
+ * Latency runs from injecting that last chunk into the (simulated) serial port to the `lane:update`
+ * for the decision reaching a socket.io display client; it includes the durable SQLite commit.
+ */
+export async function measureFrameToDisplay(
+  lanes: number,
+  dir: string,
+  durationMs: number,
+): Promise<LatencyFigures> {
+  const configPath = join(dir, `bench-${lanes}.yaml`);
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      school: { id: 'bench', name: 'Bench' },
+      rules: { pairWindowS: 10, decisionHoldS: 60 },
+      lanes: Array.from({ length: lanes }, (_, i) => ({
+        id: `${i + 1}`,
+        name: `lane ${i + 1}`,
+        devices: [
+          { id: `t${i + 1}`, role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
+          { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
+        ],
+      })),
+      roster: resolve('fixtures/roster/demo-roster.csv'),
+      simulation: { freshenRosterStatuses: true },
+    }),
+  );
+  const t0 = performance.now();
+  const kiosk = await startKiosk({
+    configPath,
+    dataDir: join(dir, `data-${lanes}`),
+    port: 0,
+    logger: createLogger('silent'),
+  });
+  const readyMs = performance.now() - t0;
+  const client = io(`${kiosk.url}/display`, { transports: ['websocket'] });
+  await new Promise<void>((r) => client.once('connect', () => r()));
+
+  const pending = new Map<string, { t: number; resolve: () => void }>();
+  const samples: number[] = [];
+  client.on('lane:update', (u: LaneUpdate) => {
+    if (u.state !== 'decided') return;
+    const p = pending.get(u.laneId);
+    if (!p) return;
+    samples.push(performance.now() - p.t);
+    pending.delete(u.laneId);
+    p.resolve();
+  });
+
+  const people = readFileSync('fixtures/roster/demo-roster.csv', 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',')[0])
+    .filter((id): id is string => Boolean(id));
+  const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
+  const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
+  const end = performance.now() + durationMs;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  await Promise.all(
+    kiosk.lanes.map(async (lane, i) => {
+      const t = kiosk.devices.find((d) => d.laneId === lane.id && d.config.role === 'thermometer')?.simulator;
+      const s = kiosk.devices.find((d) => d.laneId === lane.id && d.config.role === 'scanner')?.simulator;
+      if (!t || !s) throw new Error(`lane ${lane.id} has no simulated devices`);
+      let n = i;
+      await sleep((i * 37) % 50);
+      while (performance.now() < end) {
+        const id = people[n++ % people.length] as string;
+        s.inject(concat(scanner.emit({ kind: 'scan', text: id }).map((c) => c.bytes)));
+        await sleep(5);
+        const chunks = thermo.emit({ kind: 'measure', bodyC: 36.0 + (n % 15) / 10 }).map((c) => c.bytes);
+        const last = chunks.pop() as Uint8Array;
+        t.inject(concat(chunks));
+        const done = new Promise<void>((resolve) => pending.set(lane.id, { t: performance.now(), resolve }));
+        t.inject(last);
+        const entry = pending.get(lane.id);
+        if (entry) entry.t = performance.now();
+        await Promise.race([done, sleep(2_000)]);
+        await sleep(20);
+      }
+    }),
+  );
+  const rssMB = Math.round(process.memoryUsage().rss / 1e6);
+  client.close();
+  await kiosk.stop();
+  return {
+    lanes,
+    decisions: samples.length,
+    decisionsPerS: Math.round(samples.length / (durationMs / 1000)),
+    latencyMs: summarize(samples),
+    rssMB,
+    readyMs: Math.round(readyMs),
+  };
+}

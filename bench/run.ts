@@ -1,0 +1,47 @@
+// `npm run bench`: prints figures (never pass/fail) and writes them to bench/results/latest.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureAllCodecs } from './codec-throughput.ts';
+import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
+
+const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
+const dir = mkdtempSync(join(tmpdir(), 'gk-bench-'));
+try {
+  console.log(
+    `gate-kiosk bench · node ${process.version} · ${cpus().length} cores · ${new Date().toISOString()}\n`,
+  );
+  const codecs = measureAllCodecs();
+  console.log('codec decode (real device output, 64-byte chunks, best of 5)');
+  for (const c of codecs) {
+    console.log(
+      `  ${c.model.padEnd(14)} ${String(c.framesPerS).padStart(10)} frames/s  ${String(c.eventsPerS).padStart(9)} events/s  ${c.mbPerS} MB/s`,
+    );
+  }
+
+  console.log(
+    `\nframe → display: last byte at the serial port → lane:update at a socket.io client (incl. SQLite commit, synchronous=FULL), ${durationMs / 1000} s per run`,
+  );
+  const latency: LatencyFigures[] = [];
+  for (const lanes of [1, 4, 16]) {
+    const f = await measureFrameToDisplay(lanes, dir, durationMs);
+    latency.push(f);
+    const l = f.latencyMs;
+    console.log(
+      `  ${String(lanes).padStart(2)} lanes: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
+        `  (${f.decisions} decisions, ${f.decisionsPerS}/s; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
+    );
+  }
+  const results = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    codecs,
+    latency,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten to bench/results/latest.json');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
