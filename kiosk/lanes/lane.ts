@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceEvent } from '../../drivers/types.ts';
 import type { LaneConfig } from '../config/schema.ts';
 import { maskName } from '../identities/mask.ts';
+import type { Person } from '../identities/person.ts';
 import { decisionMessages, idleMessage, waitingMessage } from '../policy/messages.ts';
 import type { Screened, Screener } from '../screening/screener.ts';
 import type { LaneUpdate } from './lane-update.ts';
@@ -60,7 +61,12 @@ export class Lane extends EventEmitter<LaneEvents> {
 
   private onPairing(out: PairingOutput): void {
     if (out.kind === 'waiting') {
-      this.show({ state: 'waiting', message: waitingMessage });
+      const person = this.opts.screener.whoIs(out.identity);
+      this.show({
+        state: 'waiting',
+        message: waitingMessage,
+        ...(person ? { person: personView(person) } : {}),
+      });
       return;
     }
     if (out.kind === 'expired') {
@@ -84,7 +90,7 @@ export class Lane extends EventEmitter<LaneEvents> {
     this.show({
       state: 'decided',
       decision: record.decision,
-      ...(person ? { person: { displayName: maskName(person.name), className: className(person) } } : {}),
+      ...(person ? { person: personView(person) } : {}),
       ...(record.temperatureC !== null ? { temperatureC: Math.round(record.temperatureC * 10) / 10 } : {}),
       healthCode: record.healthCode,
       message: decisionMessages[record.decision],
@@ -110,8 +116,13 @@ export class Lane extends EventEmitter<LaneEvents> {
   }
 }
 
-function className(p: { grade: number | null; className: string | null; kind: string }): string {
-  if (p.kind === 'staff') return '教职工';
-  if (p.grade !== null && p.className) return `${p.grade}年级${p.className}`;
-  return p.className ?? '';
+/** What a public screen may show of a person: masked name and class, nothing else. */
+function personView(p: Person): { displayName: string; className: string } {
+  const className =
+    p.kind === 'staff'
+      ? '教职工'
+      : p.grade !== null && p.className
+        ? `${p.grade}年级${p.className}`
+        : (p.className ?? '');
+  return { displayName: maskName(p.name), className };
 }

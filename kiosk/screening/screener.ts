@@ -24,6 +24,11 @@ export interface Screened {
 export class Screener {
   constructor(private readonly deps: ScreenerDeps) {}
 
+  /** Who a scan names, before any reading: for the lane's "waiting" tile. */
+  whoIs(identity: IdentityEvent): Person | null {
+    return this.deps.directory.find(identity.text);
+  }
+
   screen(laneId: string, identity: IdentityEvent | null, temperature: TemperatureEvent, at: Date): Screened {
     const { deps } = this;
     const person = identity ? deps.directory.find(identity.text) : null;

@@ -63,7 +63,11 @@ describe('the kiosk end to end, on simulated devices', () => {
       (await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity: 'S0001', temperatureC: 36.6 }))
         .status,
     ).toBe(202);
-    await display.waitFor<LaneUpdate>('lane:update', (u) => u.laneId === '1' && u.state === 'waiting');
+    const waiting = await display.waitFor<LaneUpdate>(
+      'lane:update',
+      (u) => u.laneId === '1' && u.state === 'waiting',
+    );
+    expect(waiting).toMatchObject({ person: { displayName: '张*丰' }, message: { zh: '请测温' } });
     const update = await decided('1');
     seen.push(update.screeningId ?? '');
     expect(update).toMatchObject({
