@@ -1,15 +1,8 @@
 import { createLineScannerCodec, createLineScannerSimulator } from './scanner/line-scanner.ts';
 import { createK3AsciiCodec, createK3AsciiSimulator } from './thermometer/k3-ascii.ts';
-import type { Codec, DeviceRole, DeviceSimulator } from './types.ts';
+import type { DeviceModel } from './model.ts';
 
-export interface DeviceModel {
-  role: DeviceRole;
-  /** What the device is, for maintenance staff. */
-  label: string;
-  defaultBaudRate: number;
-  createCodec(): Codec;
-  createSimulator(opts?: { seed?: number }): DeviceSimulator;
-}
+export type { DeviceModel } from './model.ts';
 
 /** Every device model gate-kiosk speaks, keyed by the name the config uses. */
 export const deviceModels = {
@@ -17,14 +10,14 @@ export const deviceModels = {
     role: 'thermometer',
     label: 'K3 Pro thermometer (ASCII lines)',
     defaultBaudRate: 115200,
-    createCodec: createK3AsciiCodec,
+    createCodec: () => createK3AsciiCodec(),
     createSimulator: (opts) => createK3AsciiSimulator(opts),
   },
   'line-scanner': {
     role: 'scanner',
     label: 'Barcode/QR scanner, text lines (Honeywell, Datalogic, Newland)',
     defaultBaudRate: 9600,
-    createCodec: createLineScannerCodec,
+    createCodec: () => createLineScannerCodec(),
     createSimulator: (opts) => createLineScannerSimulator(opts),
   },
 } satisfies Record<string, DeviceModel>;

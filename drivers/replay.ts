@@ -144,7 +144,8 @@ export function replayTranscript(transcript: Transcript, codec: Codec): ReplayRe
       if (entry.dir !== 'rx') continue;
       const extra = unclaimed();
       if (extra) return result(extra);
-      pending = codec.decode(entry.bytes);
+      pending = codec.decode(entry.bytes, entry.tMs);
+      codec.takeReplies?.();
       pendingFromLine = entry.line;
       events.push(...pending);
       continue;

@@ -36,12 +36,42 @@ export interface CodecCounters {
   bytesSkipped: number;
   /** Frames longer than the model allows (dropped, buffer reset). */
   oversize: number;
+  /** Times the decoder lost a frame's thread and searched for the next start (after junk, a bad frame). */
+  resyncs: number;
 }
 
-/** A pure, stateful decoder: bytes in, events out. Never throws on input bytes. */
+/** A pure, stateful decoder: bytes in, events out. Never throws on input bytes; its buffer is bounded. */
 export interface Codec {
-  decode(chunk: Uint8Array): DeviceEvent[];
+  /**
+   * `nowMs` is the arrival time of the chunk (a transcript's `t` in replay, `Date.now()` live); codecs
+   * that debounce (card readers repeat while a card is held) use it, others ignore it.
+   */
+  decode(chunk: Uint8Array, nowMs?: number): DeviceEvent[];
   readonly counters: CodecCounters;
+  /** Bytes the host owes the device for what was just decoded (e.g. an SSI ACK or NAK); emptied by the call. */
+  takeReplies?(): Uint8Array[];
+}
+
+/** How a model's printed card numbers are formed from the tag (see protocols.md §3, desktop readers). */
+export type CardFormat = '10H' | '8H10D' | '6H8D' | '2H+4H' | '4H+4H';
+
+export interface CodecOptions {
+  /** Card readers: the number format schools print (default `8H10D`). */
+  cardFormat?: CardFormat;
+  /** Card readers: the same card again within this many ms is the same presentation (default 1000). */
+  debounceMs?: number;
+}
+
+/** What the link sends a device by itself, and what diagnostics may send. */
+export interface ModelCommands {
+  /** Sent each time the port opens, e.g. switch a module to continuous output. */
+  onOpen?: Uint8Array[];
+  /** Sent every `intervalMs` while the port is open: request/response devices are polled. */
+  poll?: { request: Uint8Array; intervalMs: number };
+  /** Diagnostics self-test: passes when a valid frame (`counters.frames` grows) arrives within `timeoutMs`. */
+  selfTest?: { request: Uint8Array; timeoutMs: number; description: string };
+  /** Scanners with a serial trigger. */
+  trigger?: { start: Uint8Array; stop?: Uint8Array };
 }
 
 /** One piece of what a device would put on the wire, with the pause before it. */
@@ -50,14 +80,27 @@ export interface WireChunk {
   bytes: Uint8Array;
 }
 
-/** What a simulated person does in front of a device. */
-export type SimulatedAction = { kind: 'measure'; bodyC: number } | { kind: 'scan'; text: string };
+/**
+ * What a simulated person does in front of a device. `measure` on a module that reports object and
+ * ambient temperature (no body value) shows a forehead at `objectC` (default `bodyC` −
+ * NOMINAL_FOREHEAD_OFFSET_C); `scan` on a card reader presents the card whose printed number is `text`.
+ */
+export type SimulatedAction =
+  | { kind: 'measure'; bodyC: number; objectC?: number; ambientC?: number }
+  | { kind: 'scan'; text: string };
+
+/** Forehead skin reads about this much below body temperature: the uncalibrated estimate, and simulators. */
+export const NOMINAL_FOREHEAD_OFFSET_C = 2.0;
 
 /** Turns an action into exactly the bytes the real device would send, in realistic chunks. */
 export interface DeviceSimulator {
   emit(action: SimulatedAction): WireChunk[];
+  /** Devices that stream while nobody is there (continuous mode) emit this every `intervalMs`. */
+  idle?(): { intervalMs: number; bytes: Uint8Array };
+  /** Request/response devices: the device's answer to bytes the host wrote, if any. */
+  respond?(written: Uint8Array): WireChunk[];
 }
 
 export function emptyCounters(): CodecCounters {
-  return { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0 };
+  return { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 };
 }

@@ -58,7 +58,7 @@ describe('K3 ASCII codec', () => {
   it('emits one event per reading, from the final T body line, with the object temperature', () => {
     const codec = createK3AsciiCodec();
     expect(codec.decode(READING)).toEqual([READING_EVENT]);
-    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
   });
 
   it('treats T Object and ambience compensate lines as intermediate', () => {
@@ -91,7 +91,7 @@ describe('K3 ASCII codec', () => {
     const withEvents = results.flatMap((events, index) => (events.length > 0 ? [index] : []));
     expect(withEvents).toEqual([READING.length - 2]);
     expect(results[READING.length - 2]).toEqual([READING_EVENT]);
-    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
   });
 
   it('lets a LF that arrives in the next chunk finish the CR terminator without an empty line', () => {
@@ -101,7 +101,7 @@ describe('K3 ASCII codec', () => {
     ]);
     expect(codec.decode(ascii('\nAway\r'))).toEqual([]);
     expect(codec.decode(ascii('\n'))).toEqual([]);
-    expect(codec.counters).toEqual({ frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
   });
 
   it('accepts LF-only and CR-only lines', () => {
@@ -119,7 +119,7 @@ describe('K3 ASCII codec', () => {
   it('counts status lines as frames and skips unknown lines byte for byte', () => {
     const codec = createK3AsciiCodec();
     expect(decodeAll(codec, [PROXIMITY, CLOSE, CFG_MODE, AWAY, DEBUG_TIMES])).toEqual([]);
-    expect(codec.counters).toEqual({ frames: 4, badChecksums: 0, bytesSkipped: 11, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 4, badChecksums: 0, bytesSkipped: 11, oversize: 0, resyncs: 0 });
   });
 
   it('skips the binary fragment on its own line', () => {
@@ -131,7 +131,7 @@ describe('K3 ASCII codec', () => {
   it('recovers a reading from a line with junk before it and no terminator between', () => {
     const codec = createK3AsciiCodec();
     expect(codec.decode(concat(BINARY_FRAGMENT, READING))).toEqual([READING_EVENT]);
-    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 5, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 5, oversize: 0, resyncs: 0 });
   });
 
   it('reads the last T body of a truncated line run into a good one', () => {
@@ -145,7 +145,7 @@ describe('K3 ASCII codec', () => {
   it('does not take a cut-short ambience compensate remark for a final reading', () => {
     const codec = createK3AsciiCodec();
     expect(codec.decode(ascii('T body = 36.511 C, ambience comp\r\nT body = 36.5\r\n'))).toEqual([]);
-    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 13, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 13, oversize: 0, resyncs: 0 });
   });
 
   it('drops a line over 256 bytes and resynchronises at the next terminator', () => {
@@ -155,13 +155,13 @@ describe('K3 ASCII codec', () => {
     expect(codec.decode(garbage.subarray(150))).toEqual([]);
     expect(codec.counters.oversize).toBe(1);
     expect(codec.decode(concat(ascii('T body = 37.000 C, weak high\r\n'), READING))).toEqual([READING_EVENT]);
-    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 1 });
+    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 0, oversize: 1, resyncs: 0 });
   });
 
   it('accepts a line of exactly 256 bytes', () => {
     const codec = createK3AsciiCodec();
     codec.decode(concat(new Uint8Array(256).fill(0x41), ascii('\r\n')));
-    expect(codec.counters).toEqual({ frames: 0, badChecksums: 0, bytesSkipped: 256, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 0, badChecksums: 0, bytesSkipped: 256, oversize: 0, resyncs: 0 });
   });
 
   it('never throws on random bytes and still decodes a reading afterwards', () => {
@@ -198,7 +198,7 @@ describe('K3 ASCII simulator', () => {
           remark: bodyC < 36 ? 'weak low' : 'weak high',
         });
       }
-      expect(codec.counters).toEqual({ frames: 18, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+      expect(codec.counters).toEqual({ frames: 18, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
     }
   });
 

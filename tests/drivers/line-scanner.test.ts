@@ -47,7 +47,7 @@ describe('line scanner codec', () => {
   it('emits a scan for a CR-terminated frame', () => {
     const codec = createLineScannerCodec();
     expect(codec.decode(ID_CR)).toEqual([ID_EVENT]);
-    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
   });
 
   it('emits one scan for a CR LF frame and for a LF-only frame', () => {
@@ -64,7 +64,7 @@ describe('line scanner codec', () => {
     expect(codec.decode(ID_CRLF.subarray(0, 11))).toEqual([ID_EVENT]);
     expect(codec.decode(ID_CRLF.subarray(11))).toEqual([]);
     expect(codec.decode(ID_CR)).toEqual([ID_EVENT]);
-    expect(codec.counters).toEqual({ frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
   });
 
   it('decodes two frames in one chunk', () => {
@@ -100,14 +100,14 @@ describe('line scanner codec', () => {
     expect(codec.decode(hex('02 5d 51 31 41 00 42 03 0d'))).toEqual([
       { kind: 'identity', text: 'AB', source: 'scan', symbology: ']Q1' },
     ]);
-    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 4, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 3, badChecksums: 0, bytesSkipped: 4, oversize: 0, resyncs: 0 });
   });
 
   it('ignores empty frames and an AIM identifier with no code', () => {
     const codec = createLineScannerCodec();
     expect(codec.decode(ascii('\r\r\n\n\r\n]Q1\r'))).toEqual([]);
     expect(codec.decode(hex('02 03 0d 00 0d'))).toEqual([]);
-    expect(codec.counters).toEqual({ frames: 0, badChecksums: 0, bytesSkipped: 4, oversize: 0 });
+    expect(codec.counters).toEqual({ frames: 0, badChecksums: 0, bytesSkipped: 4, oversize: 0, resyncs: 0 });
   });
 
   it('decodes UTF-8 Chinese split inside a character', () => {
@@ -134,7 +134,7 @@ describe('line scanner codec', () => {
       expect(codec.decode(big.subarray(start, start + 1024))).toEqual([]);
     }
     expect(codec.decode(concat(ascii('tail of the long frame\r'), ID_CR))).toEqual([ID_EVENT]);
-    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 0, oversize: 1 });
+    expect(codec.counters).toEqual({ frames: 1, badChecksums: 0, bytesSkipped: 0, oversize: 1, resyncs: 0 });
   });
 
   it('accepts a frame of exactly 4096 bytes', () => {

@@ -69,21 +69,21 @@ describe('fixture transcripts', () => {
     expect(result.events.map((event) => (event.kind === 'temperature' ? event.bodyC : undefined))).toEqual([
       36.694, 35.812, 37.405, 36.021, 35.48,
     ]);
-    expect(result.counters).toEqual({ frames: 40, badChecksums: 0, bytesSkipped: 960, oversize: 0 });
+    expect(result.counters).toEqual({ frames: 40, badChecksums: 0, bytesSkipped: 960, oversize: 0, resyncs: 0 });
   });
 
   it('k3-ascii-faults counts the junk, the truncated lines and the oversize line', () => {
     const result = replay(readFixture('k3-ascii-faults.jsonl'));
     expect(result.events).toHaveLength(3);
     // 55 aa 07 04 6f (5) + "L" (1) + "T body = 36.8" (13) + "T Obj" (5)
-    expect(result.counters).toEqual({ frames: 25, badChecksums: 0, bytesSkipped: 24, oversize: 1 });
+    expect(result.counters).toEqual({ frames: 25, badChecksums: 0, bytesSkipped: 24, oversize: 1, resyncs: 0 });
   });
 
   it('line-scanner-faults counts the NULs, the bare AIM id and the oversize frame', () => {
     const result = replay(readFixture('line-scanner-faults.jsonl'));
     expect(result.events).toHaveLength(5);
     // NULs 3 + 2 + 1, "]E0" with no code 3
-    expect(result.counters).toEqual({ frames: 5, badChecksums: 0, bytesSkipped: 9, oversize: 1 });
+    expect(result.counters).toEqual({ frames: 5, badChecksums: 0, bytesSkipped: 9, oversize: 1, resyncs: 0 });
   });
 
   it('line-scanner-normal decodes the UTF-8 and GBK names', () => {
@@ -118,7 +118,7 @@ describe('replayTranscript', () => {
     expect(result).toEqual({
       ok: true,
       events: [{ kind: 'temperature', bodyC: 36.694, remark: 'weak high' }],
-      counters: { frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0 },
+      counters: { frames: 2, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 },
     });
   });
 
