@@ -1,6 +1,6 @@
+import type { DeviceModel } from './model.ts';
 import { createLineScannerCodec, createLineScannerSimulator } from './scanner/line-scanner.ts';
 import { createK3AsciiCodec, createK3AsciiSimulator } from './thermometer/k3-ascii.ts';
-import type { DeviceModel } from './model.ts';
 
 export type { DeviceModel } from './model.ts';
 

@@ -83,7 +83,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         holdMs: config.rules.decisionHoldS * 1000,
       }),
   );
-  const devices = buildDevices(config, {
+  const deviceSet = buildDevices(config, {
     ...(opts.openRealPort ? { openRealPort: opts.openRealPort } : {}),
     ...(opts.seed !== undefined
       ? { seed: opts.seed }
@@ -91,6 +91,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         ? { seed: config.simulation.seed }
         : {}),
   });
+  const devices = deviceSet.devices;
   for (const lane of lanes) {
     const laneLog = log.child({ lane: lane.id });
     lane.on('failure', (err) => laneLog.error({ err }, 'screening not recorded'));
@@ -150,7 +151,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       resolve();
     });
   });
-  for (const d of devices) d.link.start();
+  deviceSet.start();
   const stopArrivals = startAutoArrivals({
     perMinute: config.simulation.autoArrivalsPerMin,
     devices,
@@ -173,8 +174,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const stop = () => {
     stopping ??= (async () => {
       stopArrivals();
-      for (const d of devices) d.simulator?.stop();
-      await Promise.all(devices.map((d) => d.link.stop()));
+      await deviceSet.stop();
       for (const lane of lanes) lane.dispose();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

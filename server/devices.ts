@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
+import { parseTranscript } from '../drivers/replay.ts';
 import { SimulatedDevice } from '../drivers/simulated-device.ts';
 import { DeviceLink } from '../drivers/transport/device-link.ts';
 import { openRealPort, type PortFactory, SimulatedPorts } from '../drivers/transport/port-factory.ts';
+import type { PortSpec } from '../drivers/transport/port-locator.ts';
+import type { CodecOptions } from '../drivers/types.ts';
 import type { DeviceConfig, KioskConfig } from '../kiosk/config/schema.ts';
 
 export interface LaneDevice {
@@ -18,8 +22,17 @@ export interface DeviceSetOptions {
   seed?: number;
 }
 
-/** Builds every configured device: a link over a real port, or over a simulated one with its simulator. */
-export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): LaneDevice[] {
+export interface DeviceSet {
+  devices: LaneDevice[];
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds every configured device: a link over a real port (by path or USB ids), or over a simulated
+ * port fed by the model's simulator or a recorded transcript.
+ */
+export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): DeviceSet {
   const ports = new SimulatedPorts();
   const devices: LaneDevice[] = [];
   let n = 0;
@@ -27,22 +40,54 @@ export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): 
     for (const device of lane.devices) {
       const model = deviceModel(device.model as DeviceModelName);
       const simulated = device.port === 'simulated';
-      const path = simulated
-        ? `simulated:${config.school.id}/${lane.id}/${device.id}/${process.pid}`
-        : device.port;
-      if (simulated) ports.create(path);
+      const codecOptions: CodecOptions = {
+        ...(device.cardFormat ? { cardFormat: device.cardFormat } : {}),
+        ...(device.debounceMs !== undefined ? { debounceMs: device.debounceMs } : {}),
+      };
+      let port: PortSpec;
+      if (simulated) {
+        port = { path: `simulated:${config.school.id}/${lane.id}/${device.id}/${process.pid}` };
+        ports.create(port.path);
+      } else if (device.usb) port = { usb: device.usb };
+      else port = { path: device.port ?? '' };
       const link = new DeviceLink({
         deviceId: device.id,
-        path,
+        port,
         baudRate: device.baudRate ?? model.defaultBaudRate,
-        codec: model.createCodec(),
+        codec: model.createCodec(codecOptions),
         openPort: simulated ? ports.factory : (opts.openRealPort ?? openRealPort),
+        ...(model.commands ? { commands: model.commands } : {}),
+        ...(model.silenceTimeoutMs && !device.transcript ? { silenceTimeoutMs: model.silenceTimeoutMs } : {}),
+        ...(simulated ? { pathExists: () => true } : {}),
       });
-      const simulator = simulated
-        ? new SimulatedDevice(ports, path, model.createSimulator({ seed: (opts.seed ?? Date.now()) + n++ }))
-        : null;
+      let simulator: SimulatedDevice | null = null;
+      if (simulated && 'path' in port) {
+        simulator = new SimulatedDevice(
+          ports,
+          port.path,
+          model.createSimulator({ ...codecOptions, seed: (opts.seed ?? Date.now()) + n++ }),
+        );
+        const sim = simulator;
+        link.on('tx', (bytes) => sim.hostWrote(bytes));
+      }
       devices.push({ laneId: lane.id, config: device, link, simulator });
     }
   }
-  return devices;
+  return {
+    devices,
+    start() {
+      for (const d of devices) {
+        d.link.start();
+        if (!d.simulator) continue;
+        if (d.config.transcript) {
+          const transcript = parseTranscript(readFileSync(d.config.transcript, 'utf8'));
+          void d.simulator.playTranscript(transcript, true);
+        } else d.simulator.start();
+      }
+    },
+    async stop() {
+      for (const d of devices) d.simulator?.stop();
+      await Promise.all(devices.map((d) => d.link.stop()));
+    },
+  };
 }

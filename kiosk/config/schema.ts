@@ -5,16 +5,45 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as "H
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "-" or "_" (at most 32)');
 const tenths = (v: number) => Math.abs(Math.round(v * 10) - v * 10) < 1e-9;
 
+const usbId = z.string().regex(/^[0-9a-fA-F]{4}$/, 'four hex digits, e.g. "1a86"');
+
 const deviceSchema = z
   .object({
     id,
     role: z.enum(['thermometer', 'scanner', 'card-reader', 'relay']),
     model: z.string(),
-    port: z.string().min(1, 'a serial port path, or "simulated"'),
+    /** A serial path (best a /dev/serial/by-id link), or `simulated`. */
+    port: z.string().min(1, 'a serial port path, or "simulated"').optional(),
+    /** Or find the adapter by its USB ids, wherever it is plugged in. */
+    usb: z
+      .object({ vendorId: usbId, productId: usbId, serialNumber: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     baudRate: z.number().int().positive().optional(),
+    cardFormat: z.enum(['10H', '8H10D', '6H8D', '2H+4H', '4H+4H']).optional(),
+    debounceMs: z.number().int().min(0).max(10_000).optional(),
+    /** A simulated device plays this recorded transcript instead of simulated people. */
+    transcript: z.string().optional(),
+    /** A relay: channel and how long a pulse holds it on. */
+    channel: z.number().int().min(1).max(8).optional(),
+    pulseMs: z.number().int().min(50).max(10_000).optional(),
   })
   .strict()
   .superRefine((device, ctx) => {
+    if ((device.port === undefined) === (device.usb === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message: 'give either port (a path or "simulated") or usb',
+      });
+    }
+    if (device.transcript !== undefined && device.port !== 'simulated') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transcript'],
+        message: 'only a simulated device plays a transcript',
+      });
+    }
     if (!isDeviceModelName(device.model)) {
       ctx.addIssue({
         code: 'custom',
@@ -42,7 +71,7 @@ const laneSchema = z
   })
   .strict()
   .superRefine((lane, ctx) => {
-    for (const role of ['thermometer', 'scanner'] as const) {
+    for (const role of ['thermometer', 'relay'] as const) {
       const count = lane.devices.filter((d) => d.role === role).length;
       if (count > 1) ctx.addIssue({ code: 'custom', path: ['devices'], message: `more than one ${role}` });
     }
@@ -136,7 +165,15 @@ export const configSchema = z
       'session id',
       ctx,
     );
-    const real = cfg.lanes.flatMap((l) => l.devices.filter((d) => d.port !== 'simulated').map((d) => d.port));
+    const real = cfg.lanes.flatMap((l) =>
+      l.devices.flatMap((d) =>
+        d.port !== undefined && d.port !== 'simulated'
+          ? [d.port]
+          : d.usb
+            ? [`usb ${d.usb.vendorId}:${d.usb.productId}:${d.usb.serialNumber ?? ''}`]
+            : [],
+      ),
+    );
     unique(real, ['lanes'], 'serial port', ctx);
   });
 

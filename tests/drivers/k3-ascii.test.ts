@@ -161,7 +161,13 @@ describe('K3 ASCII codec', () => {
   it('accepts a line of exactly 256 bytes', () => {
     const codec = createK3AsciiCodec();
     codec.decode(concat(new Uint8Array(256).fill(0x41), ascii('\r\n')));
-    expect(codec.counters).toEqual({ frames: 0, badChecksums: 0, bytesSkipped: 256, oversize: 0, resyncs: 0 });
+    expect(codec.counters).toEqual({
+      frames: 0,
+      badChecksums: 0,
+      bytesSkipped: 256,
+      oversize: 0,
+      resyncs: 0,
+    });
   });
 
   it('never throws on random bytes and still decodes a reading afterwards', () => {
@@ -198,7 +204,13 @@ describe('K3 ASCII simulator', () => {
           remark: bodyC < 36 ? 'weak low' : 'weak high',
         });
       }
-      expect(codec.counters).toEqual({ frames: 18, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 });
+      expect(codec.counters).toEqual({
+        frames: 18,
+        badChecksums: 0,
+        bytesSkipped: 0,
+        oversize: 0,
+        resyncs: 0,
+      });
     }
   });
 

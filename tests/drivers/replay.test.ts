@@ -69,14 +69,26 @@ describe('fixture transcripts', () => {
     expect(result.events.map((event) => (event.kind === 'temperature' ? event.bodyC : undefined))).toEqual([
       36.694, 35.812, 37.405, 36.021, 35.48,
     ]);
-    expect(result.counters).toEqual({ frames: 40, badChecksums: 0, bytesSkipped: 960, oversize: 0, resyncs: 0 });
+    expect(result.counters).toEqual({
+      frames: 40,
+      badChecksums: 0,
+      bytesSkipped: 960,
+      oversize: 0,
+      resyncs: 0,
+    });
   });
 
   it('k3-ascii-faults counts the junk, the truncated lines and the oversize line', () => {
     const result = replay(readFixture('k3-ascii-faults.jsonl'));
     expect(result.events).toHaveLength(3);
     // 55 aa 07 04 6f (5) + "L" (1) + "T body = 36.8" (13) + "T Obj" (5)
-    expect(result.counters).toEqual({ frames: 25, badChecksums: 0, bytesSkipped: 24, oversize: 1, resyncs: 0 });
+    expect(result.counters).toEqual({
+      frames: 25,
+      badChecksums: 0,
+      bytesSkipped: 24,
+      oversize: 1,
+      resyncs: 0,
+    });
   });
 
   it('line-scanner-faults counts the NULs, the bare AIM id and the oversize frame', () => {
