@@ -13,6 +13,8 @@ export interface DeviceModel {
   createCodec(options?: CodecOptions): Codec;
   createSimulator(options?: SimulatorOptions): DeviceSimulator;
   commands?: ModelCommands;
+  /** Thermometers: whether the device reports body temperature, or forehead (object) and ambient. */
+  reports?: 'body' | 'object';
   /**
    * A device that streams (continuous mode) or is polled should never be silent longer than this
    * while open; past it the link reports an error (a port that opens but carries nothing).

@@ -10,6 +10,7 @@ export const deviceModels = {
     role: 'thermometer',
     label: 'K3 Pro thermometer (ASCII lines)',
     defaultBaudRate: 115200,
+    reports: 'body',
     createCodec: () => createK3AsciiCodec(),
     createSimulator: (opts) => createK3AsciiSimulator(opts),
   },

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
+import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
@@ -13,10 +14,13 @@ import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
+import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
+import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
+import { calibrationRoutes } from './http/calibration-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { screeningsRoutes } from './http/screenings-routes.ts';
@@ -74,6 +78,17 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     store: screenings,
   });
 
+  const foreheadThermometers = new Map<string, string>();
+  for (const lc of config.lanes) {
+    const t = lc.devices.find((d) => deviceModel(d.model as DeviceModelName).reports === 'object');
+    if (t) foreheadThermometers.set(lc.id, t.id);
+  }
+  const calibrations = new LaneCalibrations(
+    new CalibrationStore(db),
+    foreheadThermometers,
+    config.thermometry.calibrationMaxAgeDays,
+  );
+  const { calibrationMaxAgeDays: _age, ...presence } = config.thermometry;
   const lanes = config.lanes.map(
     (lc) =>
       new Lane({
@@ -81,6 +96,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         screener,
         pairWindowMs: config.rules.pairWindowS * 1000,
         holdMs: config.rules.decisionHoldS * 1000,
+        presence,
+        calibration: () => calibrations.get(lc.id),
       }),
   );
   const deviceSet = buildDevices(config, {
@@ -112,7 +129,15 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
   });
-  app.use(lanesRoutes(lanes, devices));
+  app.use(lanesRoutes(lanes, devices, calibrations));
+  let broadcastLanes = () => {};
+  app.use(
+    calibrationRoutes(
+      calibrations,
+      lanes.map((l) => l.id),
+      () => broadcastLanes(),
+    ),
+  );
   app.use(screeningsRoutes(screenings));
   app.use(simRoutes(devices));
   app.get('/', (_req, res) => res.redirect(302, '/display/'));
@@ -135,12 +160,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
 
   const http = createServer(app);
   const io = new Server(http, { serveClient: false });
-  attachDisplayNamespace(io, lanes, devices, () => ({
+  ({ broadcastLanes } = attachDisplayNamespace(io, lanes, devices, calibrations, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
     now: new Date().toISOString(),
-  }));
+  })));
 
   const host = opts.host ?? config.server.host;
   const port = opts.port ?? config.server.port;

@@ -125,6 +125,25 @@ export const configSchema = z
         healthStatusMaxAgeH: 24,
         decisionHoldS: 6,
       }),
+    /** Forehead modules (object + ambient temperature): when someone is there, and calibration age. */
+    thermometry: z
+      .object({
+        presenceDeltaC: z.number().min(0.3).max(10).default(1.5),
+        minObjectC: z.number().min(15).max(36).default(28),
+        dwellMs: z.number().int().min(100).max(5000).default(600),
+        stableSpreadC: z.number().min(0.05).max(2).default(0.3),
+        maxDwellMs: z.number().int().min(500).max(20_000).default(3000),
+        calibrationMaxAgeDays: z.number().positive().max(365).default(30),
+      })
+      .strict()
+      .default({
+        presenceDeltaC: 1.5,
+        minObjectC: 28,
+        dwellMs: 600,
+        stableSpreadC: 0.3,
+        maxDwellMs: 3000,
+        calibrationMaxAgeDays: 30,
+      }),
     sessions: z.array(sessionSchema).default([]),
     lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
     roster: z.string().optional(),

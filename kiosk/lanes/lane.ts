@@ -5,6 +5,10 @@ import { maskName } from '../identities/mask.ts';
 import type { Person } from '../identities/person.ts';
 import { decisionMessages, idleMessage, waitingMessage } from '../policy/messages.ts';
 import type { Screened, Screener } from '../screening/screener.ts';
+import type { Calibration } from '../thermometry/calibration.ts';
+import { LaneThermometry } from '../thermometry/lane-thermometry.ts';
+import { defaultPresence, type PresenceOptions } from '../thermometry/presence.ts';
+import type { Reading } from '../thermometry/reading.ts';
 import type { LaneUpdate } from './lane-update.ts';
 import { type Clock, LanePairing, type PairingOutput, systemClock } from './pairing.ts';
 
@@ -21,13 +25,17 @@ export interface LaneOptions {
   pairWindowMs: number;
   /** How long a decision stays on the tile before the lane shows idle again. */
   holdMs: number;
+  presence?: PresenceOptions;
+  /** The lane's current thermometer calibration (forehead modules only). */
+  calibration?: () => Calibration | null;
   clock?: Clock;
 }
 
 /** One screening lane: pairs its devices' events, decides through the screener, and says what to show. */
 export class Lane extends EventEmitter<LaneEvents> {
   readonly id: string;
-  private readonly pairing: LanePairing;
+  private readonly pairing: LanePairing<Reading>;
+  private readonly thermometry: LaneThermometry;
   private readonly clock: Clock;
   private seq = 0;
   private current: LaneUpdate;
@@ -37,7 +45,12 @@ export class Lane extends EventEmitter<LaneEvents> {
     super();
     this.id = opts.config.id;
     this.clock = opts.clock ?? systemClock;
-    this.pairing = new LanePairing(opts.pairWindowMs, (out) => this.onPairing(out), this.clock);
+    this.pairing = new LanePairing<Reading>(opts.pairWindowMs, (out) => this.onPairing(out), this.clock);
+    this.thermometry = new LaneThermometry({
+      presence: opts.presence ?? defaultPresence,
+      calibration: opts.calibration ?? (() => null),
+      onReading: (reading) => this.pairing.onTemperature(reading),
+    });
     this.current = this.make({ state: 'idle', message: idleMessage });
   }
 
@@ -51,7 +64,7 @@ export class Lane extends EventEmitter<LaneEvents> {
 
   accept(event: DeviceEvent): void {
     if (event.kind === 'identity') this.pairing.onIdentity(event);
-    else this.pairing.onTemperature(event);
+    else this.thermometry.accept(event, this.clock.now());
   }
 
   dispose(): void {
@@ -59,7 +72,7 @@ export class Lane extends EventEmitter<LaneEvents> {
     this.cancelHold?.();
   }
 
-  private onPairing(out: PairingOutput): void {
+  private onPairing(out: PairingOutput<Reading>): void {
     if (out.kind === 'waiting') {
       const person = this.opts.screener.whoIs(out.identity);
       this.show({

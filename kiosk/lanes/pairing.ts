@@ -1,4 +1,4 @@
-import type { IdentityEvent, TemperatureEvent } from '../../drivers/types.ts';
+import type { IdentityEvent } from '../../drivers/types.ts';
 
 export interface Clock {
   now(): number;
@@ -13,11 +13,11 @@ export const systemClock: Clock = {
   },
 };
 
-export type PairingOutput =
+export type PairingOutput<T> =
   /** A code was scanned; the lane waits for its temperature. */
   | { kind: 'waiting'; identity: IdentityEvent; at: number }
   /** Ready to decide: both arrived within the window, or a temperature nobody scanned for. */
-  | { kind: 'paired'; identity: IdentityEvent | null; temperature: TemperatureEvent; at: number }
+  | { kind: 'paired'; identity: IdentityEvent | null; temperature: T; at: number }
   /** A scan whose temperature never came within the window. */
   | { kind: 'expired'; identity: IdentityEvent };
 
@@ -32,13 +32,13 @@ interface Pending<T> {
  * either order (inclusive at the window's edge). A newer scan replaces a waiting one; a temperature
  * left alone for the whole window is given out with no identity.
  */
-export class LanePairing {
+export class LanePairing<T> {
   private identity: Pending<IdentityEvent> | null = null;
-  private temperature: Pending<TemperatureEvent> | null = null;
+  private temperature: Pending<T> | null = null;
 
   constructor(
     private readonly windowMs: number,
-    private readonly output: (out: PairingOutput) => void,
+    private readonly output: (out: PairingOutput<T>) => void,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -61,7 +61,7 @@ export class LanePairing {
     this.output({ kind: 'waiting', identity: event, at: now });
   }
 
-  onTemperature(event: TemperatureEvent): void {
+  onTemperature(event: T): void {
     const now = this.clock.now();
     const id = this.identity;
     if (id && now - id.at <= this.windowMs) {

@@ -14,6 +14,8 @@ export type IdentityFinding =
 
 export interface PolicyInput {
   temperatureC: number | null;
+  /** False when the person did not hold still: a low or normal value then proves nothing. */
+  readingStable?: boolean;
   identity: IdentityFinding;
   rules: Pick<Rules, 'feverC' | 'minPlausibleC' | 'healthStatusMaxAgeH'>;
   now: Date;
@@ -38,7 +40,9 @@ export function decide(input: PolicyInput): PolicyOutcome {
   const reasons: Reason[] = [];
   const t = temperatureC === null ? null : temperatureC.toFixed(1);
   const fever = temperatureC !== null && hundredths(temperatureC) >= hundredths(rules.feverC);
-  const implausible = temperatureC === null || hundredths(temperatureC) < hundredths(rules.minPlausibleC);
+  const tooLow = temperatureC === null || hundredths(temperatureC) < hundredths(rules.minPlausibleC);
+  const unstable = input.readingStable === false;
+  const implausible = tooLow || unstable;
 
   if (fever) {
     reasons.push({
@@ -46,7 +50,7 @@ export function decide(input: PolicyInput): PolicyOutcome {
       zh: `体温 ${t}°C ≥ ${rules.feverC.toFixed(1)}°C`,
       en: `Temperature ${t} °C ≥ ${rules.feverC.toFixed(1)} °C`,
     });
-  } else if (implausible) {
+  } else if (tooLow) {
     reasons.push(
       temperatureC === null
         ? { code: 'temperature_missing', zh: '未测得体温', en: 'No temperature reading' }
@@ -56,6 +60,12 @@ export function decide(input: PolicyInput): PolicyOutcome {
             en: `Temperature ${t} °C below ${rules.minPlausibleC.toFixed(1)} °C is not plausible`,
           },
     );
+  } else if (unstable) {
+    reasons.push({
+      code: 'temperature_unstable',
+      zh: '测温时未保持静止',
+      en: 'The reading did not hold steady',
+    });
   }
 
   if (identity.kind === 'none') {

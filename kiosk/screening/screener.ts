@@ -1,4 +1,4 @@
-import type { IdentityEvent, TemperatureEvent } from '../../drivers/types.ts';
+import type { IdentityEvent } from '../../drivers/types.ts';
 import type { Rules, SessionConfig } from '../config/schema.ts';
 import type { PersonDirectory } from '../identities/directory.ts';
 import type { Person } from '../identities/person.ts';
@@ -6,6 +6,7 @@ import { decide, type IdentityFinding } from '../policy/decide.ts';
 import { sessionOf } from '../sessions/session-of.ts';
 import { newRecordId } from '../store/ids.ts';
 import type { ScreeningRecord, ScreeningStore } from '../store/screenings.ts';
+import type { Reading } from '../thermometry/reading.ts';
 
 export interface ScreenerDeps {
   rules: Rules;
@@ -29,7 +30,7 @@ export class Screener {
     return this.deps.directory.find(identity.text);
   }
 
-  screen(laneId: string, identity: IdentityEvent | null, temperature: TemperatureEvent, at: Date): Screened {
+  screen(laneId: string, identity: IdentityEvent | null, reading: Reading, at: Date): Screened {
     const { deps } = this;
     const person = identity ? deps.directory.find(identity.text) : null;
     const finding: IdentityFinding = !identity
@@ -45,8 +46,14 @@ export class Screener {
             },
             returnCertificateDue: person.returnCertificateDue,
           };
-    const temperatureC = temperature.bodyC ?? null;
-    const outcome = decide({ temperatureC, identity: finding, rules: deps.rules, now: at });
+    const temperatureC = reading.bodyC;
+    const outcome = decide({
+      temperatureC,
+      readingStable: reading.stable,
+      identity: finding,
+      rules: deps.rules,
+      now: at,
+    });
     const slot = sessionOf(at, deps.sessions, deps.timeZone);
     const record: ScreeningRecord = {
       id: newRecordId(at.getTime()),
@@ -57,7 +64,10 @@ export class Screener {
       personId: person?.id ?? null,
       identityText: person ? null : (identity?.text ?? null),
       temperatureC: temperatureC === null ? null : Math.round(temperatureC * 100) / 100,
-      temperatureSource: temperatureC === null ? null : 'device_body',
+      temperatureSource: temperatureC === null ? null : reading.source,
+      objectC: reading.objectC,
+      ambientC: reading.ambientC,
+      calibrationId: reading.calibrationId,
       healthCode: outcome.healthCode,
       decision: outcome.decision,
       reasons: outcome.reasons,

@@ -53,4 +53,24 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX outbox_pending ON outbox (status, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'thermometer calibrations; raw forehead and ambient values beside estimates',
+    sql: `
+      CREATE TABLE calibrations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        lane_id       TEXT NOT NULL,
+        device_id     TEXT NOT NULL,
+        slope         REAL NOT NULL,
+        intercept     REAL NOT NULL,
+        residual_sd_c REAL NOT NULL,
+        points        TEXT NOT NULL,
+        at            TEXT NOT NULL
+      );
+      CREATE INDEX calibrations_by_lane ON calibrations (lane_id, device_id, id);
+      ALTER TABLE screenings ADD COLUMN object_c REAL;
+      ALTER TABLE screenings ADD COLUMN ambient_c REAL;
+      ALTER TABLE screenings ADD COLUMN calibration_id INTEGER REFERENCES calibrations(id);
+    `,
+  },
 ];

@@ -11,6 +11,10 @@ export interface ScreeningRecord {
   identityText: string | null;
   temperatureC: number | null;
   temperatureSource: string | null;
+  /** Raw forehead and ambient values when the body temperature was estimated from them. */
+  objectC: number | null;
+  ambientC: number | null;
+  calibrationId: number | null;
   healthCode: HealthCode;
   decision: Decision;
   reasons: Reason[];
@@ -34,6 +38,9 @@ interface Row {
   identity_text: string | null;
   temperature_c: number | null;
   temperature_source: string | null;
+  object_c: number | null;
+  ambient_c: number | null;
+  calibration_id: number | null;
   health_code: HealthCode;
   decision: Decision;
   reasons: string;
@@ -48,9 +55,9 @@ export class ScreeningStore {
   constructor(private readonly db: Db) {
     this.insertScreening = db.prepare(
       `INSERT INTO screenings (id, at, local_date, lane_id, session, person_id, identity_text, temperature_c,
-         temperature_source, health_code, decision, reasons)
+         temperature_source, object_c, ambient_c, calibration_id, health_code, decision, reasons)
        VALUES (@id, @at, @localDate, @laneId, @session, @personId, @identityText, @temperatureC,
-         @temperatureSource, @healthCode, @decision, @reasons)`,
+         @temperatureSource, @objectC, @ambientC, @calibrationId, @healthCode, @decision, @reasons)`,
     );
     this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
     this.commitTx = db.transaction((r: ScreeningRecord) => {
@@ -112,6 +119,9 @@ function fromRow(row: Row): ScreeningRecord {
     identityText: row.identity_text,
     temperatureC: row.temperature_c,
     temperatureSource: row.temperature_source,
+    objectC: row.object_c,
+    ambientC: row.ambient_c,
+    calibrationId: row.calibration_id,
     healthCode: row.health_code,
     decision: row.decision,
     reasons: JSON.parse(row.reasons) as Reason[],
@@ -127,6 +137,8 @@ function uploadData(r: ScreeningRecord) {
     personId: r.personId,
     temperatureC: r.temperatureC,
     temperatureSource: r.temperatureSource,
+    objectC: r.objectC,
+    ambientC: r.ambientC,
     healthCode: r.healthCode,
     decision: r.decision,
     reasons: r.reasons.map((x) => x.code),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
+import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
 import type { LaneDevice } from '../devices.ts';
 
 export interface LaneView {
@@ -14,10 +15,16 @@ export interface LaneView {
     state: 'online' | 'offline' | 'error';
     lastFrameAt: string | null;
   }[];
+  /** Forehead thermometers only: when the lane was last calibrated, and whether that is too long ago. */
+  calibration: { at: string | null; ageDays: number | null; stale: boolean } | null;
 }
 
 /** The lanes and their devices' live state, as the contract's `GET /api/lanes` and the display snapshot. */
-export function laneViews(lanes: readonly Lane[], devices: readonly LaneDevice[]): LaneView[] {
+export function laneViews(
+  lanes: readonly Lane[],
+  devices: readonly LaneDevice[],
+  calibrations: LaneCalibrations,
+): LaneView[] {
   return lanes.map((lane) => ({
     id: lane.id,
     name: lane.config.name,
@@ -35,13 +42,24 @@ export function laneViews(lanes: readonly Lane[], devices: readonly LaneDevice[]
           lastFrameAt: status.lastFrameAt === null ? null : new Date(status.lastFrameAt).toISOString(),
         };
       }),
+    calibration: calibrationView(calibrations, lane.id),
   }));
 }
 
-export function lanesRoutes(lanes: readonly Lane[], devices: readonly LaneDevice[]): Router {
+function calibrationView(calibrations: LaneCalibrations, laneId: string): LaneView['calibration'] {
+  const status = calibrations.status(laneId);
+  if (!status) return null;
+  return { at: status.calibration?.at ?? null, ageDays: status.ageDays, stale: status.stale };
+}
+
+export function lanesRoutes(
+  lanes: readonly Lane[],
+  devices: readonly LaneDevice[],
+  calibrations: LaneCalibrations,
+): Router {
   const router = Router();
   router.get('/api/lanes', (_req, res) => {
-    res.json(laneViews(lanes, devices));
+    res.json(laneViews(lanes, devices, calibrations));
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
+import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
 import type { LaneDevice } from '../devices.ts';
 import { laneViews } from '../http/lanes-routes.ts';
 
@@ -18,15 +19,15 @@ export function attachDisplayNamespace(
   io: Server,
   lanes: readonly Lane[],
   devices: readonly LaneDevice[],
+  calibrations: LaneCalibrations,
   info: () => ServerInfo,
-): void {
+): { broadcastLanes(): void } {
   const ns = io.of('/display');
+  const snapshot = () =>
+    laneViews(lanes, devices, calibrations).map((view, i) => ({ ...view, update: lanes[i]?.latest }));
   ns.on('connection', (socket) => {
     socket.emit('server:info', info());
-    socket.emit(
-      'lanes',
-      laneViews(lanes, devices).map((view, i) => ({ ...view, update: lanes[i]?.latest })),
-    );
+    socket.emit('lanes', snapshot());
   });
   for (const lane of lanes) lane.on('update', (update) => ns.emit('lane:update', update));
   for (const d of devices) {
@@ -37,4 +38,5 @@ export function attachDisplayNamespace(
   const timer = setInterval(() => ns.emit('server:info', info()), 30_000);
   timer.unref();
   io.on('close', () => clearInterval(timer));
+  return { broadcastLanes: () => ns.emit('lanes', snapshot()) };
 }

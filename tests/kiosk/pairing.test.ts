@@ -13,8 +13,8 @@ const clock: Clock = {
 };
 
 describe('pairing a scan and a reading on one lane', () => {
-  let out: PairingOutput[];
-  let pairing: LanePairing;
+  let out: PairingOutput<TemperatureEvent>[];
+  let pairing: LanePairing<TemperatureEvent>;
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-11-23T00:00:00Z') });
     out = [];

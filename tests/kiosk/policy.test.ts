@@ -57,6 +57,14 @@ describe('the screening policy', () => {
     expect(out.reasons.map((r) => r.code)).toEqual(['no_identity', 'temperature_high']);
   });
 
+  it('asks for a re-take when the reading did not hold steady, unless it was already high', () => {
+    const unsteady = (temperatureC: number) =>
+      decide({ temperatureC, readingStable: false, identity: person('green', 1), rules, now });
+    expect(unsteady(36.5).decision).toBe('retake');
+    expect(unsteady(36.5).reasons.map((r) => r.code)).toEqual(['temperature_unstable']);
+    expect(unsteady(37.6).decision).toBe('fever');
+  });
+
   it('follows a configured threshold', () => {
     const strict = { ...rules, feverC: 37.0 };
     expect(decide({ temperatureC: 37.0, identity: person('green', 1), rules: strict, now }).decision).toBe(

@@ -1,6 +1,6 @@
 // One lane's tile: a full colour field for the lane's latest decision, the message in Chinese
 // and English, who and what was measured, and the health of the lane's devices.
-import type { DeviceSnapshot, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import type { DeviceSnapshot, LaneCalibration, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
 import type { DeviceState } from '../shared/domain.ts';
 import { createToneIcon } from './icons.ts';
 import {
@@ -57,6 +57,7 @@ export class LaneTile {
   private shownSeq = Number.NEGATIVE_INFINITY;
   private tone: Tone = 'idle';
   private readonly devices = new Map<string, DeviceSnapshot>();
+  private readonly calibration: LaneCalibration | null;
 
   private readonly time = el('time', 'lane-time');
   private readonly iconSlot = el('div', 'lane-icon');
@@ -111,6 +112,7 @@ export class LaneTile {
 
     tile.append(head, main, this.facts, this.warning, this.deviceList);
 
+    this.calibration = snapshot.calibration;
     for (const device of snapshot.devices) this.devices.set(device.id, device);
     this.renderDevices();
     this.applyUpdate(snapshot.update);
@@ -202,6 +204,17 @@ export class LaneTile {
       }
     }
     this.deviceList.replaceChildren(...pills);
+    const calibration = this.calibration;
+    if (calibration?.stale) {
+      if (calibration.ageDays === null) {
+        problems.push('测温未校准');
+        problemsEn.push('thermometer not calibrated');
+      } else {
+        problems.push(`测温校准已过期（${Math.floor(calibration.ageDays)} 天）`);
+        problemsEn.push(`calibration ${Math.floor(calibration.ageDays)} days old`);
+      }
+    }
+    this.element.dataset.calibrationStale = String(calibration?.stale === true);
     const hasProblem = problems.length > 0;
     this.warning.hidden = !hasProblem;
     this.element.dataset.devicesOk = String(!hasProblem);

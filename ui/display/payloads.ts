@@ -3,6 +3,7 @@
 import type {
   DeviceSnapshot,
   DeviceStatusEvent,
+  LaneCalibration,
   LanePerson,
   LaneSnapshot,
   LaneState,
@@ -82,10 +83,20 @@ export function parseLanes(value: unknown): LaneSnapshot[] | null {
       name: typeof item.name === 'string' ? item.name : item.id,
       grades: Array.isArray(item.grades) ? item.grades.filter((g): g is number => typeof g === 'number') : [],
       devices: devices.filter((d): d is DeviceSnapshot => d !== null),
+      calibration: parseCalibration(item.calibration),
       update,
     });
   }
   return lanes;
+}
+
+function parseCalibration(value: unknown): LaneCalibration | null {
+  if (!isRecord(value) || typeof value.stale !== 'boolean') return null;
+  return {
+    at: typeof value.at === 'string' ? value.at : null,
+    ageDays: typeof value.ageDays === 'number' ? value.ageDays : null,
+    stale: value.stale,
+  };
 }
 
 export function parseDeviceStatus(value: unknown): DeviceStatusEvent | null {

@@ -34,11 +34,19 @@ export interface LaneUpdate {
   screeningId?: string;
 }
 
+/** Forehead thermometers only: when the lane was last calibrated and whether that is too long ago. */
+export interface LaneCalibration {
+  at: string | null;
+  ageDays: number | null;
+  stale: boolean;
+}
+
 export interface LaneSnapshot {
   id: string;
   name: string;
   grades: number[];
   devices: DeviceSnapshot[];
+  calibration: LaneCalibration | null;
   update: LaneUpdate;
 }
 

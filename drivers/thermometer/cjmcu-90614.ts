@@ -1,0 +1,221 @@
+/**
+ * CJMCU-90614 IR module (MLX90614 behind a small MCU), binary, 115200 8N1 by default.
+ * Source: protocols.md §1b [V S5: RocksteadyBepop/CJMCU-MLX90614 README.md, electronicpro.co.za product page].
+ *
+ * Module → host, 9 bytes:
+ *   66 66 mode len T1h T1l T2h T2l sum
+ *   66 66      start
+ *   mode       output mode (01 continuous)
+ *   len        data length, 04 [I]
+ *   T1, T2     int16 big-endian, °C × 100
+ *   sum        see below
+ * Host → module: 66 66 cc 56; cc 01 continuous, 02 one reading, 11 / 12 / 13 = 9600 / 57600 / 115200.
+ *
+ * The sources disagree, so each frame is read tolerantly:
+ * - T1 / T2: the README says T1 = target (object), T2 = ambient; a MicroPython driver returns them as
+ *   (ambient, object). We follow the README: T1 = object, T2 = ambient.
+ * - checksum: the README says it "appears to be 0". A frame is accepted when `sum` is the low byte of the
+ *   sum of bytes 0–7 (as on the GY-MCU boards) or 00; any other value counts in `badChecksums`.
+ * - mode is not checked (a one-shot reply may carry 02) [I]; len must be 04, the only length with this
+ *   layout [I]. Temperatures are read as signed, as the MLX9061x reports below 0 °C [I].
+ * After a bad checksum or length byte the decoder looks for the next 66 66 inside the bytes it held.
+ */
+
+import type { DeviceModel, SimulatorOptions } from '../model.ts';
+import { seededRandom } from '../sim-random.ts';
+import type {
+  Codec,
+  CodecOptions,
+  DeviceEvent,
+  DeviceSimulator,
+  SimulatedAction,
+  WireChunk,
+} from '../types.ts';
+import { emptyCounters, NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
+
+export const CJMCU_FRAME_LENGTH = 9;
+const START = 0x66;
+const MODE_CONTINUOUS = 0x01;
+const DATA_LENGTH = 0x04;
+const COMMAND_END = 0x56;
+
+export const CJMCU_CONTINUOUS = 0x01;
+export const CJMCU_QUERY = 0x02;
+export const CJMCU_BAUD_9600 = 0x11;
+export const CJMCU_BAUD_57600 = 0x12;
+export const CJMCU_BAUD_115200 = 0x13;
+
+/** `66 66 cc 56`: e.g. `cjmcuCommand(CJMCU_CONTINUOUS)` → 66 66 01 56. */
+export function cjmcuCommand(command: number): Uint8Array {
+  return Uint8Array.of(START, START, command & 0xff, COMMAND_END);
+}
+
+function toInt16(valueC: number): number {
+  return Math.max(-32768, Math.min(32767, Math.round(valueC * 100)));
+}
+
+/**
+ * The 9-byte frame for these temperatures (°C, rounded to 0.01), T1 = object. `checksum: 'zero'` sends 00
+ * as the README's module does; `'sum'` the low byte of the sum of bytes 0–7.
+ */
+export function encodeCjmcu90614Frame(
+  objectC: number,
+  ambientC: number,
+  checksum: 'sum' | 'zero' = 'sum',
+): Uint8Array {
+  const object = toInt16(objectC);
+  const ambient = toInt16(ambientC);
+  const frame = Uint8Array.of(
+    START,
+    START,
+    MODE_CONTINUOUS,
+    DATA_LENGTH,
+    (object >> 8) & 0xff,
+    object & 0xff,
+    (ambient >> 8) & 0xff,
+    ambient & 0xff,
+    0,
+  );
+  if (checksum === 'sum') {
+    let sum = 0;
+    for (let i = 0; i < CJMCU_FRAME_LENGTH - 1; i++) sum += frame[i] ?? 0;
+    frame[CJMCU_FRAME_LENGTH - 1] = sum & 0xff;
+  }
+  return frame;
+}
+
+/** Whether `byte` may stand at `position` of a frame; the checksum waits for the whole frame. */
+function fits(position: number, byte: number): boolean {
+  if (position < 2) return byte === START;
+  if (position === 3) return byte === DATA_LENGTH;
+  return true;
+}
+
+export function createCjmcu90614Codec(_options: CodecOptions = {}): Codec {
+  const counters = emptyCounters();
+  const frame = new Uint8Array(CJMCU_FRAME_LENGTH);
+  let held = 0;
+
+  // Drops held bytes up to the first later offset that could still begin a frame.
+  function dropToNextStart(): void {
+    let from = 1;
+    for (; from < held; from++) {
+      let ok = true;
+      for (let k = from; ok && k < held; k++) ok = fits(k - from, frame[k] as number);
+      if (ok) break;
+    }
+    counters.bytesSkipped += from;
+    frame.copyWithin(0, from, held);
+    held -= from;
+  }
+
+  return {
+    counters,
+    decode(chunk: Uint8Array): DeviceEvent[] {
+      const events: DeviceEvent[] = [];
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i] as number;
+        if (!fits(held, byte)) {
+          if (held === 0) {
+            counters.bytesSkipped++;
+            continue;
+          }
+          if (held >= 2) counters.resyncs++;
+          dropToNextStart();
+          i--; // offer the byte again to what is left
+          continue;
+        }
+        frame[held++] = byte;
+        if (held < CJMCU_FRAME_LENGTH) continue;
+        let sum = 0;
+        for (let k = 0; k < CJMCU_FRAME_LENGTH - 1; k++) sum += frame[k] as number;
+        const received = frame[CJMCU_FRAME_LENGTH - 1];
+        if (received !== 0 && received !== (sum & 0xff)) {
+          counters.badChecksums++;
+          counters.resyncs++;
+          dropToNextStart();
+          continue;
+        }
+        counters.frames++;
+        const t1 = (((frame[4] as number) << 24) | ((frame[5] as number) << 16)) >> 16;
+        const t2 = (((frame[6] as number) << 24) | ((frame[7] as number) << 16)) >> 16;
+        events.push({ kind: 'temperature', objectC: t1 / 100, ambientC: t2 / 100 });
+        held = 0;
+      }
+      return events;
+    },
+  };
+}
+
+/** The output rate is not documented; the GY-MCU firmware's ~14 Hz is assumed [I]. */
+export const CJMCU_FRAME_INTERVAL_MS = 70;
+const APPROACH = [0.15, 0.4, 0.65, 0.85, 0.95];
+const STEADY_FRAMES = 15;
+const LEAVE = [0.7, 0.45, 0.25, 0.1, 0.03];
+
+export interface Cjmcu90614SimulatorOptions extends SimulatorOptions {
+  /** Checksum byte the simulated module sends (default `'zero'`, as the README reports). */
+  checksum?: 'sum' | 'zero';
+}
+
+/**
+ * Continuous output: `idle()` is one frame of an empty lane (object ≈ ambient ≈ 24 °C); `measure` is a
+ * forehead coming into view, ~1 s steady at `objectC`, and leaving again, each frame in one or two chunks.
+ */
+export function createCjmcu90614Simulator(opts: Cjmcu90614SimulatorOptions = {}): DeviceSimulator {
+  const random = seededRandom(opts.seed ?? 0xc90614);
+  const checksum = opts.checksum ?? 'zero';
+  const between = (low: number, high: number): number => low + random() * (high - low);
+  const roomC = 24 + between(-0.5, 0.5);
+
+  function frameChunks(objectC: number, ambientC: number): WireChunk[] {
+    const bytes = encodeCjmcu90614Frame(objectC, ambientC, checksum);
+    if (random() < 0.5) return [{ delayMs: CJMCU_FRAME_INTERVAL_MS, bytes }];
+    const cut = 1 + Math.floor(random() * (bytes.length - 1));
+    return [
+      { delayMs: CJMCU_FRAME_INTERVAL_MS, bytes: bytes.slice(0, cut) },
+      { delayMs: 1, bytes: bytes.slice(cut) },
+    ];
+  }
+
+  return {
+    idle() {
+      const ambientC = roomC + between(-0.02, 0.02);
+      return {
+        intervalMs: CJMCU_FRAME_INTERVAL_MS,
+        bytes: encodeCjmcu90614Frame(ambientC + between(-0.15, 0.15), ambientC, checksum),
+      };
+    },
+    emit(action: SimulatedAction): WireChunk[] {
+      if (action.kind !== 'measure') return [];
+      const ambientC = action.ambientC ?? roomC;
+      const targetC = action.objectC ?? action.bodyC - NOMINAL_FOREHEAD_OFFSET_C;
+      const ambient = (): number => ambientC + between(-0.02, 0.02);
+      const towards = (share: number): number => ambientC + (targetC - ambientC) * share;
+      const chunks: WireChunk[] = [];
+      for (const share of APPROACH) chunks.push(...frameChunks(towards(share), ambient()));
+      for (let i = 0; i < STEADY_FRAMES; i++) {
+        chunks.push(...frameChunks(targetC + between(-0.05, 0.05), ambient()));
+      }
+      for (const share of LEAVE) chunks.push(...frameChunks(towards(share), ambient()));
+      return chunks;
+    },
+  };
+}
+
+export const cjmcu90614Model: DeviceModel = {
+  role: 'thermometer',
+  label: 'CJMCU-90614 IR module (binary, object and ambient temperature)',
+  defaultBaudRate: 115200,
+  createCodec: (options) => createCjmcu90614Codec(options),
+  createSimulator: (options) => createCjmcu90614Simulator(options),
+  commands: {
+    onOpen: [cjmcuCommand(CJMCU_CONTINUOUS)],
+    selfTest: {
+      request: cjmcuCommand(CJMCU_QUERY),
+      timeoutMs: 500,
+      description: 'Asks the module for one reading (66 66 02 56) and waits for a valid frame',
+    },
+  },
+  silenceTimeoutMs: 2000,
+};

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { CalibrationError } from '../../kiosk/thermometry/calibration.ts';
+import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
+import { HttpError, parseRequest } from './errors.ts';
+
+const body = z
+  .object({
+    points: z
+      .array(
+        z.object({ objectC: z.number().min(20).max(45), clinicalC: z.number().min(34).max(43) }).strict(),
+      )
+      .min(3, 'at least 3 paired readings')
+      .max(100),
+  })
+  .strict();
+
+/** Lane thermometer calibration: maintenance staff enter forehead readings beside clinical ones. */
+export function calibrationRoutes(
+  calibrations: LaneCalibrations,
+  laneIds: readonly string[],
+  onChange: () => void,
+): Router {
+  const router = Router();
+  const lane = (laneId: string) => {
+    if (!laneIds.includes(laneId)) throw new HttpError(404, 'not_found', `no lane "${laneId}"`);
+    if (!calibrations.needs(laneId)) {
+      throw new HttpError(
+        409,
+        'not_calibratable',
+        `lane "${laneId}" has no forehead thermometer to calibrate`,
+      );
+    }
+    return laneId;
+  };
+  router.get('/api/lanes/:laneId/calibration', (req, res) => {
+    res.json(calibrations.status(lane(req.params.laneId)));
+  });
+  router.post('/api/lanes/:laneId/calibration', (req, res) => {
+    const laneId = lane(req.params.laneId);
+    const { points } = parseRequest(body, req.body, 'body');
+    try {
+      res.status(201).json(calibrations.record(laneId, points));
+      onChange();
+    } catch (err) {
+      if (err instanceof CalibrationError) {
+        throw new HttpError(400, 'invalid_calibration', err.message, [
+          { field: 'points', message: err.message },
+        ]);
+      }
+      throw err;
+    }
+  });
+  return router;
+}
