@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
+import { FixtureLibrary } from '../drivers/fixture-library.ts';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
@@ -23,10 +24,12 @@ import { buildDevices, type LaneDevice } from './devices.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
+import { metricsRoutes } from './http/metrics.ts';
 import { screeningsRoutes } from './http/screenings-routes.ts';
 import { simRoutes } from './http/sim-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
+import { attachDiagNamespace } from './sockets/diag.ts';
 import { attachDisplayNamespace } from './sockets/display.ts';
 import { VERSION } from './version.ts';
 
@@ -52,7 +55,9 @@ export interface RunningKiosk {
   stop(): Promise<void>;
 }
 
-const uiDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'dist');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const uiDist = join(root, 'ui', 'dist');
+const transcriptsDir = join(root, 'fixtures', 'transcripts');
 
 /** The composition root: builds store, roster, devices, lanes and the web server from the config. */
 export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
@@ -139,8 +144,16 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     ),
   );
   app.use(screeningsRoutes(screenings));
+  app.use(metricsRoutes(lanes, devices, screenings));
   app.use(simRoutes(devices));
   app.get('/', (_req, res) => res.redirect(302, '/display/'));
+  app.get('/diag', (req, res, next) => {
+    if (req.path !== '/diag' || req.originalUrl.split('?')[0] !== '/diag') {
+      next();
+      return;
+    }
+    res.redirect(302, '/diag/');
+  });
   app.get('/display', (req, res, next) => {
     const q = req.originalUrl.indexOf('?');
     const path = q >= 0 ? req.originalUrl.slice(0, q) : req.originalUrl;
@@ -166,6 +179,13 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
     now: new Date().toISOString(),
   })));
+
+  attachDiagNamespace(
+    io,
+    devices,
+    new Map(config.lanes.map((l) => [l.id, l.name])),
+    new FixtureLibrary(transcriptsDir),
+  );
 
   const host = opts.host ?? config.server.host;
   const port = opts.port ?? config.server.port;

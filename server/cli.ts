@@ -7,6 +7,8 @@ import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
 import { ConfigError } from '../kiosk/config/load.ts';
 import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
+import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { portsCommand } from './commands/ports.ts';
 import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';
 
@@ -17,6 +19,12 @@ function portNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port number from 0 to 65535');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('seconds from 0 to 3600');
   return n;
 }
 
@@ -63,6 +71,29 @@ export async function main(argv: string[]): Promise<number> {
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
       });
+    });
+
+  program
+    .command('ports')
+    .description('list serial ports: path, /dev/serial/by-id links, USB vendor/product ids')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await portsCommand(o);
+    });
+
+  program
+    .command('diag')
+    .description("open the config's devices: raw bytes, decoded events, self-tests, counters")
+    .option(
+      '--config <file>',
+      'config YAML (env GATE_KIOSK_CONFIG)',
+      process.env.GATE_KIOSK_CONFIG ?? DEFAULT_CONFIG,
+    )
+    .option('--device <id>', 'only this device')
+    .option('--seconds <n>', 'how long to watch', seconds, 10)
+    .option('--json', 'print JSON lines')
+    .action(async (o: { config: string; device?: string; seconds: number; json?: boolean }) => {
+      await diagCommand({ ...o, config: resolve(o.config) });
     });
 
   program
@@ -118,6 +149,10 @@ function failureCode(err: unknown): number {
   }
   if (err instanceof ConfigError) {
     process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof DiagFailure || err instanceof CliFailure) {
+    process.stderr.write(`gate-kiosk: ${err.message}\n`);
     return 1;
   }
   if (err instanceof RosterImportError) {

@@ -13,8 +13,10 @@
  * decoder looks for a reply start inside what it held; bytes outside any reply (CR, LF, noise) go to
  * `bytesSkipped`. When chunk times are given, a reply left unfinished for over 50 ms is abandoned the same
  * way [I]: the chip answers in one 7 ms burst, and a 300 ms poll cycle realigns after a lost byte.
- * Every reply counts in `frames`, but only one of 30.0 °C or more becomes an event [I]: below that the chip
- * is reading the room, not a forehead.
+ * Every reply counts in `frames`, but only one from 30.0 to 45.0 °C becomes an event [I]: below, the chip
+ * is reading the room, not a forehead; above, a hot object or a reply misread after a lost byte (a garbled
+ * byte leaves the rest of its reply to run into the next one, "0370" + "000" → 37000.0, when both come in
+ * one burst).
  */
 
 import type { DeviceModel, SimulatorOptions } from '../model.ts';
@@ -36,7 +38,10 @@ export const GD60914_READ_FOREHEAD = 0xab;
 export const GD60914_READ_WRIST = 0xac;
 /** Readings below this are an empty lane (the room), not a person. */
 export const GD60914_PERSON_MIN_C = 30;
+/** Readings above this are no person either: a hot object, or a reply misread after a lost byte. */
+export const GD60914_PERSON_MAX_C = 45;
 const PERSON_MIN_TENTHS = GD60914_PERSON_MIN_C * 10;
+const PERSON_MAX_TENTHS = GD60914_PERSON_MAX_C * 10;
 const REPLY_GAP_MS = 50;
 const SPACE = 0x20;
 const PLUS = 0x2b;
@@ -114,14 +119,12 @@ export function createGd60914Codec(_options: CodecOptions = {}): Codec {
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i] as number;
         if (!fits(held, held === 0 ? undefined : reply[held - 1], byte)) {
-          if (held === 0) {
+          if (held > 0) counters.resyncs++;
+          while (held > 0 && !fits(held, reply[held - 1], byte)) dropToNextStart();
+          if (held === 0 && !fits(0, undefined, byte)) {
             counters.bytesSkipped++;
             continue;
           }
-          counters.resyncs++;
-          dropToNextStart();
-          i--; // offer the byte again to what is left
-          continue;
         }
         reply[held++] = byte;
         if (held < GD60914_REPLY_LENGTH) continue;
@@ -135,7 +138,7 @@ export function createGd60914Codec(_options: CodecOptions = {}): Codec {
           else if (b === MINUS) negative = true;
         }
         if (negative) tenths = -tenths;
-        if (tenths >= PERSON_MIN_TENTHS) events.push({ kind: 'temperature', bodyC: tenths / 10 });
+        if (tenths >= PERSON_MIN_TENTHS && tenths <= PERSON_MAX_TENTHS) events.push({ kind: 'temperature', bodyC: tenths / 10 });
       }
       return events;
     },

@@ -108,14 +108,12 @@ export function createGyMcu90614Codec(_options: CodecOptions = {}): Codec {
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i] as number;
         if (!fits(held, byte)) {
-          if (held === 0) {
+          if (held >= 2) counters.resyncs++;
+          while (held > 0 && !fits(held, byte)) dropToNextStart();
+          if (held === 0 && !fits(0, byte)) {
             counters.bytesSkipped++;
             continue;
           }
-          if (held >= 2) counters.resyncs++;
-          dropToNextStart();
-          i--; // offer the byte again to what is left
-          continue;
         }
         frame[held++] = byte;
         if (held < GY_MCU_FRAME_LENGTH) continue;

@@ -94,15 +94,13 @@ export function createIdc50Codec(_options: CodecOptions = {}): Codec {
           blockLength = 0;
         }
         if (!fits(held, byte)) {
-          if (held === 0) {
+          if (held >= 2) counters.resyncs++;
+          while (held > 0 && !fits(held, byte)) dropToNextStart();
+          if (held === 0 && !fits(0, byte)) {
             counters.bytesSkipped++;
             if (byte === BLOCK_OPEN) blockLength = 1;
             continue;
           }
-          if (held >= 2) counters.resyncs++;
-          dropToNextStart();
-          i--; // offer the byte again to what is left
-          continue;
         }
         frame[held++] = byte;
         if (held < IDC50_FRAME_LENGTH) continue;

@@ -1,0 +1,143 @@
+import { toHex, toMaskedHex } from '../../drivers/hex.ts';
+import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { runSelfTest, type SelfTestResult } from '../../drivers/self-test.ts';
+import type { DeviceEvent } from '../../drivers/types.ts';
+import { loadConfig } from '../../kiosk/config/load.ts';
+import { buildDevices, type LaneDevice } from '../devices.ts';
+import { maskScanText } from '../sockets/diag.ts';
+
+export interface DiagOptions {
+  config: string;
+  device?: string;
+  seconds: number;
+  json?: boolean;
+}
+
+export class DiagFailure extends Error {}
+
+function describeEvent(e: DeviceEvent): string {
+  if (e.kind === 'identity')
+    return `${e.source} ${maskScanText(e.text)}${e.symbology ? ` (${e.symbology})` : ''}`;
+  const parts: string[] = [];
+  if (e.bodyC !== undefined) parts.push(`body ${e.bodyC.toFixed(2)} °C`);
+  if (e.objectC !== undefined) parts.push(`object ${e.objectC.toFixed(2)} °C`);
+  if (e.ambientC !== undefined) parts.push(`ambient ${e.ambientC.toFixed(2)} °C`);
+  if (e.remark) parts.push(e.remark);
+  return parts.join(', ');
+}
+
+/**
+ * `gate-kiosk diag`: opens the config's devices (not while the kiosk holds them), prints raw bytes
+ * and decoded events live, runs each model's self-test, and ends with the counters. Fails (exit 1)
+ * naming every device that never came online or failed its self-test.
+ */
+export async function diagCommand(opts: DiagOptions, out = process.stdout): Promise<void> {
+  const config = loadConfig(opts.config);
+  const set = buildDevices(config);
+  const devices = set.devices.filter((d) => opts.device === undefined || d.config.id === opts.device);
+  if (devices.length === 0) {
+    const known = set.devices.map((d) => d.config.id).join(', ');
+    throw new DiagFailure(`no device "${opts.device}" in ${opts.config}; devices: ${known}`);
+  }
+  const started = Date.now();
+  const line = (record: Record<string, unknown>, text: string) =>
+    out.write(opts.json ? `${JSON.stringify(record)}\n` : `${text}\n`);
+  const stamp = () => `+${((Date.now() - started) / 1000).toFixed(3)}s`;
+  const wasOnline = new Set<string>();
+
+  for (const d of devices) {
+    const name = `${d.laneId}/${d.config.id}`;
+    const hex = (b: Uint8Array) =>
+      d.config.role === 'thermometer' || d.config.role === 'relay' ? toHex(b) : toMaskedHex(b);
+    d.link.on('state', (state, detail) => {
+      if (state === 'online') wasOnline.add(d.config.id);
+      line(
+        { type: 'state', device: d.config.id, lane: d.laneId, state, detail },
+        `${stamp()} ${name} ${state}: ${detail}`,
+      );
+    });
+    d.link.on('rx', (chunk) =>
+      line({ type: 'rx', device: d.config.id, hex: hex(chunk) }, `${stamp()} ${name} rx ${hex(chunk)}`),
+    );
+    d.link.on('tx', (bytes) =>
+      line({ type: 'tx', device: d.config.id, hex: hex(bytes) }, `${stamp()} ${name} tx ${hex(bytes)}`),
+    );
+    d.link.on('event', (e) =>
+      line(
+        {
+          type: 'event',
+          device: d.config.id,
+          event: e.kind === 'identity' ? { ...e, text: maskScanText(e.text) } : e,
+        },
+        `${stamp()} ${name} → ${describeEvent(e)}`,
+      ),
+    );
+  }
+  set.start();
+  try {
+    await new Promise((r) => setTimeout(r, Math.min(1500, opts.seconds * 1000)));
+    const tests = new Map<string, SelfTestResult>();
+    for (const d of devices) {
+      const commands = deviceModel(d.config.model as DeviceModelName).commands;
+      if (!commands?.selfTest) continue;
+      const result = await runSelfTest(d.link, commands);
+      tests.set(d.config.id, result);
+      line(
+        { type: 'selftest', device: d.config.id, ...result },
+        `${stamp()} ${d.laneId}/${d.config.id} self-test ${result.ok ? 'passed' : 'FAILED'}: ${result.detail}`,
+      );
+    }
+    const remaining = opts.seconds * 1000 - (Date.now() - started);
+    if (remaining > 0) await new Promise((r) => setTimeout(r, remaining));
+    summarize(devices, tests, wasOnline, line);
+    const failed = devices.filter((d) => !wasOnline.has(d.config.id) || tests.get(d.config.id)?.ok === false);
+    if (failed.length > 0) {
+      throw new DiagFailure(
+        failed
+          .map((d) => {
+            const s = d.link.status();
+            const t = tests.get(d.config.id);
+            return `${d.config.id}: ${!wasOnline.has(d.config.id) ? `never online (${s.detail})` : `self-test failed (${t?.detail})`}`;
+          })
+          .join('; '),
+      );
+    }
+  } finally {
+    for (const d of devices) d.link.removeAllListeners('state');
+    await set.stop();
+  }
+}
+
+function summarize(
+  devices: LaneDevice[],
+  tests: Map<string, SelfTestResult>,
+  wasOnline: Set<string>,
+  line: (record: Record<string, unknown>, text: string) => void,
+): void {
+  for (const d of devices) {
+    const s = d.link.status();
+    const c = s.counters;
+    const age =
+      s.lastFrameAt === null ? 'never' : `${((Date.now() - s.lastFrameAt) / 1000).toFixed(1)} s ago`;
+    line(
+      {
+        type: 'summary',
+        device: d.config.id,
+        lane: d.laneId,
+        model: d.config.model,
+        path: s.path,
+        state: s.state,
+        wasOnline: wasOnline.has(d.config.id),
+        counters: c,
+        reconnects: s.reconnects,
+        bytesRx: s.bytesRx,
+        bytesTx: s.bytesTx,
+        lastFrameAgeMs: s.lastFrameAt === null ? null : Date.now() - s.lastFrameAt,
+        selfTest: tests.get(d.config.id) ?? null,
+      },
+      `${d.laneId}/${d.config.id} ${d.config.model} on ${s.path ?? '?'}: ${s.state}; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
+        `resyncs ${c.resyncs}, bytes skipped ${c.bytesSkipped}, oversize ${c.oversize}, reconnects ${s.reconnects}, ` +
+        `rx ${s.bytesRx} B, tx ${s.bytesTx} B, last frame ${age}`,
+    );
+  }
+}

@@ -1,0 +1,103 @@
+import { Router } from 'express';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Lane } from '../../kiosk/lanes/lane.ts';
+import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import type { LaneDevice } from '../devices.ts';
+
+const codecCounters = ['frames', 'badChecksums', 'bytesSkipped', 'resyncs', 'oversize'] as const;
+const metricName: Record<(typeof codecCounters)[number], string> = {
+  frames: 'frames',
+  badChecksums: 'bad_checksums',
+  bytesSkipped: 'bytes_skipped',
+  resyncs: 'resyncs',
+  oversize: 'oversize_frames',
+};
+
+/** `GET /metrics` in Prometheus text format: device states and counters, decisions, the outbox. */
+export function metricsRoutes(
+  lanes: readonly Lane[],
+  devices: readonly LaneDevice[],
+  screenings: ScreeningStore,
+): Router {
+  const register = new Registry();
+  collectDefaultMetrics({ register, prefix: 'gate_kiosk_' });
+  const labels = (d: LaneDevice) => ({ lane: d.laneId, device: d.config.id, model: d.config.model });
+  const deviceLabels = ['lane', 'device', 'model'] as const;
+
+  new Gauge({
+    name: 'gate_kiosk_device_up',
+    help: '1 when the device is online, 0 when offline or in error',
+    labelNames: deviceLabels,
+    registers: [register],
+    collect() {
+      for (const d of devices) this.set(labels(d), d.link.status().state === 'online' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gate_kiosk_device_error',
+    help: '1 when the device is in error (open but failing or silent)',
+    labelNames: deviceLabels,
+    registers: [register],
+    collect() {
+      for (const d of devices) this.set(labels(d), d.link.status().state === 'error' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gate_kiosk_device_last_frame_age_seconds',
+    help: 'Seconds since the device last sent a valid frame (absent before the first)',
+    labelNames: deviceLabels,
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const d of devices) {
+        const at = d.link.status().lastFrameAt;
+        if (at !== null) this.set(labels(d), (Date.now() - at) / 1000);
+      }
+    },
+  });
+  for (const key of codecCounters) {
+    new Counter({
+      name: `gate_kiosk_device_${metricName[key]}_total`,
+      help: `Codec counter ${key} per device`,
+      labelNames: deviceLabels,
+      registers: [register],
+      collect() {
+        this.reset();
+        for (const d of devices) this.inc(labels(d), d.link.status().counters[key]);
+      },
+    });
+  }
+  new Counter({
+    name: 'gate_kiosk_device_reconnects_total',
+    help: 'Times a device came back after its port was lost',
+    labelNames: deviceLabels,
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const d of devices) this.inc(labels(d), d.link.status().reconnects);
+    },
+  });
+  const decisions = new Counter({
+    name: 'gate_kiosk_screenings_total',
+    help: 'Screenings decided since start, by lane and decision',
+    labelNames: ['lane', 'decision'] as const,
+    registers: [register],
+  });
+  for (const lane of lanes) {
+    lane.on('screened', ({ record }) => decisions.inc({ lane: lane.id, decision: record.decision }));
+  }
+  new Gauge({
+    name: 'gate_kiosk_outbox_pending',
+    help: 'Records waiting for upload to the district',
+    registers: [register],
+    collect() {
+      this.set(screenings.pendingUploads());
+    },
+  });
+
+  const router = Router();
+  router.get('/metrics', async (_req, res) => {
+    res.type(register.contentType).send(await register.metrics());
+  });
+  return router;
+}

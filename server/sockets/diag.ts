@@ -1,0 +1,167 @@
+import type { Server } from 'socket.io';
+import type { FixtureLibrary } from '../../drivers/fixture-library.ts';
+import { toHex, toMaskedHex } from '../../drivers/hex.ts';
+import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { runSelfTest } from '../../drivers/self-test.ts';
+import type { DeviceEvent } from '../../drivers/types.ts';
+import type { LaneDevice } from '../devices.ts';
+
+/** At most this many frame events per device per second reach diagnostics clients; the rest are counted. */
+const MAX_FRAMES_PER_S = 40;
+
+export interface DiagDevice {
+  laneId: string;
+  laneName: string;
+  deviceId: string;
+  role: string;
+  model: string;
+  label: string;
+  simulated: boolean;
+  canSelfTest: boolean;
+  fixtures: string[];
+}
+
+/** Scanned text may hold a national ID number: diagnostics show its shape, not its content. */
+export function maskScanText(text: string): string {
+  const chars = Array.from(text);
+  if (chars.length <= 4) return '*'.repeat(chars.length);
+  return `${chars.slice(0, 2).join('')}${'*'.repeat(chars.length - 4)}${chars.slice(-2).join('')}`;
+}
+
+function diagEvent(event: DeviceEvent): DeviceEvent {
+  return event.kind === 'identity' ? { ...event, text: maskScanText(event.text) } : event;
+}
+
+/**
+ * Namespace `/diag` for maintenance staff: the devices, raw bytes both ways with their decoded
+ * events, state changes, counters every second; `selftest` and `replay` requests with an answer.
+ */
+export function attachDiagNamespace(
+  io: Server,
+  devices: readonly LaneDevice[],
+  laneNames: ReadonlyMap<string, string>,
+  fixtures: FixtureLibrary,
+): void {
+  const ns = io.of('/diag');
+  const describe = (): DiagDevice[] =>
+    devices.map((d) => {
+      const model = deviceModel(d.config.model as DeviceModelName);
+      return {
+        laneId: d.laneId,
+        laneName: laneNames.get(d.laneId) ?? d.laneId,
+        deviceId: d.config.id,
+        role: d.config.role,
+        model: d.config.model,
+        label: model.label,
+        simulated: d.simulator !== null,
+        canSelfTest: model.commands?.selfTest !== undefined,
+        fixtures: fixtures
+          .list()
+          .filter((f) => f.model === d.config.model)
+          .map((f) => f.name),
+      };
+    });
+  const counters = () =>
+    devices.map((d) => {
+      const s = d.link.status();
+      return {
+        laneId: d.laneId,
+        deviceId: d.config.id,
+        state: s.state,
+        detail: s.detail,
+        path: s.path,
+        counters: s.counters,
+        reconnects: s.reconnects,
+        bytesRx: s.bytesRx,
+        bytesTx: s.bytesTx,
+        lastFrameAgeMs: s.lastFrameAt === null ? null : Date.now() - s.lastFrameAt,
+        framesNotShown: dropped.get(d.config.id) ?? 0,
+      };
+    });
+
+  const budget = new Map<string, { second: number; used: number }>();
+  const dropped = new Map<string, number>();
+  const allowed = (deviceId: string): boolean => {
+    const second = Math.floor(Date.now() / 1000);
+    const b = budget.get(deviceId);
+    if (!b || b.second !== second) {
+      budget.set(deviceId, { second, used: 1 });
+      return true;
+    }
+    if (b.used >= MAX_FRAMES_PER_S) {
+      dropped.set(deviceId, (dropped.get(deviceId) ?? 0) + 1);
+      return false;
+    }
+    b.used++;
+    return true;
+  };
+
+  for (const d of devices) {
+    const base = { laneId: d.laneId, deviceId: d.config.id };
+    let pendingEvents: DeviceEvent[] = [];
+    d.link.on('event', (event) => pendingEvents.push(diagEvent(event)));
+    d.link.on('rx', (chunk) => {
+      // The link decodes a chunk after announcing it: collect its events on the next tick.
+      queueMicrotask(() => {
+        const events = pendingEvents;
+        pendingEvents = [];
+        if (ns.sockets.size === 0 || !allowed(d.config.id)) return;
+        ns.emit('frame', {
+          ...base,
+          at: new Date().toISOString(),
+          dir: 'rx',
+          hex:
+            d.config.role === 'thermometer' || d.config.role === 'relay' ? toHex(chunk) : toMaskedHex(chunk),
+          ...(events[0] ? { event: events[0] } : {}),
+          events,
+        });
+      });
+    });
+    d.link.on('tx', (bytes) => {
+      if (ns.sockets.size === 0 || !allowed(d.config.id)) return;
+      ns.emit('frame', { ...base, at: new Date().toISOString(), dir: 'tx', hex: toHex(bytes), events: [] });
+    });
+    d.link.on('state', (state, detail) => ns.emit('device:status', { ...base, state, detail }));
+  }
+
+  const timer = setInterval(() => {
+    if (ns.sockets.size > 0) ns.emit('counters', counters());
+  }, 1000);
+  timer.unref();
+  io.on('close', () => clearInterval(timer));
+
+  ns.on('connection', (socket) => {
+    socket.emit('devices', describe());
+    socket.emit('counters', counters());
+    socket.on('selftest', async (req: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      const deviceId = (req as { deviceId?: unknown } | null)?.deviceId;
+      const d = devices.find((x) => x.config.id === deviceId);
+      if (!d) {
+        reply({ ok: false, detail: `no device "${String(deviceId)}"`, elapsedMs: null });
+        return;
+      }
+      reply(await runSelfTest(d.link, deviceModel(d.config.model as DeviceModelName).commands));
+    });
+    socket.on('replay', (req: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      const { deviceId, fixture } = (req ?? {}) as { deviceId?: unknown; fixture?: unknown };
+      const d = devices.find((x) => x.config.id === deviceId);
+      if (!d?.simulator) {
+        reply({ ok: false, detail: 'only a simulated device can play a fixture' });
+        return;
+      }
+      try {
+        const transcript = fixtures.load(String(fixture));
+        if (transcript.header.model !== d.config.model) {
+          reply({ ok: false, detail: `fixture is for ${transcript.header.model}, not ${d.config.model}` });
+          return;
+        }
+        void d.simulator.playTranscript(transcript, false);
+        reply({ ok: true, detail: `playing ${String(fixture)} into ${d.config.id}` });
+      } catch (err) {
+        reply({ ok: false, detail: (err as Error).message });
+      }
+    });
+  });
+}
