@@ -83,3 +83,62 @@ lanes:
     expect(broken.stderr).toMatch(/bad\.jsonl: .*line 2/);
   });
 });
+
+describe('gate-kiosk diag and ports', () => {
+  const dir = tempDir('gk-diag-cli-');
+  afterAll(() => dir.remove());
+
+  it('watches the configured devices and ends with their counters (--json)', async () => {
+    const out = await gateKiosk(
+      'diag',
+      '--config',
+      'fixtures/config/test.yaml',
+      '--device',
+      't1',
+      '--seconds',
+      '1',
+      '--json',
+    );
+    expect(out.code).toBe(0);
+    const records = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; device: string; state?: string });
+    expect(records[0]).toMatchObject({ type: 'state', device: 't1', state: 'online' });
+    expect(records.at(-1)).toMatchObject({
+      type: 'summary',
+      device: 't1',
+      wasOnline: true,
+      counters: { frames: 0 },
+    });
+  });
+
+  it('fails naming a device that never came online', async () => {
+    const file = join(dir.path, 'real.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        school: { id: 's', name: 'S' },
+        lanes: [
+          {
+            id: '1',
+            name: 'one',
+            devices: [{ id: 't9', role: 'thermometer', model: 'k3-ascii', port: join(dir.path, 'ttyNOPE') }],
+          },
+        ],
+      }),
+    );
+    const out = await gateKiosk('diag', '--config', file, '--seconds', '1');
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/t9: never online \(.*ttyNOPE is not connected\)/);
+    expect((await gateKiosk('diag', '--config', file, '--device', 'zz', '--seconds', '1')).stderr).toMatch(
+      /no device "zz".*devices: t9/,
+    );
+  });
+
+  it('lists serial ports as JSON', async () => {
+    const out = await gateKiosk('ports', '--json');
+    expect(out.code).toBe(0);
+    expect(Array.isArray(JSON.parse(out.stdout))).toBe(true);
+  });
+});

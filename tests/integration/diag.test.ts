@@ -1,0 +1,97 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningKiosk } from '../../server/app.ts';
+import { postJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
+
+interface Frame {
+  deviceId: string;
+  dir: 'rx' | 'tx';
+  hex: string;
+  events: { kind: string; text?: string; bodyC?: number }[];
+}
+
+describe('diagnostics for maintenance staff', () => {
+  const dir = tempDir('gk-diag-');
+  let kiosk: RunningKiosk;
+  let diag: Socket;
+  const frames: Frame[] = [];
+  let devices: { deviceId: string; fixtures: string[]; canSelfTest: boolean }[] = [];
+
+  beforeAll(async () => {
+    kiosk = await startTestKiosk(dir.path);
+    diag = io(`${kiosk.url}/diag`, { transports: ['websocket'] });
+    diag.on('frame', (f: Frame) => frames.push(f));
+    diag.on('devices', (d: typeof devices) => {
+      devices = d;
+    });
+    await waitUntil(() => devices.length > 0, 5_000, 'devices list');
+  });
+  afterAll(async () => {
+    diag?.close();
+    await kiosk?.stop();
+    dir.remove();
+  });
+
+  it('lists every device with the fixtures it can play', () => {
+    expect(devices.map((d) => d.deviceId)).toEqual(['t1', 's1', 't2', 's2']);
+    expect(devices[0]?.fixtures).toEqual(
+      expect.arrayContaining(['k3-ascii-normal.jsonl', 'k3-ascii-faults.jsonl']),
+    );
+    expect(devices[1]?.fixtures).toEqual(expect.arrayContaining(['line-scanner-normal.jsonl']));
+  });
+
+  it('streams raw bytes with their decoded events, masking what a scan says', async () => {
+    await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity: 'S0001', temperatureC: 36.6 });
+    await waitUntil(
+      () => frames.some((f) => f.deviceId === 't1' && f.events.some((e) => e.bodyC === 36.6)),
+      5_000,
+      't1 reading',
+    );
+    const scan = frames.find((f) => f.deviceId === 's1' && f.events.length > 0);
+    expect(scan?.events[0]).toMatchObject({ kind: 'identity', text: 'S0*01' });
+    const scanHex = frames
+      .filter((f) => f.deviceId === 's1')
+      .map((f) => f.hex)
+      .join('');
+    expect(scanHex).not.toContain(Buffer.from('S0001').toString('hex'));
+    expect(scanHex).toMatch(/^(\*\*)+0d$/);
+    const reading = frames
+      .filter((f) => f.deviceId === 't1')
+      .map((f) => f.hex)
+      .join('');
+    expect(Buffer.from(reading, 'hex').toString()).toContain('T body = 36.600 C');
+  });
+
+  it('plays a recorded fixture into a simulated device', async () => {
+    const answer = await diag
+      .timeout(5_000)
+      .emitWithAck('replay', { deviceId: 't2', fixture: 'k3-ascii-normal.jsonl' });
+    expect(answer).toMatchObject({ ok: true });
+    await waitUntil(
+      () => frames.filter((f) => f.deviceId === 't2' && f.events.length > 0).length >= 2,
+      10_000,
+      'replayed readings',
+    );
+    const wrong = await diag
+      .timeout(5_000)
+      .emitWithAck('replay', { deviceId: 't2', fixture: 'line-scanner-normal.jsonl' });
+    expect(wrong).toMatchObject({ ok: false, detail: expect.stringMatching(/line-scanner, not k3-ascii/) });
+    const escape = await diag
+      .timeout(5_000)
+      .emitWithAck('replay', { deviceId: 't2', fixture: '../../package.json' });
+    expect(escape).toMatchObject({ ok: false });
+  });
+
+  it('says when a model cannot be self-tested', async () => {
+    const answer = await diag.timeout(5_000).emitWithAck('selftest', { deviceId: 't1' });
+    expect(answer).toMatchObject({ ok: false, detail: expect.stringMatching(/answers no request/) });
+  });
+
+  it('exports device states, counters and decisions on /metrics', async () => {
+    const text = await (await fetch(`${kiosk.url}/metrics`)).text();
+    expect(text).toMatch(/gate_kiosk_device_up\{lane="1",device="t1",model="k3-ascii"\} 1/);
+    expect(text).toMatch(/gate_kiosk_device_frames_total\{lane="1",device="t1",model="k3-ascii"\} [1-9]/);
+    expect(text).toMatch(/gate_kiosk_screenings_total\{lane="1",decision="pass"\} 1/);
+    expect(text).toMatch(/gate_kiosk_outbox_pending [1-9]/);
+  });
+});
