@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureAllCodecs } from './codec-throughput.ts';
+import { measureContinuousIngest } from './continuous-ingest.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;

@@ -1,26 +1,31 @@
+import { em18Model } from './card/em18.ts';
+import { rdm6300Model } from './card/rdm6300.ts';
 import type { DeviceModel } from './model.ts';
-import { createLineScannerCodec, createLineScannerSimulator } from './scanner/line-scanner.ts';
-import { createK3AsciiCodec, createK3AsciiSimulator } from './thermometer/k3-ascii.ts';
+import { lcusRelayModel } from './relay/lcus-relay.ts';
+import { gm65Model } from './scanner/gm65.ts';
+import { lineScannerModel } from './scanner/line-scanner.ts';
+import { zebraSsiModel } from './scanner/zebra-ssi.ts';
+import { cjmcu90614Model } from './thermometer/cjmcu-90614.ts';
+import { gd60914Model } from './thermometer/gd60914.ts';
+import { gyMcu90614Model } from './thermometer/gy-mcu90614.ts';
+import { idc50Model } from './thermometer/idc50.ts';
+import { k3AsciiModel } from './thermometer/k3-ascii.ts';
 
 export type { DeviceModel } from './model.ts';
 
-/** Every device model gate-kiosk speaks, keyed by the name the config uses. */
+/** Every device model gate-kiosk speaks, keyed by the name the config and fixtures use. */
 export const deviceModels = {
-  'k3-ascii': {
-    role: 'thermometer',
-    label: 'K3 Pro thermometer (ASCII lines)',
-    defaultBaudRate: 115200,
-    reports: 'body',
-    createCodec: () => createK3AsciiCodec(),
-    createSimulator: (opts) => createK3AsciiSimulator(opts),
-  },
-  'line-scanner': {
-    role: 'scanner',
-    label: 'Barcode/QR scanner, text lines (Honeywell, Datalogic, Newland)',
-    defaultBaudRate: 9600,
-    createCodec: () => createLineScannerCodec(),
-    createSimulator: (opts) => createLineScannerSimulator(opts),
-  },
+  'gy-mcu90614': { ...gyMcu90614Model, reports: 'object' },
+  'cjmcu-90614': { ...cjmcu90614Model, reports: 'object' },
+  idc50: { ...idc50Model, reports: 'body' },
+  'k3-ascii': k3AsciiModel,
+  gd60914: { ...gd60914Model, reports: 'body' },
+  'line-scanner': lineScannerModel,
+  'zebra-ssi': zebraSsiModel,
+  gm65: gm65Model,
+  rdm6300: rdm6300Model,
+  em18: em18Model,
+  'lcus-relay': lcusRelayModel,
 } satisfies Record<string, DeviceModel>;
 
 export type DeviceModelName = keyof typeof deviceModels;

@@ -16,6 +16,7 @@
  * up to the next terminator.
  */
 
+import type { DeviceModel } from '../model.ts';
 import { seededRandom, splitPoints } from '../sim-random.ts';
 import { decodeScannedText, encodeGb18030 } from '../text-decode.ts';
 import type {
@@ -137,3 +138,11 @@ export function createLineScannerSimulator(opts: LineScannerSimulatorOptions = {
     },
   };
 }
+
+export const lineScannerModel: DeviceModel = {
+  role: 'scanner',
+  label: 'Barcode/QR scanner, text lines (Honeywell, Datalogic, Newland)',
+  defaultBaudRate: 9600,
+  createCodec: () => createLineScannerCodec(),
+  createSimulator: (opts) => createLineScannerSimulator(opts?.seed === undefined ? {} : { seed: opts.seed }),
+};

@@ -16,6 +16,7 @@
  * 256 bytes counts once in `oversize` and is dropped up to the next terminator.
  */
 
+import type { DeviceModel } from '../model.ts';
 import { seededRandom, splitPoints } from '../sim-random.ts';
 import type {
   Codec,
@@ -142,3 +143,12 @@ export function createK3AsciiSimulator(opts: K3AsciiSimulatorOptions = {}): Devi
     },
   };
 }
+
+export const k3AsciiModel: DeviceModel = {
+  role: 'thermometer',
+  label: 'K3 Pro thermometer (ASCII lines, body temperature)',
+  defaultBaudRate: 115200,
+  reports: 'body',
+  createCodec: () => createK3AsciiCodec(),
+  createSimulator: (opts) => createK3AsciiSimulator(opts?.seed === undefined ? {} : { seed: opts.seed }),
+};

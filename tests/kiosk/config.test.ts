@@ -53,7 +53,7 @@ lanes:${lane('1')}${lane('2', 'xyz')}
         expect.stringMatching(/^rules\.feverC: .*39/),
         'sessions[0].cutoff: start must be before cutoff',
         expect.stringMatching(
-          /^lanes\[1\]\.devices\[0\]\.model: unknown model "xyz"; known: k3-ascii, line-scanner/,
+          /^lanes\[1\]\.devices\[0\]\.model: unknown model "xyz"; known: gy-mcu90614, cjmcu-90614, idc50, k3-ascii, gd60914, line-scanner, zebra-ssi, gm65, rdm6300, em18, lcus-relay/,
         ),
         expect.stringMatching(/^lanes\[2\]\.devices: /),
         'lanes: lane id "1" is used twice',

@@ -51,7 +51,7 @@ lanes:
     expect(out.code).toBe(1);
     expect(out.stderr).toContain(file);
     expect(out.stderr).toContain(
-      'lanes[1].devices[0].model: unknown model "xyz"; known: k3-ascii, line-scanner',
+      'lanes[1].devices[0].model: unknown model "xyz"; known: gy-mcu90614, cjmcu-90614, idc50, k3-ascii, gd60914, line-scanner, zebra-ssi, gm65, rdm6300, em18, lcus-relay',
     );
     expect(out.stderr).toMatch(/rules\.feverC: /);
   });
