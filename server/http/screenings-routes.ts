@@ -37,6 +37,8 @@ export function screeningsRoutes(store: ScreeningStore): Router {
         personId: r.personId,
         temperatureC: r.temperatureC,
         temperatureSource: r.temperatureSource,
+        objectC: r.objectC,
+        ambientC: r.ambientC,
         healthCode: r.healthCode,
         decision: r.decision,
         reasons: r.reasons,
