@@ -15,11 +15,11 @@ export type { DeviceModel } from './model.ts';
 
 /** Every device model gate-kiosk speaks, keyed by the name the config and fixtures use. */
 export const deviceModels = {
-  'gy-mcu90614': { ...gyMcu90614Model, reports: 'object' },
-  'cjmcu-90614': { ...cjmcu90614Model, reports: 'object' },
-  idc50: { ...idc50Model, reports: 'body' },
+  'gy-mcu90614': gyMcu90614Model,
+  'cjmcu-90614': cjmcu90614Model,
+  idc50: idc50Model,
   'k3-ascii': k3AsciiModel,
-  gd60914: { ...gd60914Model, reports: 'body' },
+  gd60914: gd60914Model,
   'line-scanner': lineScannerModel,
   'zebra-ssi': zebraSsiModel,
   gm65: gm65Model,

@@ -203,6 +203,7 @@ export function createCjmcu90614Simulator(opts: Cjmcu90614SimulatorOptions = {})
 
 export const cjmcu90614Model: DeviceModel = {
   role: 'thermometer',
+  reports: 'object',
   label: 'CJMCU-90614 IR module (binary, object and ambient temperature)',
   defaultBaudRate: 115200,
   createCodec: (options) => createCjmcu90614Codec(options),

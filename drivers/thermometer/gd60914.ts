@@ -56,7 +56,9 @@ export function gd60914Command(code: number): Uint8Array {
 
 /** Calibration at 35 °C (A9 A2 01 0C 05) or 42 °C (A9 A2 01 0E 0D), as captured. */
 export function gd60914CalibrateCommand(atC: 35 | 42): Uint8Array {
-  return atC === 35 ? Uint8Array.of(0xa9, 0xa2, 0x01, 0x0c, 0x05) : Uint8Array.of(0xa9, 0xa2, 0x01, 0x0e, 0x0d);
+  return atC === 35
+    ? Uint8Array.of(0xa9, 0xa2, 0x01, 0x0c, 0x05)
+    : Uint8Array.of(0xa9, 0xa2, 0x01, 0x0e, 0x0d);
 }
 
 /** Reset: A9 A2 01 06 02, as captured. */
@@ -138,7 +140,8 @@ export function createGd60914Codec(_options: CodecOptions = {}): Codec {
           else if (b === MINUS) negative = true;
         }
         if (negative) tenths = -tenths;
-        if (tenths >= PERSON_MIN_TENTHS && tenths <= PERSON_MAX_TENTHS) events.push({ kind: 'temperature', bodyC: tenths / 10 });
+        if (tenths >= PERSON_MIN_TENTHS && tenths <= PERSON_MAX_TENTHS)
+          events.push({ kind: 'temperature', bodyC: tenths / 10 });
       }
       return events;
     },
@@ -198,6 +201,7 @@ export function createGd60914Simulator(opts: SimulatorOptions = {}): DeviceSimul
 
 export const gd60914Model: DeviceModel = {
   role: 'thermometer',
+  reports: 'body',
   label: 'GD60914 forehead/wrist thermometer chip (polled, ASCII reply)',
   defaultBaudRate: 9600,
   createCodec: (options) => createGd60914Codec(options),

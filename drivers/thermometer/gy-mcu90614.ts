@@ -188,6 +188,7 @@ export function createGyMcu90614Simulator(opts: SimulatorOptions = {}): DeviceSi
 
 export const gyMcu90614Model: DeviceModel = {
   role: 'thermometer',
+  reports: 'object',
   label: 'GY-MCU90614 / GY-MCU90615 IR module (binary, object and ambient temperature)',
   defaultBaudRate: 9600,
   createCodec: (options) => createGyMcu90614Codec(options),

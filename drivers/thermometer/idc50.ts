@@ -153,6 +153,7 @@ export function createIdc50Simulator(opts: SimulatorOptions = {}): DeviceSimulat
 
 export const idc50Model: DeviceModel = {
   role: 'thermometer',
+  reports: 'body',
   label: 'IDC-50 kiosk thermal module (binary body temperature)',
   defaultBaudRate: 115200,
   createCodec: (options) => createIdc50Codec(options),

@@ -202,7 +202,12 @@ describe('CJMCU-90614 simulator', () => {
       for (let seed = 1; seed <= 10; seed++) {
         const chunks = createCjmcu90614Simulator({ seed, checksum }).emit({ kind: 'measure', bodyC: 37.4 });
         const codec = createCjmcu90614Codec();
-        const events = temperatures(decodeAll(codec, chunks.map((chunk) => chunk.bytes)));
+        const events = temperatures(
+          decodeAll(
+            codec,
+            chunks.map((chunk) => chunk.bytes),
+          ),
+        );
         expect(events).toHaveLength(25);
         expect(codec.counters).toEqual({ ...clean, frames: 25 });
         const targetC = 37.4 - NOMINAL_FOREHEAD_OFFSET_C;
@@ -238,6 +243,7 @@ describe('CJMCU-90614 model', () => {
 
   it('switches to continuous output on open and self-tests with one query', () => {
     expect(cjmcu90614Model.role).toBe('thermometer');
+    expect(cjmcu90614Model.reports).toBe('object');
     expect(cjmcu90614Model.defaultBaudRate).toBe(115200);
     expect(cjmcu90614Model.silenceTimeoutMs).toBe(2000);
     expect(cjmcu90614Model.commands?.onOpen?.map(toHex)).toEqual(['66660156']);
@@ -268,6 +274,12 @@ describe('CJMCU-90614 fixtures', () => {
     const result = replay('cjmcu-90614-faults.jsonl');
     expect(result.mismatch).toBeUndefined();
     expect(result.events).toHaveLength(9);
-    expect(result.counters).toEqual({ frames: 9, badChecksums: 3, bytesSkipped: 41, oversize: 0, resyncs: 5 });
+    expect(result.counters).toEqual({
+      frames: 9,
+      badChecksums: 3,
+      bytesSkipped: 41,
+      oversize: 0,
+      resyncs: 5,
+    });
   });
 });

@@ -94,7 +94,11 @@ describe('GY-MCU90614 codec', () => {
     for (let first = 1; first < FRAME_LENGTH - 1; first++) {
       for (let second = first + 1; second < FRAME_LENGTH; second++) {
         const codec = createGyMcu90614Codec();
-        const chunks = [EXAMPLE.subarray(0, first), EXAMPLE.subarray(first, second), EXAMPLE.subarray(second)];
+        const chunks = [
+          EXAMPLE.subarray(0, first),
+          EXAMPLE.subarray(first, second),
+          EXAMPLE.subarray(second),
+        ];
         expect(decodeAll(codec, chunks)).toEqual([EXAMPLE_EVENT]);
       }
     }
@@ -227,12 +231,18 @@ describe('GY-MCU90614 simulator', () => {
       const simulator = createGyMcu90614Simulator({ seed });
       const chunks = simulator.emit({ kind: 'measure', bodyC: 36.8 });
       const codec = createGyMcu90614Codec();
-      const events = temperatures(decodeAll(codec, chunks.map((chunk) => chunk.bytes)));
+      const events = temperatures(
+        decodeAll(
+          codec,
+          chunks.map((chunk) => chunk.bytes),
+        ),
+      );
       expect(events).toHaveLength(25);
       expect(codec.counters).toEqual({ ...clean, frames: 25 });
       const objects = events.map((event) => event.objectC ?? Number.NaN);
       const targetC = 36.8 - NOMINAL_FOREHEAD_OFFSET_C;
-      for (const objectC of objects.slice(5, 20)) expect(Math.abs(objectC - targetC)).toBeLessThanOrEqual(0.051);
+      for (const objectC of objects.slice(5, 20))
+        expect(Math.abs(objectC - targetC)).toBeLessThanOrEqual(0.051);
       for (let i = 1; i < 5; i++) expect(objects[i]).toBeGreaterThan(objects[i - 1] ?? Number.NaN);
       for (let i = 21; i < 25; i++) expect(objects[i]).toBeLessThan(objects[i - 1] ?? Number.NaN);
       expect(objects[0]).toBeLessThan(targetC - 1);
@@ -250,8 +260,14 @@ describe('GY-MCU90614 simulator', () => {
       objectC: 35.5,
       ambientC: 12,
     });
-    const events = temperatures(decodeAll(createGyMcu90614Codec(), chunks.map((chunk) => chunk.bytes)));
-    for (const event of events.slice(5, 20)) expect(Math.abs((event.objectC ?? 0) - 35.5)).toBeLessThanOrEqual(0.051);
+    const events = temperatures(
+      decodeAll(
+        createGyMcu90614Codec(),
+        chunks.map((chunk) => chunk.bytes),
+      ),
+    );
+    for (const event of events.slice(5, 20))
+      expect(Math.abs((event.objectC ?? 0) - 35.5)).toBeLessThanOrEqual(0.051);
     for (const event of events) expect(Math.abs((event.ambientC ?? 0) - 12)).toBeLessThanOrEqual(0.021);
   });
 
@@ -281,6 +297,7 @@ describe('GY-MCU90614 model', () => {
 
   it('switches to continuous output on open and self-tests with one query', () => {
     expect(gyMcu90614Model.role).toBe('thermometer');
+    expect(gyMcu90614Model.reports).toBe('object');
     expect(gyMcu90614Model.defaultBaudRate).toBe(9600);
     expect(gyMcu90614Model.silenceTimeoutMs).toBe(2000);
     expect(gyMcu90614Model.commands?.onOpen?.map(toHex)).toEqual(['a545ea']);
@@ -316,6 +333,12 @@ describe('GY-MCU90614 fixtures', () => {
     expect(result.mismatch).toBeUndefined();
     expect(result.events).toHaveLength(11);
     // Skipped: 5 (opened mid-frame) + 9 (bad checksum) + 5 (noise) + 5 (truncated) + 8 (length 05) + 7 (disconnect).
-    expect(result.counters).toEqual({ frames: 11, badChecksums: 2, bytesSkipped: 39, oversize: 0, resyncs: 4 });
+    expect(result.counters).toEqual({
+      frames: 11,
+      badChecksums: 2,
+      bytesSkipped: 39,
+      oversize: 0,
+      resyncs: 4,
+    });
   });
 });

@@ -211,6 +211,7 @@ describe('line scanner simulator', () => {
           badChecksums: 0,
           bytesSkipped: 0,
           oversize: 0,
+          resyncs: 0,
         });
       }
     }
