@@ -77,7 +77,9 @@ export function cardFromNumber(
     case '2H+4H':
       return first <= 0xff && second <= 0xffff ? { version, id: ((first << 16) | second) >>> 0 } : undefined;
     case '4H+4H':
-      return first <= 0xffff && second <= 0xffff ? { version, id: ((first << 16) | second) >>> 0 } : undefined;
+      return first <= 0xffff && second <= 0xffff
+        ? { version, id: ((first << 16) | second) >>> 0 }
+        : undefined;
   }
 }
 

@@ -154,7 +154,8 @@ export function createEm18Simulator(options: Em18SimulatorOptions = {}): DeviceS
         const cuts = splitPoints(frame.length, 1 + Math.floor(random() * 2), random);
         let start = 0;
         for (const end of [...cuts, frame.length]) {
-          const delayMs = start === 0 && repeat > 0 ? 90 + Math.floor(random() * 21) : 1 + Math.floor(random() * 4);
+          const delayMs =
+            start === 0 && repeat > 0 ? 90 + Math.floor(random() * 21) : 1 + Math.floor(random() * 4);
           chunks.push({ delayMs, bytes: frame.slice(start, end) });
           start = end;
         }

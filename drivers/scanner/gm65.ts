@@ -57,7 +57,9 @@ export function crc16Xmodem(bytes: ArrayLike<number>): number {
   let crc = 0;
   for (let index = 0; index < bytes.length; index++) {
     crc ^= (bytes[index] ?? 0) << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    for (let bit = 0; bit < 8; bit++) {
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    }
   }
   return crc;
 }
@@ -193,7 +195,11 @@ function commandsIn(written: Uint8Array): number {
   let at = 0;
   while (at + 8 <= written.length) {
     const total = 8 + (written[at + 3] ?? 0);
-    if (written[at] !== COMMAND_HEAD[0] || written[at + 1] !== COMMAND_HEAD[1] || at + total > written.length) {
+    if (
+      written[at] !== COMMAND_HEAD[0] ||
+      written[at + 1] !== COMMAND_HEAD[1] ||
+      at + total > written.length
+    ) {
       at++;
       continue;
     }

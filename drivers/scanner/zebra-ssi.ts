@@ -10,11 +10,12 @@
  *   src      04 host, 00 decoder
  *   status   bit0 retransmission, bit1 more packets follow (multi-packet decode data)
  *   ck       0x10000 − sum(len … last data byte), big-endian
- *   F3 data  barcode type (03 Code 128, 0B EAN-13, 1B Data Matrix, 1C QR, …), then the code's bytes
+ *   F3 data  barcode type (03 Code 128, 0B EAN-13, 1B Data Matrix, 1C QR, …), then the code's bytes; in a
+ *            multi-packet decode each packet starts with the type again (as S12's host reads it) [I]
  *   e.g. ACK from host 04 D0 04 00 FF 28 (04+D0+04+00 = D8); start session 04 E4 04 00 FF 14
  *
- * The host ACKs every decoder packet but ACK/NAK and NAKs a packet with a bad checksum, cause 01 (resend)
- * as the SSI manual's NAK_RESEND [I: cause values from the manual's command table, not seen on a wire]:
+ * The host ACKs every decoder packet but ACK/NAK and NAKs a packet with a bad checksum with cause 01
+ * (resend), the cause open-source SSI hosts send for a checksum failure [I: not in protocols.md]:
  * `takeReplies()` hands those bytes to the link. The decoder retries an unACKed packet twice with bit0 set,
  * so a retransmission equal to the last packet accepted is ACKed again and otherwise ignored; after a bad
  * frame or junk the previous packet may have been lost, so the next retransmission is taken as new.
@@ -94,7 +95,11 @@ export interface SsiPacketOptions {
 }
 
 /** `len op src status data… ckH ckL`. Throws when the data does not fit one packet. */
-export function encodeSsiPacket(opcode: number, data: ArrayLike<number> = [], options: SsiPacketOptions = {}): Uint8Array {
+export function encodeSsiPacket(
+  opcode: number,
+  data: ArrayLike<number> = [],
+  options: SsiPacketOptions = {},
+): Uint8Array {
   const length = MIN_LENGTH + data.length;
   if (length > 0xff) throw new RangeError(`encodeSsiPacket: ${data.length} data bytes do not fit one packet`);
   const packet = new Uint8Array(length + 2);
@@ -140,6 +145,8 @@ export function createZebraSsiCodec(): Codec {
   let decodeParts: Uint8Array[] = [];
   let decodeBytes = 0;
   let decodeOverflow = false;
+  /** A multi-packet decode is under way: the next F3 packet continues it. */
+  let assembling = false;
 
   const plausibleStart = (at: number): boolean =>
     (buffer[at] ?? 0) >= MIN_LENGTH && (at + 2 >= length || buffer[at + 2] === SSI_SOURCE_DECODER);
@@ -166,9 +173,16 @@ export function createZebraSsiCodec(): Codec {
   }
 
   function handleDecode(status: number, data: Uint8Array, events: DeviceEvent[]): void {
-    if (data.length === 0) return;
-    if (decodeParts.length === 0 && !decodeOverflow) decodeType = data[0] ?? 0;
-    const code = data.subarray(1);
+    if (data.length === 0 && !assembling) return;
+    let code: Uint8Array;
+    if (!assembling) {
+      decodeType = data[0] ?? 0;
+      code = data.subarray(1);
+    } else {
+      // Continuation packets repeat the type byte in S12's host; one that does not is read whole [I].
+      code = data[0] === decodeType ? data.subarray(1) : data;
+    }
+    assembling = (status & SSI_STATUS_CONTINUED) !== 0;
     if (decodeBytes + code.length > MAX_DECODE_BYTES) {
       if (!decodeOverflow) counters.oversize++;
       decodeOverflow = true;
@@ -178,7 +192,7 @@ export function createZebraSsiCodec(): Codec {
       decodeParts.push(code.slice());
       decodeBytes += code.length;
     }
-    if (status & SSI_STATUS_CONTINUED) return;
+    if (assembling) return;
     const whole = Uint8Array.from(Buffer.concat(decodeParts));
     const overflow = decodeOverflow;
     decodeParts = [];
@@ -187,7 +201,12 @@ export function createZebraSsiCodec(): Codec {
     if (overflow || whole.length === 0) return;
     const { text } = decodeScannedText(whole);
     if (text === NO_READ) return;
-    const event: IdentityEvent = { kind: 'identity', text, source: 'scan', symbology: symbologyOf(decodeType) };
+    const event: IdentityEvent = {
+      kind: 'identity',
+      text,
+      source: 'scan',
+      symbology: symbologyOf(decodeType),
+    };
     events.push(event);
   }
 
@@ -292,7 +311,8 @@ function hostPackets(written: Uint8Array): { packets: Uint8Array[]; damaged: boo
       packetLength >= MIN_LENGTH + 2 &&
       end <= written.length &&
       written[at + 2] === SSI_SOURCE_HOST &&
-      ssiChecksum(written.subarray(at, end - 2)) === (((written[end - 2] ?? 0) << 8) | (written[end - 1] ?? 0));
+      ssiChecksum(written.subarray(at, end - 2)) ===
+        (((written[end - 2] ?? 0) << 8) | (written[end - 1] ?? 0));
     if (!valid) {
       damaged = true;
       at++;
@@ -336,7 +356,11 @@ export function createZebraSsiSimulator(options: ZebraSsiSimulatorOptions = {}):
       for (const packet of packets) {
         const opcode = packet[1];
         if (opcode === SSI_OPCODE.ack || opcode === SSI_OPCODE.nak) continue;
-        answers.push(opcode === SSI_OPCODE.requestRevision ? fromDecoder(SSI_OPCODE.replyRevision, revision) : SSI_DECODER_ACK);
+        answers.push(
+          opcode === SSI_OPCODE.requestRevision
+            ? fromDecoder(SSI_OPCODE.replyRevision, revision)
+            : SSI_DECODER_ACK,
+        );
       }
       if (damaged) answers.push(fromDecoder(SSI_OPCODE.nak, [SSI_NAK_RESEND]));
       return answers.flatMap((packet) => chunked(packet, 2 + Math.floor(random() * 8)));
