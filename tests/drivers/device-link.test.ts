@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGyMcu90614Codec, encodeGyMcu90614Frame } from '../../drivers/thermometer/gy-mcu90614.ts';
 import { DeviceLink } from '../../drivers/transport/device-link.ts';
 import { SimulatedPorts } from '../../drivers/transport/port-factory.ts';
 import { locatePort, type PortListing } from '../../drivers/transport/port-locator.ts';
@@ -130,6 +131,35 @@ describe('a device link', () => {
     while (link.status().state !== 'online' && Date.now() - at < 1000) await sleep(5);
     expect(link.status().state).toBe('online');
     expect(Date.now() - at).toBeLessThan(200);
+  });
+});
+
+describe('a babbling device', () => {
+  it('is skipped byte by byte without stalling, and its next good frame still decodes', async () => {
+    const ports = new SimulatedPorts();
+    const path = `test:flood/${n++}`;
+    ports.create(path);
+    const link = new DeviceLink({
+      deviceId: 't1',
+      port: { path },
+      baudRate: 115200,
+      codec: createGyMcu90614Codec(),
+      openPort: ports.factory,
+      pathExists: () => true,
+    });
+    const events: DeviceEvent[] = [];
+    link.on('event', (e) => events.push(e));
+    link.start();
+    await sleep(20);
+    // 2 MB of noise with no frame start in it, in USB-sized chunks, then one real frame.
+    const noise = Buffer.alloc(64 * 1024, 0x37);
+    for (let i = 0; i < 32; i++) ports.inject(path, noise);
+    ports.inject(path, encodeGyMcu90614Frame(34.56, 22.1));
+    const deadline = Date.now() + 10_000;
+    while (events.length === 0 && Date.now() < deadline) await sleep(10);
+    expect(events).toEqual([{ kind: 'temperature', objectC: 34.56, ambientC: 22.1 }]);
+    expect(link.status().counters).toMatchObject({ frames: 1, bytesSkipped: 32 * 64 * 1024 });
+    await link.stop();
   });
 });
 

@@ -1,16 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { deviceModelNames, deviceModels, isDeviceModelName } from '../../drivers/registry.ts';
 import { formatTranscript, parseTranscript, replayTranscript } from '../../drivers/replay.ts';
-import { createLineScannerCodec } from '../../drivers/scanner/line-scanner.ts';
-import { createK3AsciiCodec } from '../../drivers/thermometer/k3-ascii.ts';
 import type { Codec } from '../../drivers/types.ts';
 
 const transcriptsDir = fileURLToPath(new URL('../../fixtures/transcripts/', import.meta.url));
-const codecFor: Record<string, () => Codec> = {
-  'k3-ascii': createK3AsciiCodec,
-  'line-scanner': createLineScannerCodec,
-};
+const codecFor = (model: string): (() => Codec) | undefined =>
+  isDeviceModelName(model) ? () => deviceModels[model].createCodec() : undefined;
 
 function readFixture(name: string): string {
   return readFileSync(`${transcriptsDir}${name}`, 'utf8');
@@ -18,7 +15,7 @@ function readFixture(name: string): string {
 
 function replay(text: string) {
   const transcript = parseTranscript(text);
-  const createCodec = codecFor[transcript.header.model];
+  const createCodec = codecFor(transcript.header.model);
   if (!createCodec) throw new Error(`no codec for ${transcript.header.model}`);
   return replayTranscript(transcript, createCodec());
 }
@@ -39,19 +36,15 @@ function withLine(text: string, lineNumber: number, replacement: string): string
 }
 
 describe('fixture transcripts', () => {
-  const fixtures = readdirSync(transcriptsDir).filter(
-    (name) => name.endsWith('.jsonl') && parseTranscript(readFixture(name)).header.model in codecFor,
-  );
+  const fixtures = readdirSync(transcriptsDir).filter((name) => name.endsWith('.jsonl'));
 
-  it('has the four fixtures for the K3 and the line scanner', () => {
-    expect(fixtures).toEqual(
-      expect.arrayContaining([
-        'k3-ascii-faults.jsonl',
-        'k3-ascii-normal.jsonl',
-        'line-scanner-faults.jsonl',
-        'line-scanner-normal.jsonl',
-      ]),
-    );
+  it('has normal traffic for every model, and faults for every model that receives anything', () => {
+    for (const model of deviceModelNames) {
+      expect(fixtures).toContain(`${model}-normal.jsonl`);
+      if (model !== 'lcus-relay') expect(fixtures).toContain(`${model}-faults.jsonl`);
+    }
+    for (const name of fixtures)
+      expect(codecFor(parseTranscript(readFixture(name)).header.model)).toBeDefined();
   });
 
   it.each(fixtures)('%s replays without a mismatch', (name) => {
