@@ -13,7 +13,8 @@ import type { KioskConfig } from '../kiosk/config/schema.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
-import { Screener } from '../kiosk/screening/screener.ts';
+import type { Clock } from '../kiosk/lanes/pairing.ts';
+import { rosterIdentities, Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
@@ -43,6 +44,8 @@ export interface StartOptions {
   openRealPort?: PortFactory;
   /** Seed for simulated devices, for repeatable runs. */
   seed?: number;
+  /** The lanes' clock (tests pin the time of day to a session). */
+  clock?: Clock;
 }
 
 export interface RunningKiosk {
@@ -72,16 +75,19 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     const result = syncRosterFile(people, config.roster, config.school.timezone);
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
-  if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(Date.now() - 3_600_000));
+  const now = () => opts.clock?.now() ?? Date.now();
+  if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const screenings = new ScreeningStore(db);
   const screener = new Screener({
-    rules: config.rules,
     sessions: config.sessions,
     timeZone: config.school.timezone,
-    directory,
+    identities: rosterIdentities(directory),
     store: screenings,
   });
+  const laneOfGrade = new Map<number, { id: string; name: string }>();
+  for (const lc of config.lanes)
+    for (const g of lc.grades) if (!laneOfGrade.has(g)) laneOfGrade.set(g, { id: lc.id, name: lc.name });
 
   const foreheadThermometers = new Map<string, string>();
   for (const lc of config.lanes) {
@@ -98,11 +104,21 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     (lc) =>
       new Lane({
         config: lc,
+        context: {
+          laneId: lc.id,
+          rules: {
+            ...config.rules,
+            feverC: lc.rules?.feverC ?? config.rules.feverC,
+            minPlausibleC: lc.rules?.minPlausibleC ?? config.rules.minPlausibleC,
+          },
+          laneOfGrade,
+        },
         screener,
         pairWindowMs: config.rules.pairWindowS * 1000,
         holdMs: config.rules.decisionHoldS * 1000,
         presence,
         calibration: () => calibrations.get(lc.id),
+        ...(opts.clock ? { clock: opts.clock } : {}),
       }),
   );
   const deviceSet = buildDevices(config, {

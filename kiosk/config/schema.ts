@@ -67,6 +67,14 @@ const laneSchema = z
     id,
     name: z.string().min(1),
     grades: z.array(z.number().int().min(1).max(12)).default([]),
+    /** This lane's own thresholds, e.g. for a calibrated thermometer; the school's rules otherwise. */
+    rules: z
+      .object({
+        feverC: z.number().min(34).max(39).refine(tenths, 'a multiple of 0.1 °C').optional(),
+        minPlausibleC: z.number().min(30).max(37).optional(),
+      })
+      .strict()
+      .optional(),
     devices: z.array(deviceSchema).min(1, 'a lane needs at least one device'),
   })
   .strict()

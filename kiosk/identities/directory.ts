@@ -1,6 +1,6 @@
-import type { Person } from './person.ts';
+import { cardsOf, type Person } from './person.ts';
 
-/** Finds the person a scanned text names: by roster id or by card number. In memory, for the hot path. */
+/** Finds the person a scanned text names: by roster id or by any of their cards. In memory, for the hot path. */
 export class PersonDirectory {
   private byId = new Map<string, Person>();
   private byCard = new Map<string, Person>();
@@ -11,7 +11,7 @@ export class PersonDirectory {
 
   replace(people: readonly Person[]): void {
     this.byId = new Map(people.map((p) => [p.id, p]));
-    this.byCard = new Map(people.filter((p) => p.card).map((p) => [p.card as string, p]));
+    this.byCard = new Map(people.flatMap((p) => cardsOf(p).map((card) => [card, p] as const)));
   }
 
   find(text: string): Person | null {

@@ -11,5 +11,9 @@ export interface LaneUpdate {
   temperatureC?: number;
   healthCode?: HealthCode;
   message: Bilingual;
+  /** A second line for the guard: the lane this person should use, or that they were already screened. */
+  hint?: Bilingual;
+  /** The person was already screened this session: this is their earlier decision, not a new record. */
+  repeat?: boolean;
   screeningId?: string;
 }

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceEvent } from '../../drivers/types.ts';
+import type { DeviceEvent, IdentityEvent } from '../../drivers/types.ts';
 import type { LaneConfig } from '../config/schema.ts';
 import { maskName } from '../identities/mask.ts';
 import type { Person } from '../identities/person.ts';
 import { decisionMessages, idleMessage, waitingMessage } from '../policy/messages.ts';
-import type { Screened, Screener } from '../screening/screener.ts';
+import type { LaneContext, Screened, Screener } from '../screening/screener.ts';
 import type { Calibration } from '../thermometry/calibration.ts';
 import { LaneThermometry } from '../thermometry/lane-thermometry.ts';
 import { defaultPresence, type PresenceOptions } from '../thermometry/presence.ts';
@@ -21,6 +21,8 @@ export interface LaneEvents {
 
 export interface LaneOptions {
   config: LaneConfig;
+  /** Thresholds and grade assignments the screener applies at this lane. */
+  context: LaneContext;
   screener: Screener;
   pairWindowMs: number;
   /** How long a decision stays on the tile before the lane shows idle again. */
@@ -40,6 +42,9 @@ export class Lane extends EventEmitter<LaneEvents> {
   private seq = 0;
   private current: LaneUpdate;
   private cancelHold: (() => void) | null = null;
+  /** Decisions are shown in the order their readings came, even when a status lookup takes a while. */
+  private queue: Promise<void> = Promise.resolve();
+  private disposed = false;
 
   constructor(private readonly opts: LaneOptions) {
     super();
@@ -68,8 +73,14 @@ export class Lane extends EventEmitter<LaneEvents> {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.pairing.dispose();
     this.cancelHold?.();
+  }
+
+  /** Resolves once every reading paired so far has been decided and shown. */
+  settled(): Promise<void> {
+    return this.queue;
   }
 
   private onPairing(out: PairingOutput<Reading>): void {
@@ -86,11 +97,17 @@ export class Lane extends EventEmitter<LaneEvents> {
       if (this.current.state === 'waiting') this.show({ state: 'idle', message: idleMessage });
       return;
     }
+    const { identity, temperature, at } = out;
+    this.queue = this.queue.then(() => this.decideAndShow(identity, temperature, at));
+  }
+
+  private async decideAndShow(identity: IdentityEvent | null, reading: Reading, atMs: number): Promise<void> {
     let screened: Screened;
     try {
-      screened = this.opts.screener.screen(this.id, out.identity, out.temperature, new Date(out.at));
+      screened = await this.opts.screener.screen(this.opts.context, identity, reading, new Date(atMs));
     } catch (err) {
       this.emit('failure', err as Error);
+      if (this.disposed) return;
       this.show({
         state: 'decided',
         decision: 'verify',
@@ -98,8 +115,12 @@ export class Lane extends EventEmitter<LaneEvents> {
       });
       return;
     }
-    const { record, person } = screened;
+    if (this.disposed) return;
+    const { record, person, repeat } = screened;
     this.emit('screened', screened);
+    const hint = repeat
+      ? { zh: '本时段已检测', en: 'Already screened this session' }
+      : record.reasons.find((r) => r.code === 'wrong_lane');
     this.show({
       state: 'decided',
       decision: record.decision,
@@ -107,6 +128,8 @@ export class Lane extends EventEmitter<LaneEvents> {
       ...(record.temperatureC !== null ? { temperatureC: Math.round(record.temperatureC * 10) / 10 } : {}),
       healthCode: record.healthCode,
       message: decisionMessages[record.decision],
+      ...(hint ? { hint: { zh: hint.zh, en: hint.en } } : {}),
+      ...(repeat ? { repeat: true } : {}),
       screeningId: record.id,
     });
     this.cancelHold = this.clock.setTimer(this.opts.holdMs, () => {

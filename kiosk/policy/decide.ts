@@ -10,6 +10,8 @@ export interface HealthStatus {
 export type IdentityFinding =
   | { kind: 'none' }
   | { kind: 'unknown'; text: string }
+  /** A scanned signed pass that failed (bad signature, unknown key, expired, revoked, ...). */
+  | { kind: 'bad_pass'; reason: Reason }
   | { kind: 'person'; personId: string; health: HealthStatus; returnCertificateDue: boolean };
 
 export interface PolicyInput {
@@ -19,6 +21,8 @@ export interface PolicyInput {
   identity: IdentityFinding;
   rules: Pick<Rules, 'feverC' | 'minPlausibleC' | 'healthStatusMaxAgeH'>;
   now: Date;
+  /** The lane this person's grade is assigned to, when it is not this one: screened anyway, and told. */
+  assignedLaneName?: string | null;
 }
 
 export interface PolicyOutcome {
@@ -76,6 +80,10 @@ export function decide(input: PolicyInput): PolicyOutcome {
     reasons.unshift({ code: 'unknown_person', zh: '名单中无此人', en: 'Not on the roster' });
     return { decision: 'unknown_person', healthCode: 'unknown', reasons };
   }
+  if (identity.kind === 'bad_pass') {
+    reasons.unshift(identity.reason);
+    return { decision: fever ? 'fever' : 'verify', healthCode: 'unknown', reasons };
+  }
 
   const { health } = identity;
   const ageH = health.at === null ? null : (input.now.getTime() - health.at.getTime()) / 3_600_000;
@@ -101,6 +109,14 @@ export function decide(input: PolicyInput): PolicyOutcome {
   if (code === 'yellow') reasons.push({ code: 'code_yellow', zh: '黄码', en: 'Yellow code' });
   if (identity.returnCertificateDue) {
     reasons.push({ code: 'return_certificate_due', zh: '需出示复课证明', en: 'Return certificate required' });
+  }
+
+  if (input.assignedLaneName) {
+    reasons.push({
+      code: 'wrong_lane',
+      zh: `请走${input.assignedLaneName}`,
+      en: `Your lane is ${input.assignedLaneName}`,
+    });
   }
 
   let decision: Decision;

@@ -2,67 +2,133 @@ import type { IdentityEvent } from '../../drivers/types.ts';
 import type { Rules, SessionConfig } from '../config/schema.ts';
 import type { PersonDirectory } from '../identities/directory.ts';
 import type { Person } from '../identities/person.ts';
-import { decide, type IdentityFinding } from '../policy/decide.ts';
-import { sessionOf } from '../sessions/session-of.ts';
+import { decide, type HealthStatus, type IdentityFinding } from '../policy/decide.ts';
+import type { Reason } from '../policy/types.ts';
+import { sessionOf, UNSCHEDULED } from '../sessions/session-of.ts';
 import { newRecordId } from '../store/ids.ts';
 import type { ScreeningRecord, ScreeningStore } from '../store/screenings.ts';
 import type { Reading } from '../thermometry/reading.ts';
+import { type HealthResolver, rosterHealth } from './health-resolver.ts';
+
+/** What a scanned text turned out to be, before any reading. */
+export type ScannedIdentity =
+  | { kind: 'person'; person: Person; passStatus?: HealthStatus }
+  | { kind: 'unknown'; text: string }
+  | { kind: 'bad_pass'; reason: Reason };
+
+/** Reads scanned text: a roster id or card number, or (when configured) a signed pass. */
+export interface IdentityReader {
+  read(text: string, at: Date): ScannedIdentity;
+}
+
+export function rosterIdentities(directory: PersonDirectory): IdentityReader {
+  return {
+    read: (text) => {
+      const person = directory.find(text);
+      return person ? { kind: 'person', person } : { kind: 'unknown', text };
+    },
+  };
+}
+
+export interface LaneContext {
+  laneId: string;
+  rules: Pick<Rules, 'feverC' | 'minPlausibleC' | 'healthStatusMaxAgeH'>;
+  /** grade → the lane it is assigned to (分年级设置入校通道). */
+  laneOfGrade: ReadonlyMap<number, { id: string; name: string }>;
+}
 
 export interface ScreenerDeps {
-  rules: Rules;
   sessions: readonly SessionConfig[];
   timeZone: string;
-  directory: PersonDirectory;
+  identities: IdentityReader;
   store: ScreeningStore;
+  health?: HealthResolver;
 }
 
 export interface Screened {
   record: ScreeningRecord;
   person: Person | null;
+  /** True when the person was already screened this session: the earlier decision is shown again. */
+  repeat: boolean;
 }
+
+/** How serious a decision is, to tell whether a repeat scan found something new. */
+const severity: Record<string, number> = {
+  pass: 0,
+  retake: 1,
+  verify: 2,
+  unknown_person: 2,
+  no_identity: 2,
+  code_yellow: 3,
+  fever: 4,
+  code_red: 5,
+};
 
 /** Turns a paired reading into a decision and commits it; nothing is shown before the commit returns. */
 export class Screener {
-  constructor(private readonly deps: ScreenerDeps) {}
+  private readonly health: HealthResolver;
 
-  /** Who a scan names, before any reading: for the lane's "waiting" tile. */
-  whoIs(identity: IdentityEvent): Person | null {
-    return this.deps.directory.find(identity.text);
+  constructor(private readonly deps: ScreenerDeps) {
+    this.health = deps.health ?? rosterHealth;
   }
 
-  screen(laneId: string, identity: IdentityEvent | null, reading: Reading, at: Date): Screened {
+  /** Who a scan names, before any reading: for the lane's "waiting" tile. Starts a slow lookup early. */
+  whoIs(identity: IdentityEvent, at = new Date()): Person | null {
+    const scanned = this.deps.identities.read(identity.text, at);
+    if (scanned.kind !== 'person') return null;
+    this.health.prefetch(scanned.person);
+    return scanned.person;
+  }
+
+  async screen(
+    lane: LaneContext,
+    identity: IdentityEvent | null,
+    reading: Reading,
+    at: Date,
+  ): Promise<Screened> {
     const { deps } = this;
-    const person = identity ? deps.directory.find(identity.text) : null;
-    const finding: IdentityFinding = !identity
-      ? { kind: 'none' }
-      : !person
-        ? { kind: 'unknown', text: identity.text }
-        : {
-            kind: 'person',
-            personId: person.id,
-            health: {
-              code: person.healthCode,
-              at: person.healthCodeAt ? new Date(person.healthCodeAt) : null,
-            },
-            returnCertificateDue: person.returnCertificateDue,
-          };
+    const scanned = identity ? deps.identities.read(identity.text, at) : null;
+    const person = scanned?.kind === 'person' ? scanned.person : null;
+    let finding: IdentityFinding;
+    if (!scanned) finding = { kind: 'none' };
+    else if (scanned.kind === 'unknown') finding = { kind: 'unknown', text: scanned.text };
+    else if (scanned.kind === 'bad_pass') finding = { kind: 'bad_pass', reason: scanned.reason };
+    else {
+      const known = await this.health.statusOf(scanned.person, at);
+      const pass = scanned.passStatus;
+      const health = pass && (known.at === null || (pass.at !== null && pass.at > known.at)) ? pass : known;
+      finding = {
+        kind: 'person',
+        personId: scanned.person.id,
+        health,
+        returnCertificateDue: scanned.person.returnCertificateDue,
+      };
+    }
+    const assigned = person?.grade != null ? lane.laneOfGrade.get(person.grade) : undefined;
     const temperatureC = reading.bodyC;
     const outcome = decide({
       temperatureC,
       readingStable: reading.stable,
       identity: finding,
-      rules: deps.rules,
+      rules: lane.rules,
       now: at,
+      assignedLaneName: assigned && assigned.id !== lane.laneId ? assigned.name : null,
     });
     const slot = sessionOf(at, deps.sessions, deps.timeZone);
+    if (person && slot.sessionId !== UNSCHEDULED) {
+      const earlier = deps.store.earlierInSession(person.id, slot.date, slot.sessionId);
+      if (earlier && (severity[outcome.decision] ?? 0) <= (severity[earlier.decision] ?? 0)) {
+        return { record: earlier, person, repeat: true };
+      }
+    }
     const record: ScreeningRecord = {
       id: newRecordId(at.getTime()),
       at: at.toISOString(),
       localDate: slot.date,
-      laneId,
+      laneId: lane.laneId,
       session: slot.sessionId,
       personId: person?.id ?? null,
-      identityText: person ? null : (identity?.text ?? null),
+      identityText: scanned?.kind === 'unknown' ? scanned.text : null,
       temperatureC: temperatureC === null ? null : Math.round(temperatureC * 100) / 100,
       temperatureSource: temperatureC === null ? null : reading.source,
       objectC: reading.objectC,
@@ -73,6 +139,6 @@ export class Screener {
       reasons: outcome.reasons,
     };
     deps.store.commit(record);
-    return { record, person };
+    return { record, person, repeat: false };
   }
 }

@@ -51,6 +51,7 @@ export class ScreeningStore {
   private readonly insertScreening;
   private readonly insertOutbox;
   private readonly commitTx;
+  private readonly earlier;
 
   constructor(private readonly db: Db) {
     this.insertScreening = db.prepare(
@@ -58,6 +59,10 @@ export class ScreeningStore {
          temperature_source, object_c, ambient_c, calibration_id, health_code, decision, reasons)
        VALUES (@id, @at, @localDate, @laneId, @session, @personId, @identityText, @temperatureC,
          @temperatureSource, @objectC, @ambientC, @calibrationId, @healthCode, @decision, @reasons)`,
+    );
+    this.earlier = db.prepare(
+      `SELECT * FROM screenings WHERE person_id = ? AND local_date = ? AND session = ? AND decision != 'retake'
+       ORDER BY at DESC, id DESC LIMIT 1`,
     );
     this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
     this.commitTx = db.transaction((r: ScreeningRecord) => {
@@ -99,6 +104,12 @@ export class ScreeningStore {
     const sql = `SELECT * FROM screenings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY at DESC, id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
+  }
+
+  /** The screening that counts for this person in this session: the latest that was not a re-take. */
+  earlierInSession(personId: string, localDate: string, session: string): ScreeningRecord | null {
+    const row = this.earlier.get(personId, localDate, session) as Row | undefined;
+    return row ? fromRow(row) : null;
   }
 
   pendingUploads(): number {

@@ -108,7 +108,8 @@ describe('the kiosk end to end, on simulated devices', () => {
     expect(rows.find((r) => r.decision === 'retake')?.personId).toBe('T0001');
     const fever = await getJson<ScreeningRow[]>(`${kiosk.url}/api/screenings?decision=fever`);
     expect(fever).toHaveLength(1);
-    expect(fever[0]?.reasons.map((r) => r.code)).toEqual(['temperature_high']);
+    // S0001 is in grade 1, whose lane is lane 1: screened anyway, and told.
+    expect(fever[0]?.reasons.map((r) => r.code)).toEqual(['temperature_high', 'wrong_lane']);
   });
 
   it('gives a reading nobody scanned for as no_identity once the window has passed', async () => {
