@@ -93,6 +93,8 @@ describe('gate display', () => {
     const text = (await page.textContent(tile('2'))) ?? '';
     expect(text).toContain('请到复检区');
     expect(text).toContain('38.2');
+    // S0001 is in grade 1: lane 1 is theirs, and the tile says so.
+    expect(await page.textContent(`${tile('2')} [data-testid="lane-hint"]`)).toContain('请走一号通道');
     expect(await page.getAttribute(tile('2'), 'data-tone')).toBe('red');
     const [r = 0, g = 0, b = 0] = await tileColour('2');
     expect(r).toBeGreaterThan(150);

@@ -63,6 +63,7 @@ export class LaneTile {
   private readonly iconSlot = el('div', 'lane-icon');
   private readonly messageZh = el('div', 'lane-msg-zh');
   private readonly messageEn = el('div', 'lane-msg-en');
+  private readonly hint = el('div', 'lane-hint');
   private readonly facts = el('div', 'lane-facts');
   private readonly person = el('div', 'lane-person');
   private readonly personName = el('span', 'person-name');
@@ -99,7 +100,8 @@ export class LaneTile {
     const headline = el('div', 'lane-headline');
     this.messageZh.dataset.testid = 'lane-message';
     headline.append(this.iconSlot, this.messageZh);
-    main.append(headline, this.messageEn);
+    this.hint.dataset.testid = 'lane-hint';
+    main.append(headline, this.messageEn, this.hint);
 
     this.person.append(this.personName, this.personClass);
     this.temperature.append(this.temperatureValue, el('span', 'temp-unit', '°C'));
@@ -138,6 +140,8 @@ export class LaneTile {
 
     this.messageZh.textContent = update.message.zh;
     this.messageEn.textContent = update.message.en;
+    this.hint.textContent = update.hint ? `${update.hint.zh} · ${update.hint.en}` : '';
+    this.hint.hidden = update.hint === undefined;
     // The font shrinks with the message's length; a long message takes two lines.
     const layout = messageLayout(update.message.zh);
     tile.dataset.msgLines = String(layout.lines);

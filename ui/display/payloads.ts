@@ -42,6 +42,11 @@ export function parseLaneUpdate(value: unknown): LaneUpdate | null {
   }
   if (isOneOf(HEALTH_CODES, value.healthCode)) update.healthCode = value.healthCode;
   if (typeof value.screeningId === 'string') update.screeningId = value.screeningId;
+  const hint = value.hint;
+  if (isRecord(hint) && typeof hint.zh === 'string' && typeof hint.en === 'string') {
+    update.hint = { zh: hint.zh, en: hint.en };
+  }
+  if (value.repeat === true) update.repeat = true;
   return update;
 }
 

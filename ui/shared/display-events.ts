@@ -31,6 +31,10 @@ export interface LaneUpdate {
   temperatureC?: number;
   healthCode?: HealthCode;
   message: BilingualText;
+  /** A second line: the lane this person should use, or that they were already screened. */
+  hint?: BilingualText;
+  /** The person was already screened this session; this is their earlier decision. */
+  repeat?: boolean;
   screeningId?: string;
 }
 
