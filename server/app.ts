@@ -21,6 +21,7 @@ import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
+import { attachBarriers } from './barrier.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
@@ -213,6 +214,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     });
   });
   deviceSet.start();
+  const stopBarriers = attachBarriers(lanes, devices, log);
   const stopArrivals = startAutoArrivals({
     perMinute: config.simulation.autoArrivalsPerMin,
     devices,
@@ -235,6 +237,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const stop = () => {
     stopping ??= (async () => {
       stopArrivals();
+      stopBarriers();
       await deviceSet.stop();
       for (const lane of lanes) lane.dispose();
       io.disconnectSockets(true);

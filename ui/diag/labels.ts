@@ -1,0 +1,47 @@
+// What diagnostics calls things, short, in Chinese and English.
+import type { CodecCounters } from '../shared/diag-events.ts';
+import type { DeviceRole, DeviceState } from '../shared/domain.ts';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export const ROLE_LABELS: Record<DeviceRole, Bilingual> = {
+  thermometer: { zh: '测温', en: 'thermometer' },
+  scanner: { zh: '扫码', en: 'scanner' },
+  'card-reader': { zh: '读卡', en: 'card reader' },
+  relay: { zh: '闸机继电器', en: 'gate relay' },
+};
+
+export const STATE_LABELS: Record<DeviceState, Bilingual> = {
+  online: { zh: '在线', en: 'online' },
+  offline: { zh: '离线', en: 'offline' },
+  error: { zh: '故障', en: 'error' },
+};
+
+export type CounterKey =
+  | keyof CodecCounters
+  | 'reconnects'
+  | 'bytesRx'
+  | 'bytesTx'
+  | 'lastFrame'
+  | 'framesNotShown';
+
+/** The counter cells of a device card, in order; `bad` ones turn amber when not zero. */
+export const COUNTERS: readonly { key: CounterKey; label: Bilingual; bad: boolean }[] = [
+  { key: 'frames', label: { zh: '帧', en: 'frames' }, bad: false },
+  { key: 'badChecksums', label: { zh: '校验错', en: 'bad cksum' }, bad: true },
+  { key: 'bytesSkipped', label: { zh: '跳过字节', en: 'skipped' }, bad: true },
+  { key: 'resyncs', label: { zh: '重同步', en: 'resyncs' }, bad: true },
+  { key: 'oversize', label: { zh: '超长', en: 'oversize' }, bad: true },
+  { key: 'reconnects', label: { zh: '重连', en: 'reconnects' }, bad: true },
+  { key: 'bytesRx', label: { zh: '收字节', en: 'rx' }, bad: false },
+  { key: 'bytesTx', label: { zh: '发字节', en: 'tx' }, bad: false },
+  { key: 'lastFrame', label: { zh: '上一帧', en: 'last frame' }, bad: false },
+  { key: 'framesNotShown', label: { zh: '未显示', en: 'not shown' }, bad: true },
+];
+
+/** Silence after which an online device's last-frame age turns amber, then red. */
+export const FRAME_AGE_WARN_MS = 5_000;
+export const FRAME_AGE_ALARM_MS = 30_000;

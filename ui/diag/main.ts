@@ -1,0 +1,231 @@
+// Device diagnostics for maintenance staff: every device by lane with its state and counters, the
+// raw bytes both ways with their decoded events, self-tests, fixture replay, and the calibration of
+// forehead thermometers. Live from the server's `/diag` namespace.
+import { io, type Socket } from 'socket.io-client';
+import type {
+  DiagClientEvents,
+  DiagCounters,
+  DiagDevice,
+  DiagServerEvents,
+  ReplayReply,
+  SelfTestReply,
+} from '../shared/diag-events.ts';
+import { fetchLanes } from './calibration-api.ts';
+import { CalibrationPanel } from './calibration-panel.ts';
+import { ConnectionBanner } from './connection-banner.ts';
+import { type DeviceActions, DeviceCard } from './device-card.ts';
+import { bilingual, byId, el } from './dom.ts';
+import { FrameLog } from './frame-log.ts';
+import {
+  parseCounters,
+  parseDeviceStatus,
+  parseDevices,
+  parseFrame,
+  parseReplayReply,
+  parseSelfTestReply,
+} from './payloads.ts';
+
+/** A self-test waits for the device; the server gives up first, this only covers a lost answer. */
+const SELF_TEST_WAIT_MS = 30_000;
+const REPLAY_WAIT_MS = 10_000;
+/** socket.io does not reconnect after the server closed the socket on purpose: ask again after this. */
+const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
+
+const lanesRoot = byId('lanes');
+const summary = byId('summary');
+const banner = new ConnectionBanner();
+const log = new FrameLog();
+const cards = new Map<string, DeviceCard>();
+const panels = new Map<string, CalibrationPanel>();
+let deviceSignature = '';
+
+banner.set('connecting');
+
+// --- socket ----------------------------------------------------------------------------------
+
+const token = new URLSearchParams(window.location.search).get('token');
+const socket: Socket<DiagServerEvents, DiagClientEvents> = io('/diag', {
+  auth: token ? { token } : {},
+});
+
+const actions: DeviceActions = {
+  async selfTest(deviceId: string): Promise<SelfTestReply> {
+    try {
+      const reply = await socket.timeout(SELF_TEST_WAIT_MS).emitWithAck('selftest', { deviceId });
+      return parseSelfTestReply(reply);
+    } catch {
+      return {
+        ok: false,
+        detail: `no answer from the server within ${SELF_TEST_WAIT_MS / 1000} s`,
+        elapsedMs: null,
+      };
+    }
+  },
+  async replay(deviceId: string, fixture: string): Promise<ReplayReply> {
+    try {
+      const reply = await socket.timeout(REPLAY_WAIT_MS).emitWithAck('replay', { deviceId, fixture });
+      return parseReplayReply(reply);
+    } catch {
+      return { ok: false, detail: `no answer from the server within ${REPLAY_WAIT_MS / 1000} s` };
+    }
+  },
+  focusLog(deviceId: string): void {
+    log.focus(deviceId);
+  },
+};
+
+log.onFilterChange = (shown) => {
+  for (const [id, card] of cards) card.setFocused(shown.size === 1 && shown.has(id));
+};
+
+socket.on('devices', (payload) => {
+  const devices = parseDevices(payload);
+  if (!devices) {
+    console.warn('diag: ignored a malformed device list', payload);
+    return;
+  }
+  const signature = JSON.stringify(devices);
+  if (signature !== deviceSignature) {
+    deviceSignature = signature;
+    showDevices(devices);
+  }
+  void showCalibrations();
+});
+
+socket.on('counters', (payload) => {
+  const list = parseCounters(payload);
+  if (!list) return;
+  for (const c of list) cards.get(c.deviceId)?.update(c);
+  showSummary(list);
+});
+
+socket.on('frame', (payload) => {
+  const frame = parseFrame(payload);
+  if (!frame) {
+    console.warn('diag: ignored a malformed frame', payload);
+    return;
+  }
+  log.add(frame);
+  const card = cards.get(frame.deviceId);
+  for (const event of frame.events) {
+    card?.showEvent(event);
+    if (event.kind === 'temperature' && event.objectC !== undefined) {
+      const panel = panels.get(frame.laneId);
+      if (panel && (panel.deviceId === null || panel.deviceId === frame.deviceId)) {
+        panel.noteReading(event.objectC);
+      }
+    }
+  }
+});
+
+socket.on('device:status', (payload) => {
+  const status = parseDeviceStatus(payload);
+  if (status) cards.get(status.deviceId)?.setState(status.state, status.detail);
+});
+
+socket.on('connect', () => banner.set('live'));
+
+socket.on('disconnect', (reason) => {
+  banner.set('disconnected');
+  if (reason === 'io server disconnect') {
+    window.setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_CLOSE_MS);
+  }
+});
+
+socket.on('connect_error', (error) => {
+  if (socket.active) {
+    if (banner.live) banner.set('disconnected');
+    return;
+  }
+  banner.set('refused', error.message);
+});
+
+// --- devices by lane -------------------------------------------------------------------------
+
+function showDevices(devices: DiagDevice[]): void {
+  cards.clear();
+  panels.clear();
+  const lanes = new Map<string, { name: string; devices: DiagDevice[] }>();
+  for (const d of devices) {
+    const lane = lanes.get(d.laneId) ?? { name: d.laneName, devices: [] };
+    lane.devices.push(d);
+    lanes.set(d.laneId, lane);
+  }
+  const sections: HTMLElement[] = [];
+  for (const [laneId, lane] of lanes) {
+    const section = el('section', 'lane');
+    section.dataset.laneId = laneId;
+    const head = el('header', 'lane-head');
+    head.append(
+      el('h2', 'lane-name', lane.name),
+      el('span', 'lane-id', `通道 lane ${laneId}`),
+      el('span', 'lane-count', `${lane.devices.length} devices`),
+    );
+    const grid = el('div', 'lane-devices');
+    for (const d of lane.devices) {
+      const card = new DeviceCard(d, actions);
+      cards.set(d.deviceId, card);
+      grid.append(card.element);
+    }
+    section.append(head, grid);
+    sections.push(section);
+  }
+  if (sections.length === 0) {
+    const empty = el('p', 'lanes-empty');
+    empty.append(bilingual('', '配置中没有设备', 'No devices in the configuration'));
+    sections.push(empty);
+  }
+  lanesRoot.replaceChildren(...sections);
+  log.setDevices(devices);
+}
+
+/** Adds a calibration panel to each lane with a forehead thermometer, and refreshes its status. */
+async function showCalibrations(): Promise<void> {
+  let lanes: Awaited<ReturnType<typeof fetchLanes>>;
+  try {
+    lanes = await fetchLanes();
+  } catch (err) {
+    console.warn('diag: could not read the lanes', err);
+    return;
+  }
+  for (const lane of lanes) {
+    if (lane.calibration === null) continue;
+    let panel = panels.get(lane.id);
+    if (!panel) {
+      const section = lanesRoot.querySelector<HTMLElement>(`.lane[data-lane-id="${CSS.escape(lane.id)}"]`);
+      if (!section) continue;
+      panel = new CalibrationPanel(lane.id, lane.name);
+      panels.set(lane.id, panel);
+      section.append(panel.element);
+    }
+    void panel.refresh();
+  }
+}
+
+function showSummary(list: DiagCounters[]): void {
+  const by = { online: 0, offline: 0, error: 0 };
+  for (const c of list) by[c.state]++;
+  const parts: [string, string, string, number][] = [
+    ['total', '设备', 'devices', list.length],
+    ['online', '在线', 'online', by.online],
+    ['offline', '离线', 'offline', by.offline],
+    ['error', '故障', 'error', by.error],
+  ];
+  summary.replaceChildren(
+    ...parts.map(([state, zh, en, n]) => {
+      const item = el('span', 'summary-item');
+      item.dataset.state = state;
+      item.dataset.zero = String(n === 0);
+      item.append(el('strong', 'summary-n', String(n)), bilingual('summary-label', zh, en));
+      return item;
+    }),
+  );
+}
+
+// --- clock -----------------------------------------------------------------------------------
+
+window.setInterval(() => {
+  for (const card of cards.values()) card.tick();
+  for (const panel of panels.values()) panel.tick();
+  banner.tick();
+}, 200);
