@@ -18,6 +18,8 @@ export interface DiagDevice {
   label: string;
   simulated: boolean;
   canSelfTest: boolean;
+  /** Streams or is polled: silence from it is a fault. */
+  expectsTraffic: boolean;
   fixtures: string[];
 }
 
@@ -55,6 +57,7 @@ export function attachDiagNamespace(
         label: model.label,
         simulated: d.simulator !== null,
         canSelfTest: model.commands?.selfTest !== undefined,
+        expectsTraffic: model.silenceTimeoutMs !== undefined,
         fixtures: fixtures
           .list()
           .filter((f) => f.model === d.config.model)

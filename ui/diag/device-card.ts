@@ -200,7 +200,8 @@ export class DeviceCard {
     const age = this.frameAgeMs + (performance.now() - this.ageAt);
     target.value.textContent = formatAge(age);
     let level: Level = '';
-    if (this.state === 'online') {
+    // Only a streaming or polled device is expected to talk all the time; a scanner is quiet between people.
+    if (this.state === 'online' && this.device.expectsTraffic) {
       level = age > FRAME_AGE_ALARM_MS ? 'alarm' : age > FRAME_AGE_WARN_MS ? 'warn' : 'ok';
     }
     target.cell.dataset.level = level;

@@ -41,6 +41,7 @@ export function parseDevices(value: unknown): DiagDevice[] | null {
       label: typeof item.label === 'string' ? item.label : '',
       simulated: item.simulated === true,
       canSelfTest: item.canSelfTest === true,
+      expectsTraffic: item.expectsTraffic === true,
       fixtures: Array.isArray(item.fixtures)
         ? item.fixtures.filter((f): f is string => typeof f === 'string')
         : [],

@@ -34,6 +34,8 @@ export interface DiagDevice {
   label: string;
   simulated: boolean;
   canSelfTest: boolean;
+  /** The model streams or is polled, so silence is a fault; other devices are quiet between people. */
+  expectsTraffic: boolean;
   /** Fixture transcripts recorded for this model (file names). */
   fixtures: string[];
 }
