@@ -155,6 +155,41 @@ export const configSchema = z
     sessions: z.array(sessionSchema).default([]),
     lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
     roster: z.string().optional(),
+    /** Health-code sources besides the roster: signed passes, the district's status feed, an online lookup. */
+    healthCodes: z
+      .object({
+        trustedKeys: z
+          .array(
+            z
+              .object({
+                kid: z.string().min(1),
+                jwk: z
+                  .object({
+                    kty: z.literal('OKP'),
+                    crv: z.literal('Ed25519'),
+                    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'the base64url public key (43 characters)'),
+                  })
+                  .loose(),
+              })
+              .strict(),
+          )
+          .default([]),
+        revoked: z.array(z.string().min(1)).default([]),
+        revocationUrl: z.url().optional(),
+        statusUrl: z.url().optional(),
+        /** A folder the district's status files are dropped into (read once, then moved aside). */
+        statusDir: z.string().optional(),
+        /** How often the revocation list and status feed are fetched. */
+        refreshMin: z.number().positive().max(1440).default(15),
+        lookup: z
+          .object({ url: z.url(), timeoutMs: z.number().int().min(50).max(10_000).default(800) })
+          .strict()
+          .optional(),
+        /** Tolerance for clocks between the pass issuer and the kiosk. */
+        clockSkewS: z.number().int().min(0).max(3600).default(60),
+      })
+      .strict()
+      .default({ trustedKeys: [], revoked: [], refreshMin: 15, clockSkewS: 60 }),
     upload: z
       .object({
         endpoint: z.url(),
