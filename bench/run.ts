@@ -33,12 +33,24 @@ try {
         `  (${f.decisions} decisions, ${f.decisionsPerS}/s; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
   }
+
+  console.log(
+    `\ncontinuous ingest: gy-mcu90614 at 115200 baud, transport + codec + presence detection, ${durationMs / 1000} s`,
+  );
+  const ingest = await measureContinuousIngest(16, dir, durationMs);
+  console.log(
+    `  ${ingest.lanes} lanes × ${ingest.framesPerSPerLane} frames/s: ${ingest.keptUp ? 'kept up' : 'FELL BEHIND'} ` +
+      `(${ingest.framesDecoded}/${ingest.framesSent} frames decoded), CPU ${ingest.cpuPercentOfOneCore}% of one core, ` +
+      `event-loop delay p99 ${ingest.eventLoopDelayP99Ms} ms, ${ingest.readingsMeasured} readings measured`,
+  );
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
     cores: cpus().length,
     codecs,
     latency,
+    ingest,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

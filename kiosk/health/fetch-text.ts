@@ -1,4 +1,7 @@
-export type FetchLike = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init: { signal: AbortSignal; headers?: Record<string, string> },
+) => Promise<Response>;
 
 /** GETs a URL and reads its body, all within `timeoutMs`; throws an Error saying what went wrong. */
 export async function fetchText(fetchFn: FetchLike, url: string, timeoutMs: number): Promise<string> {

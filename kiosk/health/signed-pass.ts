@@ -80,9 +80,11 @@ export class PassVerifier {
       if (this.keys.has(kid)) throw new Error(`healthCodes.trustedKeys: kid "${kid}" is given twice`);
       let key: KeyObject;
       try {
-        key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
+        key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
       } catch (error) {
-        throw new Error(`healthCodes.trustedKeys: key "${kid}" is not a valid JWK: ${(error as Error).message}`);
+        throw new Error(
+          `healthCodes.trustedKeys: key "${kid}" is not a valid JWK: ${(error as Error).message}`,
+        );
       }
       if (key.asymmetricKeyType !== 'ed25519') {
         throw new Error(`healthCodes.trustedKeys: key "${kid}" is ${key.asymmetricKeyType}, not Ed25519`);
@@ -110,7 +112,7 @@ export class PassVerifier {
     const key = typeof kid === 'string' ? this.keys.get(kid) : undefined;
     if (!key || typeof kid !== 'string') return fail('unknown_kid');
     const signature = decodeSegment(parts.signature);
-    if (!signature || signature.length !== 64) return fail('bad_signature');
+    if (signature?.length !== 64) return fail('bad_signature');
     const signingInput = Buffer.from(`${parts.header64}.${parts.payload64}`, 'ascii');
     if (!verify(null, signingInput, key, signature)) return fail('bad_signature');
 

@@ -4,7 +4,12 @@ import { type FetchLike, fetchText } from './fetch-text.ts';
 import { parseStatusFile, type StatusFileError, type StatusUpdate } from './status-file.ts';
 import { nodeTimers, type Timers } from './timers.ts';
 
-export { parseStatusFile, type StatusFileError, type StatusFileParse, type StatusUpdate } from './status-file.ts';
+export {
+  parseStatusFile,
+  type StatusFileError,
+  type StatusFileParse,
+  type StatusUpdate,
+} from './status-file.ts';
 
 export type FeedSource = { kind: 'url'; url: string } | { kind: 'file'; name: string };
 
@@ -129,12 +134,14 @@ export class StatusFeed {
 
   private async pollLoop(): Promise<void> {
     await this.poll();
-    if (this.running) this.pollTimer = this.timers.setTimeout(() => void this.pollLoop(), this.options.pollMs ?? 300_000);
+    if (this.running)
+      this.pollTimer = this.timers.setTimeout(() => void this.pollLoop(), this.options.pollMs ?? 300_000);
   }
 
   private async scanLoop(): Promise<void> {
     await this.scanDropDir();
-    if (this.running) this.scanTimer = this.timers.setTimeout(() => void this.scanLoop(), this.options.scanMs ?? 5000);
+    if (this.running)
+      this.scanTimer = this.timers.setTimeout(() => void this.scanLoop(), this.options.scanMs ?? 5000);
   }
 
   private async scan(): Promise<void> {
@@ -149,7 +156,8 @@ export class StatusFeed {
         present.add(entry.name);
         const info = await stat(join(dir, entry.name));
         const signature = `${info.size}:${info.mtimeMs}`;
-        if (this.lastSeen.get(entry.name) === signature) ready.push({ name: entry.name, mtimeMs: info.mtimeMs });
+        if (this.lastSeen.get(entry.name) === signature)
+          ready.push({ name: entry.name, mtimeMs: info.mtimeMs });
         else this.lastSeen.set(entry.name, signature);
       }
       for (const name of this.lastSeen.keys()) if (!present.has(name)) this.lastSeen.delete(name);
@@ -177,7 +185,8 @@ export class StatusFeed {
     const outcome = problems.length ? 'rejected' : 'done';
     const target = await freeName(join(dir, outcome), name);
     await rename(join(dir, name), join(dir, outcome, target));
-    if (problems.length) await writeFile(join(dir, outcome, `${target}.errors.txt`), `${problems.join('\n')}\n`);
+    if (problems.length)
+      await writeFile(join(dir, outcome, `${target}.errors.txt`), `${problems.join('\n')}\n`);
     if (outcome === 'done') this.state.filesDone++;
     else this.state.filesRejected++;
     this.state.lastFile = {

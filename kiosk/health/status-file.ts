@@ -68,14 +68,23 @@ function parseCsvRows(text: string, timeZone: string): StatusFileParse {
   }
   const columns = header.map((h) => headers[h.trim().replace(/\s+/g, '').toLowerCase()] ?? headers[h.trim()]);
   for (const required of ['id', 'healthCode', 'healthCodeAt'] as const) {
-    if (!columns.includes(required)) errors.push({ row: 1, field: required, message: `no "${required}" column` });
+    if (!columns.includes(required))
+      errors.push({ row: 1, field: required, message: `no "${required}" column` });
   }
   if (errors.length) return { updates, errors };
   const seen = new Map<string, number>();
   rows.forEach((fields, index) => {
     if (index === 0 || fields.every((f) => f.trim() === '')) return;
     const value = (column: Column) => (fields[columns.indexOf(column)] ?? '').trim();
-    const update = checkRow(index + 1, value('id'), value('healthCode'), value('healthCodeAt'), timeZone, seen, csvFields);
+    const update = checkRow(
+      index + 1,
+      value('id'),
+      value('healthCode'),
+      value('healthCodeAt'),
+      timeZone,
+      seen,
+      csvFields,
+    );
     if ('errors' in update) errors.push(...update.errors);
     else updates.push(update);
   });
@@ -90,7 +99,10 @@ function parseJson(text: string, timeZone: string): StatusFileParse {
     return { updates: [], errors: [{ row: 1, field: '', message: `not JSON: ${(error as Error).message}` }] };
   }
   if (!Array.isArray(value)) {
-    return { updates: [], errors: [{ row: 1, field: '', message: 'expected a JSON array of {id, code, at}' }] };
+    return {
+      updates: [],
+      errors: [{ row: 1, field: '', message: 'expected a JSON array of {id, code, at}' }],
+    };
   }
   const errors: StatusFileError[] = [];
   const updates: StatusUpdate[] = [];
@@ -126,11 +138,13 @@ function checkRow(
   if (!id) errors.push({ row, field: 'id', message: 'empty id' });
   else {
     const first = seen.get(id);
-    if (first !== undefined) errors.push({ row, field: 'id', message: `duplicate id "${id}" (also row ${first})` });
+    if (first !== undefined)
+      errors.push({ row, field: 'id', message: `duplicate id "${id}" (also row ${first})` });
     else seen.set(id, row);
   }
   const code = codes[codeText.toLowerCase()];
-  if (!code) errors.push({ row, field: fields.code, message: `"${codeText}" is not green/绿, yellow/黄 or red/红` });
+  if (!code)
+    errors.push({ row, field: fields.code, message: `"${codeText}" is not green/绿, yellow/黄 or red/红` });
   const at = atText ? parseStatusTime(atText, timeZone) : null;
   if (!at) {
     errors.push({

@@ -76,10 +76,10 @@ describe('diagnostics for maintenance staff', () => {
       .timeout(5_000)
       .emitWithAck('replay', { deviceId: 't2', fixture: 'line-scanner-normal.jsonl' });
     expect(wrong).toMatchObject({ ok: false, detail: expect.stringMatching(/line-scanner, not k3-ascii/) });
-    const escape = await diag
+    const outside = await diag
       .timeout(5_000)
       .emitWithAck('replay', { deviceId: 't2', fixture: '../../package.json' });
-    expect(escape).toMatchObject({ ok: false });
+    expect(outside).toMatchObject({ ok: false });
   });
 
   it('says when a model cannot be self-tested', async () => {

@@ -66,13 +66,22 @@ describe('the screening policy', () => {
   });
 
   it('names the right lane for a pupil at the wrong one, without changing the decision', () => {
-    const out = decide({ temperatureC: 36.5, identity: person('green', 1), rules, now, assignedLaneName: '二号通道' });
+    const out = decide({
+      temperatureC: 36.5,
+      identity: person('green', 1),
+      rules,
+      now,
+      assignedLaneName: '二号通道',
+    });
     expect(out.decision).toBe('pass');
     expect(out.reasons).toEqual([{ code: 'wrong_lane', zh: '请走二号通道', en: 'Your lane is 二号通道' }]);
   });
 
   it('asks to verify a failed signed pass, and still catches a fever', () => {
-    const badPass = { kind: 'bad_pass' as const, reason: { code: 'pass_expired', zh: '通行码已过期', en: 'Pass expired' } };
+    const badPass = {
+      kind: 'bad_pass' as const,
+      reason: { code: 'pass_expired', zh: '通行码已过期', en: 'Pass expired' },
+    };
     expect(decide({ temperatureC: 36.5, identity: badPass, rules, now })).toEqual({
       decision: 'verify',
       healthCode: 'unknown',
