@@ -14,15 +14,17 @@ import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import type { Clock } from '../kiosk/lanes/pairing.ts';
-import { rosterIdentities, Screener } from '../kiosk/screening/screener.ts';
+import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
+import { ClockWatch } from '../kiosk/time/clock-watch.ts';
 import { attachBarriers } from './barrier.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
+import { buildHealthSources } from './health-sources.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
@@ -73,19 +75,29 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const db = openDatabase(config.dataDir);
   const people = new PeopleStore(db);
   if (config.roster) {
-    const result = syncRosterFile(people, config.roster, config.school.timezone);
+    const result = await syncRosterFile(people, config.roster, config.school.timezone);
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
   const now = () => opts.clock?.now() ?? Date.now();
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const screenings = new ScreeningStore(db);
+  const healthSources = buildHealthSources(
+    config,
+    db,
+    directory,
+    () => directory.replace(people.current()),
+    log,
+  );
   const screener = new Screener({
     sessions: config.sessions,
     timeZone: config.school.timezone,
-    identities: rosterIdentities(directory),
+    identities: healthSources.identities,
+    health: healthSources.health,
     store: screenings,
   });
+  const clockWatch = new ClockWatch();
+  let clockWarning: { zh: string; en: string; at: string } | null = null;
   const laneOfGrade = new Map<number, { id: string; name: string }>();
   for (const lc of config.lanes)
     for (const g of lc.grades) if (!laneOfGrade.has(g)) laneOfGrade.set(g, { id: lc.id, name: lc.name });
@@ -190,12 +202,35 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
 
   const http = createServer(app);
   const io = new Server(http, { serveClient: false });
-  ({ broadcastLanes } = attachDisplayNamespace(io, lanes, devices, calibrations, () => ({
+  const display = attachDisplayNamespace(io, lanes, devices, calibrations, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
     now: new Date().toISOString(),
-  })));
+    clockWarning,
+  }));
+  broadcastLanes = display.broadcastLanes;
+  const clockLog = log.child({ part: 'clock' });
+  clockWatch.on('jump', (jump) => {
+    const minutes = Math.round(jump.deltaMs / 60_000);
+    const size = minutes >= 1 ? `${minutes} 分钟` : `${Math.round(jump.deltaMs / 1000)} 秒`;
+    const sizeEn = minutes >= 1 ? `${minutes} min` : `${Math.round(jump.deltaMs / 1000)} s`;
+    clockWarning =
+      jump.direction === 'backwards'
+        ? { zh: `系统时间回拨了 ${size}`, en: `The clock went back ${sizeEn}`, at: jump.at.toISOString() }
+        : { zh: `系统时间前跳了 ${size}`, en: `The clock jumped ahead ${sizeEn}`, at: jump.at.toISOString() };
+    clockLog.warn({ ...jump }, 'the system clock jumped: pass expiry and status ages depend on it');
+    display.broadcastInfo();
+  });
+  clockWatch.on('implausible', ({ at }) => {
+    clockWarning = {
+      zh: `系统时间不可信（${at.toISOString().slice(0, 10)}）`,
+      en: `The system clock is wrong (${at.toISOString().slice(0, 10)})`,
+      at: at.toISOString(),
+    };
+    clockLog.error({ at }, 'the system clock reads a date before this build: set the time');
+    display.broadcastInfo();
+  });
 
   attachDiagNamespace(
     io,
@@ -215,6 +250,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   });
   deviceSet.start();
   const stopBarriers = attachBarriers(lanes, devices, log);
+  healthSources.start();
+  clockWatch.start();
   const stopArrivals = startAutoArrivals({
     perMinute: config.simulation.autoArrivalsPerMin,
     devices,
@@ -238,6 +275,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     stopping ??= (async () => {
       stopArrivals();
       stopBarriers();
+      healthSources.stop();
+      clockWatch.stop();
       await deviceSet.stop();
       for (const lane of lanes) lane.dispose();
       io.disconnectSockets(true);

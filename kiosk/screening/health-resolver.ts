@@ -1,7 +1,9 @@
+import type { HealthLookup } from '../health/lookup.ts';
+import { newestStatus } from '../health/status.ts';
 import type { Person } from '../identities/person.ts';
 import type { HealthStatus } from '../policy/decide.ts';
 
-/** Where a person's health-code status comes from: the roster (and the district's status feed). */
+/** Where a person's health-code status comes from when the screening is decided. */
 export interface HealthResolver {
   /** The person's current status; resolves within the online lookup's timeout at worst. */
   statusOf(person: Person, at: Date): Promise<HealthStatus>;
@@ -9,11 +11,24 @@ export interface HealthResolver {
   prefetch(person: Person): void;
 }
 
-/** The status the roster (and the status feed that updates it) holds. */
-export const rosterHealth: HealthResolver = {
-  statusOf: async (person) => ({
-    code: person.healthCode,
-    at: person.healthCodeAt ? new Date(person.healthCodeAt) : null,
-  }),
-  prefetch: () => {},
-};
+function rosterStatus(person: Person): HealthStatus {
+  return { code: person.healthCode, at: person.healthCodeAt ? new Date(person.healthCodeAt) : null };
+}
+
+/**
+ * The roster's status (kept current by the district's status feed), and the online lookup's answer
+ * when one is configured: the newer counts. A lookup that is down or slow falls back to the roster
+ * within its timeout.
+ */
+export function createHealthResolver(lookup: HealthLookup | null): HealthResolver {
+  if (!lookup) return { statusOf: async (person) => rosterStatus(person), prefetch: () => {} };
+  return {
+    async statusOf(person, at) {
+      const roster = rosterStatus(person);
+      const online = await lookup.lookup(person.id, at);
+      const best = newestStatus([{ ...roster, source: 'roster' }, ...(online ? [online] : [])]);
+      return best ? { code: best.code, at: best.at } : roster;
+    },
+    prefetch: (person) => lookup.prefetch(person.id),
+  };
+}

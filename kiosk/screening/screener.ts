@@ -1,34 +1,13 @@
 import type { IdentityEvent } from '../../drivers/types.ts';
 import type { Rules, SessionConfig } from '../config/schema.ts';
-import type { PersonDirectory } from '../identities/directory.ts';
 import type { Person } from '../identities/person.ts';
 import { decide, type HealthStatus, type IdentityFinding } from '../policy/decide.ts';
-import type { Reason } from '../policy/types.ts';
 import { sessionOf, UNSCHEDULED } from '../sessions/session-of.ts';
 import { newRecordId } from '../store/ids.ts';
 import type { ScreeningRecord, ScreeningStore } from '../store/screenings.ts';
 import type { Reading } from '../thermometry/reading.ts';
-import { type HealthResolver, rosterHealth } from './health-resolver.ts';
-
-/** What a scanned text turned out to be, before any reading. */
-export type ScannedIdentity =
-  | { kind: 'person'; person: Person; passStatus?: HealthStatus }
-  | { kind: 'unknown'; text: string }
-  | { kind: 'bad_pass'; reason: Reason };
-
-/** Reads scanned text: a roster id or card number, or (when configured) a signed pass. */
-export interface IdentityReader {
-  read(text: string, at: Date): ScannedIdentity;
-}
-
-export function rosterIdentities(directory: PersonDirectory): IdentityReader {
-  return {
-    read: (text) => {
-      const person = directory.find(text);
-      return person ? { kind: 'person', person } : { kind: 'unknown', text };
-    },
-  };
-}
+import { createHealthResolver, type HealthResolver } from './health-resolver.ts';
+import type { IdentityReader } from './identity-reader.ts';
 
 export interface LaneContext {
   laneId: string;
@@ -69,7 +48,7 @@ export class Screener {
   private readonly health: HealthResolver;
 
   constructor(private readonly deps: ScreenerDeps) {
-    this.health = deps.health ?? rosterHealth;
+    this.health = deps.health ?? createHealthResolver(null);
   }
 
   /** Who a scan names, before any reading: for the lane's "waiting" tile. Starts a slow lookup early. */

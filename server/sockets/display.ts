@@ -9,6 +9,8 @@ export interface ServerInfo {
   timezone: string;
   sessionName: string | null;
   now: string;
+  /** The system clock jumped or is implausible: every expiry check depends on it. */
+  clockWarning: { zh: string; en: string; at: string } | null;
 }
 
 /**
@@ -21,7 +23,7 @@ export function attachDisplayNamespace(
   devices: readonly LaneDevice[],
   calibrations: LaneCalibrations,
   info: () => ServerInfo,
-): { broadcastLanes(): void } {
+): { broadcastLanes(): void; broadcastInfo(): void } {
   const ns = io.of('/display');
   const snapshot = () =>
     laneViews(lanes, devices, calibrations).map((view, i) => ({ ...view, update: lanes[i]?.latest }));
@@ -38,5 +40,8 @@ export function attachDisplayNamespace(
   const timer = setInterval(() => ns.emit('server:info', info()), 30_000);
   timer.unref();
   io.on('close', () => clearInterval(timer));
-  return { broadcastLanes: () => ns.emit('lanes', snapshot()) };
+  return {
+    broadcastLanes: () => ns.emit('lanes', snapshot()),
+    broadcastInfo: () => ns.emit('server:info', info()),
+  };
 }

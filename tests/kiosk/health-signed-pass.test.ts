@@ -1,25 +1,12 @@
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RevocationList } from '../../kiosk/health/revocations.ts';
-import { looksLikeSignedPass, PassVerifier, type TrustedKey } from '../../kiosk/health/signed-pass.ts';
+import { looksLikeSignedPass, PassVerifier } from '../../kiosk/health/signed-pass.ts';
+import { b64, issuer, signPass } from '../helpers/passes.ts';
 
 const now = new Date('2026-11-23T06:00:00Z');
 const nowS = now.getTime() / 1000;
-
-function issuer(kid: string): { kid: string; privateKey: KeyObject; trusted: TrustedKey } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const { x } = publicKey.export({ format: 'jwk' });
-  if (!x) throw new Error('no x in the exported key');
-  return { kid, privateKey, trusted: { kid, jwk: { kty: 'OKP', crv: 'Ed25519', x } } };
-}
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function signPass(privateKey: KeyObject, header: object, payload: object): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
-}
 
 const a = issuer('district-2026a');
 const b = issuer('district-2026b');

@@ -121,5 +121,9 @@ export function parseServerInfo(value: unknown): ServerInfo | null {
     now: typeof value.now === 'string' ? value.now : new Date().toISOString(),
   };
   if (typeof value.timezone === 'string') info.timezone = value.timezone;
+  const w = value.clockWarning;
+  if (isRecord(w) && typeof w.zh === 'string' && typeof w.en === 'string') {
+    info.clockWarning = { zh: w.zh, en: w.en, at: typeof w.at === 'string' ? w.at : '' };
+  }
   return info;
 }

@@ -14,6 +14,7 @@ export class TopBar {
   private readonly session = byId('session-name');
   private readonly date = byId('clock-date');
   private readonly time = byId('clock-time');
+  private readonly clockWarning = byId('clock-warning');
 
   showServerInfo(info: ServerInfo): void {
     this.clock.sync(info.now, info.timezone);
@@ -21,6 +22,9 @@ export class TopBar {
     document.title = info.schoolName ? `${info.schoolName} · 闸机显示` : '闸机显示 · Gate display';
     this.session.textContent = info.sessionName ?? '非检测时段';
     this.session.dataset.open = String(info.sessionName !== null);
+    const warning = info.clockWarning;
+    this.clockWarning.hidden = !warning;
+    this.clockWarning.textContent = warning ? `⚠ ${warning.zh} · ${warning.en}` : '';
     this.tick();
   }
 

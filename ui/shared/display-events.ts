@@ -68,6 +68,8 @@ export interface ServerInfo {
   now: string;
   /** IANA time zone of the school (e.g. Asia/Shanghai); the browser's own zone if absent. */
   timezone?: string;
+  /** The kiosk's clock jumped or is implausible: expiry checks depend on it. */
+  clockWarning?: { zh: string; en: string; at: string };
 }
 
 /** What the server emits on `/display`. */

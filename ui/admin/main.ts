@@ -1,0 +1,90 @@
+// Roster import for the school office: pick the school's spreadsheet, see what it would change (or
+// every bad row), then import it. The server checks everything; this page only shows its answers.
+import { byId } from './dom.ts';
+import { renderChanges, renderCounts, renderErrors, renderWarnings } from './preview.ts';
+import { type ImportReport, sendRoster } from './roster-api.ts';
+
+const fileInput = byId<HTMLInputElement>('file');
+const status = byId('status');
+const problems = byId('problems');
+const problemsSummary = byId('problems-summary');
+const errorRows = byId('error-rows');
+const preview = byId('preview');
+const counts = byId('counts');
+const warnings = byId('warnings');
+const changes = byId('changes');
+const importButton = byId<HTMLButtonElement>('import');
+const done = byId('done');
+
+/** The file the preview shows; the import sends exactly these bytes. */
+let previewed: { file: File; report: ImportReport } | null = null;
+
+function say(text: string, state: 'info' | 'error' = 'info'): void {
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+function reset(): void {
+  previewed = null;
+  problems.hidden = true;
+  preview.hidden = true;
+  done.hidden = true;
+  importButton.disabled = true;
+}
+
+fileInput.addEventListener('change', async () => {
+  reset();
+  const file = fileInput.files?.[0];
+  if (!file) return;
+  say(`正在检查 ${file.name} … · Checking ${file.name} …`);
+  const answer = await sendRoster(file, file.name, true);
+  if (fileInput.files?.[0] !== file) return;
+  if (answer.kind === 'failed') {
+    say(`无法检查：${answer.message} · Could not check the file: ${answer.message}`, 'error');
+    return;
+  }
+  if (answer.kind === 'invalid') {
+    say(`${file.name}：${answer.errors.length} 处错误 · ${answer.errors.length} errors`, 'error');
+    problemsSummary.textContent = `${answer.message}。请在表格中改正后重新选择文件。 · Correct the spreadsheet and choose it again.`;
+    problems.dataset.count = String(answer.errors.length);
+    renderErrors(errorRows, answer.errors);
+    problems.hidden = false;
+    return;
+  }
+  previewed = { file, report: answer.report };
+  say(`${file.name}：检查通过，请确认下面的变更 · No errors; check the changes below`);
+  renderCounts(counts, answer.report);
+  renderWarnings(warnings, answer.report.warnings);
+  renderChanges(changes, answer.report);
+  preview.hidden = false;
+  importButton.disabled = false;
+});
+
+importButton.addEventListener('click', async () => {
+  if (!previewed) return;
+  const { file } = previewed;
+  importButton.disabled = true;
+  say(`正在导入 ${file.name} … · Importing ${file.name} …`);
+  const answer = await sendRoster(file, file.name, false);
+  if (answer.kind === 'report') {
+    const c = answer.report.counts;
+    previewed = null;
+    preview.hidden = true;
+    done.dataset.imported = String(answer.report.imported);
+    done.textContent =
+      `已导入 ${answer.report.imported} 人：新增 ${c.added}，更新 ${c.updated}，标记离校 ${c.removed}。` +
+      ` · Imported ${answer.report.imported} people: ${c.added} added, ${c.updated} updated, ${c.removed} marked left.`;
+    done.hidden = false;
+    say('');
+    return;
+  }
+  if (answer.kind === 'invalid') {
+    renderErrors(errorRows, answer.errors);
+    problemsSummary.textContent = answer.message;
+    problems.dataset.count = String(answer.errors.length);
+    problems.hidden = false;
+    preview.hidden = true;
+  }
+  say(`未导入：${answer.message} · Not imported: ${answer.message}`, 'error');
+  importButton.disabled = answer.kind === 'invalid';
+});

@@ -1,0 +1,97 @@
+// The roster import over HTTP: the file's bytes as the body, answers read defensively.
+
+export interface PersonLine {
+  row: number | null;
+  id: string;
+  name: string;
+  kind: string;
+  grade: number | null;
+  class: string | null;
+}
+
+export interface UpdatedLine extends PersonLine {
+  fields: string[];
+}
+
+export interface Issue {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface ImportReport {
+  imported: number;
+  dryRun: boolean;
+  counts: { added: number; updated: number; removed: number; unchanged: number };
+  added: PersonLine[];
+  updated: UpdatedLine[];
+  removed: PersonLine[];
+  warnings: Issue[];
+}
+
+export type ImportAnswer =
+  | { kind: 'report'; report: ImportReport }
+  | { kind: 'invalid'; message: string; errors: Issue[] }
+  | { kind: 'failed'; message: string };
+
+type Fields = Record<string, unknown>;
+const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): Fields[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
+function personLine(p: Fields): PersonLine {
+  return {
+    row: typeof p.row === 'number' ? p.row : null,
+    id: str(p.id),
+    name: str(p.name),
+    kind: str(p.kind),
+    grade: typeof p.grade === 'number' ? p.grade : null,
+    class: typeof p.class === 'string' ? p.class : null,
+  };
+}
+
+function issues(v: unknown): Issue[] {
+  return list(v).map((i) => ({ row: num(i.row), field: str(i.field), message: str(i.message) }));
+}
+
+function report(body: Fields): ImportReport {
+  const c = isRecord(body.counts) ? body.counts : {};
+  return {
+    imported: num(body.imported),
+    dryRun: body.dryRun === true,
+    counts: {
+      added: num(c.added),
+      updated: num(c.updated),
+      removed: num(c.removed),
+      unchanged: num(c.unchanged),
+    },
+    added: list(body.added).map(personLine),
+    updated: list(body.updated).map((u) => ({
+      ...personLine(u),
+      fields: Array.isArray(u.fields) ? u.fields.map(str) : [],
+    })),
+    removed: list(body.removed).map(personLine),
+    warnings: issues(body.warnings),
+  };
+}
+
+export async function sendRoster(file: Blob, filename: string, dryRun: boolean): Promise<ImportAnswer> {
+  const query = new URLSearchParams({ dryRun: String(dryRun), filename });
+  let res: Response;
+  try {
+    res = await fetch(`/api/roster/import?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', accept: 'application/json' },
+      body: file,
+    });
+  } catch (err) {
+    return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok && isRecord(body)) return { kind: 'report', report: report(body) };
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  const message = str(error.message) || `HTTP ${res.status}`;
+  if (res.status === 422) return { kind: 'invalid', message, errors: issues(error.details) };
+  return { kind: 'failed', message };
+}
