@@ -157,7 +157,7 @@ describe('health codes end to end: signed passes, the online lookup, the distric
     let decision = '';
     await waitUntil(
       async () => {
-        decision = (await arrive('S0001')).decision;
+        decision = (await arrive('S0001')).decision ?? '';
         return decision === 'code_red';
       },
       20_000,
