@@ -19,6 +19,7 @@ import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
+import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
@@ -29,6 +30,7 @@ import { calibrationRoutes } from './http/calibration-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { peopleRoutes } from './http/people-routes.ts';
 import { screeningsRoutes } from './http/screenings-routes.ts';
 import { simRoutes } from './http/sim-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -58,6 +60,8 @@ export interface RunningKiosk {
   db: Db;
   lanes: Lane[];
   devices: LaneDevice[];
+  /** Re-reads the roster into the in-memory directory after a change made straight in the store. */
+  refreshPeople(): void;
   stop(): Promise<void>;
 }
 
@@ -174,6 +178,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   );
   app.use(screeningsRoutes(screenings));
   app.use(metricsRoutes(lanes, devices, screenings));
+  app.use(peopleRoutes(directory, new ReturnCertificateStore(db), () => directory.replace(people.current())));
   app.use(simRoutes(devices));
   app.get('/', (_req, res) => res.redirect(302, '/display/'));
   app.get('/diag', (req, res, next) => {
@@ -288,5 +293,14 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     })();
     return stopping;
   };
-  return { url, port: bound, config, db, lanes, devices, stop };
+  return {
+    url,
+    port: bound,
+    config,
+    db,
+    lanes,
+    devices,
+    refreshPeople: () => directory.replace(people.current()),
+    stop,
+  };
 }

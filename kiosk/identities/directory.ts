@@ -14,6 +14,11 @@ export class PersonDirectory {
     this.byCard = new Map(people.flatMap((p) => cardsOf(p).map((card) => [card, p] as const)));
   }
 
+  /** By roster id only. */
+  get(id: string): Person | null {
+    return this.byId.get(id) ?? null;
+  }
+
   find(text: string): Person | null {
     const key = text.trim();
     return this.byId.get(key) ?? this.byCard.get(key) ?? null;

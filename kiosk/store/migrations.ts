@@ -73,4 +73,39 @@ export const migrations: readonly { version: number; name: string; sql: string }
       ALTER TABLE screenings ADD COLUMN calibration_id INTEGER REFERENCES calibrations(id);
     `,
   },
+  {
+    version: 3,
+    name: 'several cards per person',
+    sql: `
+      CREATE TABLE person_identities (
+        person_id  TEXT NOT NULL REFERENCES people(id),
+        kind       TEXT NOT NULL CHECK (kind IN ('card')),
+        value      TEXT NOT NULL UNIQUE,
+        position   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX person_identities_by_person ON person_identities (person_id, position);
+      INSERT INTO person_identities (person_id, kind, value, position)
+        SELECT id, 'card', card, 0 FROM people WHERE card IS NOT NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'return certificates; outbox priority, retry and outcome',
+    sql: `
+      CREATE TABLE return_certificates (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id   TEXT NOT NULL REFERENCES people(id),
+        issued_at   TEXT NOT NULL,
+        note        TEXT,
+        recorded_at TEXT NOT NULL
+      );
+      CREATE INDEX return_certificates_by_person ON return_certificates (person_id, id);
+      ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+      ALTER TABLE outbox ADD COLUMN last_error TEXT;
+      ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+      DROP INDEX outbox_pending;
+      CREATE INDEX outbox_pending ON outbox (status, priority DESC, seq);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
+import { ReturnCertificateStore } from '../../kiosk/store/return-certificates.ts';
 import type { RunningKiosk } from '../../server/app.ts';
 import { clockAt } from '../helpers/clock.ts';
 import { DisplayClient, getJson, postJson, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
@@ -101,5 +102,53 @@ describe('lane rules: repeat scans, lanes by grade, per-lane thresholds (during 
       decision: 'code_red',
       hint: { zh: '请走二号通道', en: 'Your lane is 二号通道' },
     });
+  });
+});
+
+describe('the return certificate (复课证明)', () => {
+  const dir = tempDir('gk-cert-');
+  let kiosk: RunningKiosk;
+  let display: DisplayClient;
+
+  beforeAll(async () => {
+    // Outside every session, so the second arrival is screened anew rather than shown as a repeat.
+    kiosk = await startTestKiosk(dir.path, { clock: clockAt('16:00') });
+    display = new DisplayClient(kiosk.url);
+    await display.connected();
+  });
+  afterAll(async () => {
+    display?.close();
+    await kiosk?.stop();
+    dir.remove();
+  });
+
+  async function arrive(identity: string): Promise<LaneUpdate> {
+    const mark = display.mark;
+    await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity, temperatureC: 36.5 });
+    return display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided', 10_000, mark);
+  }
+
+  it('holds a person sent home at verify until their certificate is recorded', async () => {
+    new ReturnCertificateStore(kiosk.db).require('S0001');
+    kiosk.refreshPeople();
+    expect((await arrive('S0001')).decision).toBe('verify');
+    const rows = await getJson<{ reasons: { code: string }[] }[]>(`${kiosk.url}/api/screenings?limit=1`);
+    expect(rows[0]?.reasons.map((r) => r.code)).toContain('return_certificate_due');
+
+    const bad = await postJson(`${kiosk.url}/api/people/S0001/return-certificate`, { issuedAt: 'yesterday' });
+    expect(bad).toMatchObject({ status: 400, body: { error: { details: [{ field: 'issuedAt' }] } } });
+    expect(
+      (
+        await postJson(`${kiosk.url}/api/people/NOBODY/return-certificate`, {
+          issuedAt: new Date().toISOString(),
+        })
+      ).status,
+    ).toBe(404);
+    const ok = await postJson(`${kiosk.url}/api/people/S0001/return-certificate`, {
+      issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      note: '社区医院 复课证明',
+    });
+    expect(ok.status).toBe(201);
+    expect((await arrive('S0001')).decision).toBe('pass');
   });
 });

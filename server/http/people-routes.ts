@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PersonDirectory } from '../../kiosk/identities/directory.ts';
+import type { ReturnCertificateStore } from '../../kiosk/store/return-certificates.ts';
+import { HttpError, parseRequest } from './errors.ts';
+
+const certificate = z
+  .object({
+    issuedAt: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-23T08:00:00+08:00' }),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+
+/** `POST /api/people/:id/return-certificate`: the 复课证明 is recorded and the person may pass again. */
+export function peopleRoutes(
+  directory: PersonDirectory,
+  certificates: ReturnCertificateStore,
+  onChange: () => void,
+): Router {
+  const router = Router();
+  router.post('/api/people/:id/return-certificate', (req, res) => {
+    const person = directory.get(req.params.id);
+    if (!person) throw new HttpError(404, 'not_found', `no person "${req.params.id}" on the roster`);
+    const body = parseRequest(certificate, req.body, 'body');
+    const issuedAt = new Date(body.issuedAt);
+    if (issuedAt.getTime() > Date.now() + 60_000) {
+      throw new HttpError(400, 'invalid_request', 'issuedAt is in the future', [
+        { field: 'issuedAt', message: 'in the future' },
+      ]);
+    }
+    const recorded = certificates.record(person.id, issuedAt, body.note ?? null);
+    onChange();
+    res.status(201).json(recorded);
+  });
+  return router;
+}
