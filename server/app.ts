@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { Server } from 'socket.io';
 import { FixtureLibrary } from '../drivers/fixture-library.ts';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
+import { LoginThrottle } from '../kiosk/auth/login-throttle.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
@@ -16,14 +18,20 @@ import { Lane } from '../kiosk/lanes/lane.ts';
 import type { Clock } from '../kiosk/lanes/pairing.ts';
 import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
+import { AuditLog } from '../kiosk/store/audit-log.ts';
+import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
+import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
+import { UserStore } from '../kiosk/store/users.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
+import { httpGuard } from './auth/http-guard.ts';
 import { attachBarriers } from './barrier.ts';
+import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accounts.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
 import { buildHealthSources } from './health-sources.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
@@ -31,7 +39,10 @@ import { errorHandler, notFound } from './http/errors.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { peopleRoutes } from './http/people-routes.ts';
+import { rosterRoutes } from './http/roster-routes.ts';
 import { screeningsRoutes } from './http/screenings-routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { sessionRoutes } from './http/session-routes.ts';
 import { simRoutes } from './http/sim-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
@@ -62,6 +73,10 @@ export interface RunningKiosk {
   devices: LaneDevice[];
   /** Re-reads the roster into the in-memory directory after a change made straight in the store. */
   refreshPeople(): void;
+  /** Demo configs only: the accounts made for this start, with their passwords. */
+  demoAccounts: DemoAccount[];
+  /** Demo configs only: a display token for every lane, made at this start. */
+  demoDisplayToken: string | null;
   stop(): Promise<void>;
 }
 
@@ -161,9 +176,31 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     d.link.on('state', (state, detail) => devLog.info({ state, detail }, 'device state'));
   }
 
+  const users = new UserStore(db);
+  const sessions = new SessionStore(db, config.server.sessionIdleMin * 60_000);
+  const displayTokens = new DisplayTokenStore(db);
+  const audit = new AuditLog(db);
+  const sources = { sessions, displays: displayTokens };
+  const secure = config.server.tls !== undefined;
+  const demoAccounts = config.simulation.demoAccounts ? await ensureDemoAccounts(users) : [];
+  const demoDisplayToken = config.simulation.demoAccounts
+    ? demoDisplay(
+        displayTokens,
+        config.lanes.map((l) => l.id),
+      )
+    : null;
+  if (!config.simulation.demoAccounts && users.count() === 0) {
+    log.warn('no accounts yet: create the first admin with `gate-kiosk user add --name NAME --role admin`');
+  }
+
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(secure));
   app.use(express.json({ limit: '64kb' }));
+  app.use(httpGuard(sources, config.server.metricsToken));
+  app.use(
+    sessionRoutes({ users, sessions, sources, throttle: new LoginThrottle(), audit, secureCookie: secure }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
   });
@@ -176,11 +213,17 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       () => broadcastLanes(),
     ),
   );
-  app.use(screeningsRoutes(screenings));
+  app.use(screeningsRoutes(screenings, audit));
   app.use(metricsRoutes(lanes, devices, screenings));
-  app.use(peopleRoutes(directory, new ReturnCertificateStore(db), () => directory.replace(people.current())));
+  app.use(
+    peopleRoutes(directory, new ReturnCertificateStore(db), audit, () => directory.replace(people.current())),
+  );
   app.use(simRoutes(devices));
-  app.get('/', (_req, res) => res.redirect(302, '/display/'));
+  app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
+  // The demo opens straight on its gate display; a real kiosk's display is paired with `display add`.
+  app.get('/', (_req, res) =>
+    res.redirect(302, demoDisplayToken ? `/display/?token=${demoDisplayToken}` : '/display/'),
+  );
   app.get('/diag', (req, res, next) => {
     if (req.path !== '/diag' || req.originalUrl.split('?')[0] !== '/diag') {
       next();
@@ -205,9 +248,14 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(notFound);
   app.use(errorHandler(log));
 
-  const http = createServer(app);
+  const http = config.server.tls
+    ? createHttpsServer(
+        { cert: readFileSync(config.server.tls.cert), key: readFileSync(config.server.tls.key) },
+        app,
+      )
+    : createServer(app);
   const io = new Server(http, { serveClient: false });
-  const display = attachDisplayNamespace(io, lanes, devices, calibrations, () => ({
+  const display = attachDisplayNamespace(io, lanes, devices, calibrations, sources, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
@@ -242,6 +290,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     devices,
     new Map(config.lanes.map((l) => [l.id, l.name])),
     new FixtureLibrary(transcriptsDir),
+    sources,
   );
 
   const host = opts.host ?? config.server.host;
@@ -301,6 +350,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     lanes,
     devices,
     refreshPeople: () => directory.replace(people.current()),
+    demoAccounts,
+    demoDisplayToken,
     stop,
   };
 }

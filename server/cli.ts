@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { deviceModels, isDeviceModelName } from '../drivers/registry.ts';
 import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
 import { ConfigError } from '../kiosk/config/load.ts';
 import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
+import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { firstAdminIfNone } from './commands/first-admin.ts';
 import { portsCommand } from './commands/ports.ts';
+import { registerRosterCommand } from './commands/roster.ts';
+import { DEFAULT_CONFIG } from './defaults.ts';
 import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_CONFIG = join(root, 'fixtures', 'config', 'demo.yaml');
+export { DEFAULT_CONFIG } from './defaults.ts';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <h>', 'address to listen on')
     .option('--data <dir>', 'data folder (env GATE_KIOSK_DATA)', process.env.GATE_KIOSK_DATA)
     .action(async (o: { config: string; port?: number; host?: string; data?: string }) => {
+      await firstAdminIfNone({ config: o.config, ...(o.data !== undefined ? { data: o.data } : {}) });
       const kiosk = await startKiosk({
         configPath: resolve(o.config),
         ...(o.data !== undefined ? { dataDir: resolve(o.data) } : {}),
@@ -64,6 +67,14 @@ export async function main(argv: string[]): Promise<number> {
         logger: createLogger(),
       });
       process.stdout.write(`gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`);
+      if (kiosk.demoAccounts.length > 0) {
+        process.stdout.write('demo accounts for this start (log in at /login/):\n');
+        for (const a of kiosk.demoAccounts)
+          process.stdout.write(`  ${a.role.padEnd(12)} ${a.name}  ${a.password}\n`);
+        process.stdout.write(
+          `  a gate display for every lane: ${kiosk.url}/display?token=${kiosk.demoDisplayToken ?? ''}\n`,
+        );
+      }
       await new Promise<void>((done) => {
         const shutdown = () => {
           kiosk.stop().then(done, done);
@@ -72,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', shutdown);
       });
     });
+
+  registerRosterCommand(program);
+  registerUserCommands(program);
+  registerDisplayCommands(program);
 
   program
     .command('ports')
@@ -151,7 +166,7 @@ function failureCode(err: unknown): number {
     process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
     return 1;
   }
-  if (err instanceof DiagFailure || err instanceof CliFailure) {
+  if (err instanceof DiagFailure || err instanceof CliFailure || err instanceof AccountFailure) {
     process.stderr.write(`gate-kiosk: ${err.message}\n`);
     return 1;
   }

@@ -46,6 +46,8 @@ export function parseConfig(text: string, file: string, baseDir: string): KioskC
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   config.dataDir = abs(config.dataDir);
   if (config.roster !== undefined) config.roster = abs(config.roster);
+  if (config.server.tls)
+    config.server.tls = { cert: abs(config.server.tls.cert), key: abs(config.server.tls.key) };
   if (config.healthCodes.statusDir !== undefined)
     config.healthCodes.statusDir = abs(config.healthCodes.statusDir);
   for (const lane of config.lanes) {

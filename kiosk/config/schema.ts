@@ -112,9 +112,24 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /** Serve HTTPS with this certificate and key (PEM files); cookies are then Secure. */
+        tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
+        /** Lets a Prometheus server off this machine read /metrics (`Authorization: Bearer …`). */
+        metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+        /** A login session ends after this long without use. */
+        sessionIdleMin: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({ host: '127.0.0.1', port: 8080, sessionIdleMin: 30 }),
+    /** Raw temperatures and scan texts are purged this many days after upload; counts stay. */
+    retention: z
+      .object({ days: z.number().int().min(1).max(3650).default(30) })
+      .strict()
+      .default({ days: 30 }),
     dataDir: z.string().default('./data'),
     rules: z
       .object({
@@ -203,9 +218,11 @@ export const configSchema = z
         /** Demo only: moves roster status times forward so the newest is "now", keeping their ages. */
         freshenRosterStatuses: z.boolean().default(false),
         seed: z.number().int().optional(),
+        /** Demo only: guard/nurse/admin/maintenance accounts with fresh random passwords, printed on start. */
+        demoAccounts: z.boolean().default(false),
       })
       .strict()
-      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false }),
+      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false, demoAccounts: false }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

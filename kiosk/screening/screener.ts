@@ -1,7 +1,7 @@
 import type { IdentityEvent } from '../../drivers/types.ts';
 import type { Rules, SessionConfig } from '../config/schema.ts';
 import type { Person } from '../identities/person.ts';
-import { decide, type HealthStatus, type IdentityFinding } from '../policy/decide.ts';
+import { decide, type IdentityFinding } from '../policy/decide.ts';
 import { sessionOf, UNSCHEDULED } from '../sessions/session-of.ts';
 import { newRecordId } from '../store/ids.ts';
 import type { ScreeningRecord, ScreeningStore } from '../store/screenings.ts';

@@ -28,11 +28,12 @@ export function schemaVersion(db: Db): number {
 
 export function migrate(db: Db): void {
   const current = schemaVersion(db);
-  const newest = migrations.at(-1)?.version ?? 0;
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  const newest = ordered.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new Error(`the database is at schema version ${current}, newer than this program (${newest})`);
   }
-  for (const m of migrations) {
+  for (const m of ordered) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);

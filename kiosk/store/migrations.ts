@@ -108,4 +108,53 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX outbox_pending ON outbox (status, priority DESC, seq);
     `,
   },
+  {
+    version: 5,
+    name: 'outbox: records sent, by day, for the upload status',
+    sql: `
+      CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE status = 'sent';
+    `,
+  },
+  {
+    version: 6,
+    name: 'accounts, sessions, display tokens, audit log',
+    sql: `
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT NOT NULL UNIQUE,
+        role          TEXT NOT NULL CHECK (role IN ('guard','nurse','admin','maintenance')),
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        disabled_at   TEXT
+      );
+      CREATE TABLE auth_sessions (
+        token_hash   TEXT PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id),
+        csrf_token   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      );
+      CREATE TABLE display_tokens (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        token_hash  TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        lanes       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+      );
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        person_id   TEXT,
+        detail      TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_person ON audit_log (person_id, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
-import type { Person } from '../identities/person.ts';
+import { cardsOf, type Person } from '../identities/person.ts';
+import { planRosterImport, type RosterPlan } from '../identities/roster-plan.ts';
 import type { Db } from './database.ts';
 
 interface Row {
@@ -21,20 +22,38 @@ export interface RosterImportResult {
   left: number;
 }
 
-/** The people table: the current roster, and people who have left (kept for their history). */
+/**
+ * The people table: the current roster, and people who have left (kept for their history). A person's
+ * cards are in person_identities; `people.card` keeps the first of them for older readers.
+ */
 export class PeopleStore {
   constructor(private readonly db: Db) {}
 
   /** Everyone on the current roster. */
   current(): Person[] {
-    return (this.db.prepare('SELECT * FROM people WHERE left_at IS NULL ORDER BY id').all() as Row[]).map(
-      fromRow,
-    );
+    const rows = this.db.prepare('SELECT * FROM people WHERE left_at IS NULL ORDER BY id').all() as Row[];
+    const cards = new Map<string, string[]>();
+    const identities = this.db
+      .prepare(
+        "SELECT person_id, value FROM person_identities WHERE kind = 'card' ORDER BY person_id, position",
+      )
+      .all() as { person_id: string; value: string }[];
+    for (const i of identities) {
+      const list = cards.get(i.person_id);
+      if (list) list.push(i.value);
+      else cards.set(i.person_id, [i.value]);
+    }
+    return rows.map((r) => fromRow(r, cards.get(r.id) ?? []));
   }
 
   get(id: string): Person | null {
     const row = this.db.prepare('SELECT * FROM people WHERE id = ?').get(id) as Row | undefined;
-    return row ? fromRow(row) : null;
+    if (!row) return null;
+    const cards = this.db
+      .prepare("SELECT value FROM person_identities WHERE person_id = ? AND kind = 'card' ORDER BY position")
+      .pluck()
+      .all(id) as string[];
+    return fromRow(row, cards);
   }
 
   lastImportHash(file: string): string | null {
@@ -51,14 +70,17 @@ export class PeopleStore {
     sha256: string,
     at = new Date(),
   ): RosterImportResult {
+    const plan = this.applyRoster(people, file, sha256, at);
+    return { added: plan.added.length, updated: plan.updated.length, left: plan.removed.length };
+  }
+
+  /** `replaceRoster`, answering with what changed. */
+  applyRoster(people: readonly Person[], file: string, sha256: string, at = new Date()): RosterPlan {
     return this.db.transaction(() => {
-      const existing = new Set(
-        (this.db.prepare('SELECT id FROM people WHERE left_at IS NULL').all() as { id: string }[]).map(
-          (r) => r.id,
-        ),
-      );
-      // Cards move between people on re-import; clear them first so the UNIQUE constraint holds.
-      this.db.prepare('UPDATE people SET card = NULL').run();
+      const plan = planRosterImport(this.current(), people);
+      // Cards move between people on re-import; clear them first so the UNIQUE constraints hold.
+      this.db.prepare('DELETE FROM person_identities').run();
+      this.db.prepare('UPDATE people SET card = NULL WHERE card IS NOT NULL').run();
       const upsert = this.db.prepare(
         `INSERT INTO people (id, name, kind, grade, class_name, card, guardian_phone, boarder, health_code, health_code_at)
          VALUES (@id, @name, @kind, @grade, @className, @card, @guardianPhone, @boarder, @healthCode, @healthCodeAt)
@@ -67,17 +89,33 @@ export class PeopleStore {
            boarder = excluded.boarder, health_code = excluded.health_code, health_code_at = excluded.health_code_at,
            left_at = NULL`,
       );
-      let added = 0;
-      for (const p of people) {
-        if (!existing.delete(p.id)) added++;
-        upsert.run({ ...p, boarder: p.boarder ? 1 : 0 });
+      const addCard = this.db.prepare(
+        "INSERT INTO person_identities (person_id, kind, value, position) VALUES (?, 'card', ?, ?)",
+      );
+      for (const p of plan.roster) {
+        const cards = cardsOf(p);
+        upsert.run({
+          id: p.id,
+          name: p.name,
+          kind: p.kind,
+          grade: p.grade,
+          className: p.className,
+          card: cards[0] ?? null,
+          guardianPhone: p.guardianPhone,
+          boarder: p.boarder ? 1 : 0,
+          healthCode: p.healthCode,
+          healthCodeAt: p.healthCodeAt,
+        });
+        cards.forEach((card, position) => {
+          addCard.run(p.id, card, position);
+        });
       }
       const leave = this.db.prepare('UPDATE people SET left_at = ? WHERE id = ?');
-      for (const id of existing) leave.run(at.toISOString(), id);
+      for (const p of plan.removed) leave.run(at.toISOString(), p.id);
       this.db
         .prepare('INSERT INTO roster_imports (at, file, sha256, people) VALUES (?, ?, ?, ?)')
         .run(at.toISOString(), file, sha256, people.length);
-      return { added, updated: people.length - added, left: existing.size };
+      return plan;
     })();
   }
 
@@ -101,14 +139,15 @@ export class PeopleStore {
   }
 }
 
-function fromRow(r: Row): Person {
+function fromRow(r: Row, cards: string[]): Person {
   return {
     id: r.id,
     name: r.name,
     kind: r.kind,
     grade: r.grade,
     className: r.class_name,
-    card: r.card,
+    card: cards[0] ?? r.card,
+    cards: cards.length || !r.card ? cards : [r.card],
     guardianPhone: r.guardian_phone,
     boarder: r.boarder === 1,
     healthCode: r.health_code,

@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { PersonDirectory } from '../../kiosk/identities/directory.ts';
+import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { ReturnCertificateStore } from '../../kiosk/store/return-certificates.ts';
+import { principalOf } from '../auth/http-guard.ts';
+import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
 const certificate = z
@@ -15,6 +18,7 @@ const certificate = z
 export function peopleRoutes(
   directory: PersonDirectory,
   certificates: ReturnCertificateStore,
+  audit: AuditLog,
   onChange: () => void,
 ): Router {
   const router = Router();
@@ -29,6 +33,12 @@ export function peopleRoutes(
       ]);
     }
     const recorded = certificates.record(person.id, issuedAt, body.note ?? null);
+    audit.append(
+      actorName(principalOf(res)),
+      'record_return_certificate',
+      { issuedAt: recorded.issuedAt },
+      person.id,
+    );
     onChange();
     res.status(201).json(recorded);
   });

@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { decisions } from '../../kiosk/policy/types.ts';
+import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import { principalOf } from '../auth/http-guard.ts';
+import { actorName } from '../auth/principal.ts';
 import { parseRequest } from './errors.ts';
 
 const query = z
@@ -17,7 +20,7 @@ const query = z
   })
   .strict();
 
-export function screeningsRoutes(store: ScreeningStore): Router {
+export function screeningsRoutes(store: ScreeningStore, audit: AuditLog): Router {
   const router = Router();
   router.get('/api/screenings', (req, res) => {
     const q = parseRequest(query, req.query, 'query');
@@ -28,6 +31,8 @@ export function screeningsRoutes(store: ScreeningStore): Router {
       ...(q.decision ? { decision: q.decision } : {}),
       ...(q.limit ? { limit: q.limit } : {}),
     });
+    const persons = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
+    audit.append(actorName(principalOf(res)), 'read_screenings', { filter: q, rows: rows.length, persons });
     res.json(
       rows.map((r) => ({
         id: r.id,

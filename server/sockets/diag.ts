@@ -4,6 +4,8 @@ import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
 import { runSelfTest } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
+import type { PrincipalSources } from '../auth/principal.ts';
+import { guardNamespace } from '../auth/socket-guard.ts';
 import type { LaneDevice } from '../devices.ts';
 
 /** At most this many frame events per device per second reach diagnostics clients; the rest are counted. */
@@ -43,8 +45,10 @@ export function attachDiagNamespace(
   devices: readonly LaneDevice[],
   laneNames: ReadonlyMap<string, string>,
   fixtures: FixtureLibrary,
+  sources: PrincipalSources,
 ): void {
   const ns = io.of('/diag');
+  const guard = guardNamespace(ns, sources, 'devices:diagnose', { displayTokens: false });
   const describe = (): DiagDevice[] =>
     devices.map((d) => {
       const model = deviceModel(d.config.model as DeviceModelName);
@@ -131,13 +135,17 @@ export function attachDiagNamespace(
     if (ns.sockets.size > 0) ns.emit('counters', counters());
   }, 1000);
   timer.unref();
-  io.on('close', () => clearInterval(timer));
+  io.on('close', () => {
+    clearInterval(timer);
+    guard.stop();
+  });
 
   ns.on('connection', (socket) => {
     socket.emit('devices', describe());
     socket.emit('counters', counters());
     socket.on('selftest', async (req: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      if (!guard.stillAllowed(socket)) return;
       const deviceId = (req as { deviceId?: unknown } | null)?.deviceId;
       const d = devices.find((x) => x.config.id === deviceId);
       if (!d) {
@@ -148,6 +156,7 @@ export function attachDiagNamespace(
     });
     socket.on('replay', (req: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      if (!guard.stillAllowed(socket)) return;
       const { deviceId, fixture } = (req ?? {}) as { deviceId?: unknown; fixture?: unknown };
       const d = devices.find((x) => x.config.id === deviceId);
       if (!d?.simulator) {

@@ -1,6 +1,8 @@
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
 import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
+import type { PrincipalSources } from '../auth/principal.ts';
+import { guardNamespace, socketPrincipal } from '../auth/socket-guard.ts';
 import type { LaneDevice } from '../devices.ts';
 import { laneViews } from '../http/lanes-routes.ts';
 
@@ -13,35 +15,52 @@ export interface ServerInfo {
   clockWarning: { zh: string; en: string; at: string } | null;
 }
 
+const room = (laneId: string) => `lane:${laneId}`;
+
 /**
  * Namespace `/display`: a `lanes` snapshot (with each lane's current tile) on connect, then
- * `lane:update` and `device:status` as they happen.
+ * `lane:update` and `device:status` as they happen. A paired display sees only its own lanes.
  */
 export function attachDisplayNamespace(
   io: Server,
   lanes: readonly Lane[],
   devices: readonly LaneDevice[],
   calibrations: LaneCalibrations,
+  sources: PrincipalSources,
   info: () => ServerInfo,
 ): { broadcastLanes(): void; broadcastInfo(): void } {
   const ns = io.of('/display');
-  const snapshot = () =>
-    laneViews(lanes, devices, calibrations).map((view, i) => ({ ...view, update: lanes[i]?.latest }));
+  const guard = guardNamespace(ns, sources, 'display:read', { displayTokens: true });
+  const lanesOf = (socket: Socket): ReadonlySet<string> => {
+    const p = socketPrincipal(socket);
+    return new Set(p?.kind === 'display' ? p.display.lanes : lanes.map((l) => l.id));
+  };
+  const snapshotFor = (allowed: ReadonlySet<string>) =>
+    laneViews(lanes, devices, calibrations)
+      .map((view, i) => ({ ...view, update: lanes[i]?.latest }))
+      .filter((view) => allowed.has(view.id));
+  const sendLanes = (socket: Socket) => socket.emit('lanes', snapshotFor(lanesOf(socket)));
   ns.on('connection', (socket) => {
+    for (const laneId of lanesOf(socket)) void socket.join(room(laneId));
     socket.emit('server:info', info());
-    socket.emit('lanes', snapshot());
+    sendLanes(socket);
   });
-  for (const lane of lanes) lane.on('update', (update) => ns.emit('lane:update', update));
+  for (const lane of lanes) lane.on('update', (update) => ns.to(room(lane.id)).emit('lane:update', update));
   for (const d of devices) {
     d.link.on('state', (state) =>
-      ns.emit('device:status', { laneId: d.laneId, deviceId: d.config.id, state }),
+      ns.to(room(d.laneId)).emit('device:status', { laneId: d.laneId, deviceId: d.config.id, state }),
     );
   }
   const timer = setInterval(() => ns.emit('server:info', info()), 30_000);
   timer.unref();
-  io.on('close', () => clearInterval(timer));
+  io.on('close', () => {
+    clearInterval(timer);
+    guard.stop();
+  });
   return {
-    broadcastLanes: () => ns.emit('lanes', snapshot()),
+    broadcastLanes: () => {
+      for (const socket of ns.sockets.values()) sendLanes(socket);
+    },
     broadcastInfo: () => ns.emit('server:info', info()),
   };
 }

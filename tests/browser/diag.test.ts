@@ -8,15 +8,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKiosk } from '../../server/app.ts';
+import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
+import { loginAs, postJson } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const configPath = join(root, 'fixtures', 'config', 'test.yaml');
 const artifacts = join(root, 'test-artifacts');
 const WAIT_MS = 10_000;
 
-let kiosk: { url: string; stop(): Promise<void> } | undefined;
+let kiosk: RunningKiosk | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let dataDir: string | undefined;
@@ -26,12 +27,7 @@ const rows = (deviceId: string): string => `.log-row[data-device-id="${deviceId}
 
 async function arrive(laneId: string, body: { identity?: string; temperatureC?: number }): Promise<void> {
   if (!kiosk) throw new Error('kiosk not started');
-  const res = await fetch(`${kiosk.url}/api/sim/lanes/${laneId}/arrivals`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
+  expect((await postJson(`${kiosk.url}/api/sim/lanes/${laneId}/arrivals`, body)).status).toBe(202);
 }
 
 /** The frames counter on a device's card, once the server's counters have arrived. */
@@ -59,6 +55,8 @@ describe('diagnostics page', () => {
       host: '127.0.0.1',
       logger: createLogger('silent'),
     });
+    // Maintenance staff log in; the page rides on their session cookie.
+    const session = await loginAs(kiosk, 'maint', 'maintenance');
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -72,6 +70,7 @@ describe('diagnostics page', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.context().addCookies([{ name: 'gk_session', value: session.token, url: kiosk.url }]);
     await page.goto(new URL('/diag/', kiosk.url).href);
     for (const id of ['t1', 's1', 't2', 's2']) {
       await page.waitForSelector(card(id), { timeout: WAIT_MS });

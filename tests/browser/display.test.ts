@@ -7,26 +7,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKiosk } from '../../server/app.ts';
+import { DisplayTokenStore } from '../../kiosk/store/display-tokens.ts';
+import type { RunningKiosk } from '../../server/app.ts';
+import { postJson, startTestKiosk } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const configPath = join(root, 'fixtures', 'config', 'test.yaml');
 const artifacts = join(root, 'test-artifacts');
 const WAIT_MS = 10_000;
 
-let kiosk: { url: string; stop(): Promise<void> } | undefined;
+let kiosk: RunningKiosk | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let dataDir: string | undefined;
 
 async function arrive(laneId: string, body: { identity?: string; temperatureC?: number }): Promise<void> {
   if (!kiosk) throw new Error('kiosk not started');
-  const res = await fetch(`${kiosk.url}/api/sim/lanes/${laneId}/arrivals`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
+  expect((await postJson(`${kiosk.url}/api/sim/lanes/${laneId}/arrivals`, body)).status).toBe(202);
 }
 
 const tile = (laneId: string): string => `[data-lane-id="${laneId}"]`;
@@ -41,7 +38,9 @@ describe('gate display', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gate-kiosk-display-'));
     await mkdir(artifacts, { recursive: true });
-    kiosk = await startKiosk({ configPath, dataDir, port: 0, host: '127.0.0.1' });
+    kiosk = await startTestKiosk(dataDir, { configPath });
+    // A gate display is paired, not logged in: it opens with its token.
+    const { token } = new DisplayTokenStore(kiosk.db).add('gate', ['1', '2']);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -55,7 +54,7 @@ describe('gate display', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(new URL('/display/', kiosk.url).href);
+    await page.goto(new URL(`/display/?token=${token}`, kiosk.url).href);
     // Both lanes are on screen, idle, and the page is live.
     await page.waitForSelector(`${tile('1')}[data-state="idle"]`, { timeout: WAIT_MS });
     await page.waitForSelector(`${tile('2')}[data-state="idle"]`, { timeout: WAIT_MS });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import type { Role } from '../../kiosk/auth/roles.ts';
+import { UserStore } from '../../kiosk/store/users.ts';
 import { type RunningKiosk, type StartOptions, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 
@@ -12,8 +14,49 @@ export function tempDir(prefix = 'gk-'): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function startTestKiosk(dataDir: string, over: Partial<StartOptions> = {}): Promise<RunningKiosk> {
-  return startKiosk({
+export interface TestSession {
+  /** The `gk_session` cookie value. */
+  token: string;
+  csrfToken: string;
+}
+
+/** Logged-in sessions by kiosk origin: the helpers below send them with every request. */
+const sessions = new Map<string, TestSession>();
+
+export function sessionFor(url: string): TestSession | undefined {
+  return sessions.get(new URL(url).origin);
+}
+
+function authHeaders(url: string): Record<string, string> {
+  const s = sessionFor(url);
+  return s ? { cookie: `gk_session=${s.token}`, 'x-csrf-token': s.csrfToken } : {};
+}
+
+/** Adds an account and logs it in; returns the session (also remembered for this kiosk). */
+export async function loginAs(kiosk: RunningKiosk, name: string, role: Role): Promise<TestSession> {
+  const password = `${name}-password-long`;
+  const users = new UserStore(kiosk.db);
+  if (!users.byName(name)) await users.add(name, role, password);
+  const res = await fetch(`${kiosk.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  if (!res.ok) throw new Error(`login as ${name}: ${res.status} ${await res.text()}`);
+  const token = /gk_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  if (!token) throw new Error('no session cookie');
+  const session = { token, csrfToken };
+  sessions.set(new URL(kiosk.url).origin, session);
+  return session;
+}
+
+/** A kiosk on the test config, a temporary data dir and a free port, with an admin logged in. */
+export async function startTestKiosk(
+  dataDir: string,
+  over: Partial<StartOptions> = {},
+): Promise<RunningKiosk> {
+  const kiosk = await startKiosk({
     configPath: TEST_CONFIG,
     dataDir,
     port: 0,
@@ -21,6 +64,8 @@ export function startTestKiosk(dataDir: string, over: Partial<StartOptions> = {}
     logger: createLogger('silent'),
     ...over,
   });
+  await loginAs(kiosk, 'test-admin', 'admin');
+  return kiosk;
 }
 
 /** A display client that records every event it receives. */
@@ -29,7 +74,12 @@ export class DisplayClient {
   readonly events: { name: string; data: unknown }[] = [];
 
   constructor(url: string) {
-    this.socket = io(`${url}/display`, { transports: ['websocket'], reconnection: false });
+    this.socket = io(`${url}/display`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: authHeaders(url),
+    });
     this.socket.onAny((name: string, data: unknown) => this.events.push({ name, data }));
   }
 
@@ -73,14 +123,14 @@ export class DisplayClient {
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeaders(url) },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
 }
 
 export async function getJson<T = unknown>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: authHeaders(url) });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -96,4 +146,12 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** `fetch` with the kiosk's logged-in session. */
+export function authedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, {
+    ...init,
+    headers: { ...authHeaders(url), ...(init.headers as Record<string, string>) },
+  });
 }

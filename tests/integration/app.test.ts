@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import type { RunningKiosk } from '../../server/app.ts';
-import { DisplayClient, getJson, postJson, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
+import { authedFetch, DisplayClient, getJson, postJson, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
 
 interface ScreeningRow {
   id: string;
@@ -137,7 +137,7 @@ describe('the kiosk end to end, on simulated devices', () => {
     });
     expect((await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, {})).status).toBe(400);
     expect((await postJson(`${kiosk.url}/api/sim/lanes/9/arrivals`, { identity: 'S0001' })).status).toBe(404);
-    const q = await fetch(`${kiosk.url}/api/screenings?decision=maybe`);
+    const q = await authedFetch(`${kiosk.url}/api/screenings?decision=maybe`);
     expect(q.status).toBe(400);
     expect(await q.json()).toMatchObject({ error: { details: [{ field: 'decision' }] } });
   });

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningKiosk } from '../../server/app.ts';
-import { postJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
+import { postJson, sessionFor, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
 
 interface Frame {
   deviceId: string;
@@ -19,7 +19,10 @@ describe('diagnostics for maintenance staff', () => {
 
   beforeAll(async () => {
     kiosk = await startTestKiosk(dir.path);
-    diag = io(`${kiosk.url}/diag`, { transports: ['websocket'] });
+    diag = io(`${kiosk.url}/diag`, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: `gk_session=${sessionFor(kiosk.url)?.token}` },
+    });
     diag.on('frame', (f: Frame) => frames.push(f));
     diag.on('devices', (d: typeof devices) => {
       devices = d;

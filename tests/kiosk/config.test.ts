@@ -30,7 +30,7 @@ describe('the config file', () => {
 
   it('fills defaults for a minimal file', () => {
     const config = parseConfig(`school: { id: s1, name: S }\nlanes:${lane('1')}`, 'x.yaml', '/base');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, sessionIdleMin: 30 });
     expect(config.rules.pairWindowS).toBe(10);
     expect(config.dataDir).toBe('/base/data');
     expect(config.school.timezone).toBe('Asia/Shanghai');

@@ -18,6 +18,8 @@ const done = byId('done');
 
 /** The file the preview shows; the import sends exactly these bytes. */
 let previewed: { file: File; report: ImportReport } | null = null;
+/** Only the answer for the latest chosen file is shown. */
+let choice = 0;
 
 function say(text: string, state: 'info' | 'error' = 'info'): void {
   status.textContent = text;
@@ -36,9 +38,12 @@ fileInput.addEventListener('change', async () => {
   reset();
   const file = fileInput.files?.[0];
   if (!file) return;
+  const mine = ++choice;
   say(`正在检查 ${file.name} … · Checking ${file.name} …`);
   const answer = await sendRoster(file, file.name, true);
-  if (fileInput.files?.[0] !== file) return;
+  if (mine !== choice) return;
+  // Choosing the same file again, once corrected, must check it again.
+  fileInput.value = '';
   if (answer.kind === 'failed') {
     say(`无法检查：${answer.message} · Could not check the file: ${answer.message}`, 'error');
     return;

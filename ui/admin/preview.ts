@@ -37,9 +37,10 @@ export function renderCounts(dl: HTMLElement, report: ImportReport): void {
 
 export function renderWarnings(ul: HTMLElement, warnings: readonly Issue[]): void {
   ul.replaceChildren(
-    ...warnings.map((w) =>
-      el('li', '', `${w.row ? `第 ${w.row} 行 row ${w.row}, ` : ''}${w.field}: ${w.message}`),
-    ),
+    ...warnings.map((w) => {
+      const where = [w.row ? `第 ${w.row} 行 row ${w.row}` : '', w.field].filter(Boolean).join(' · ');
+      return el('li', '', where ? `${where}: ${w.message}` : w.message);
+    }),
   );
 }
 

@@ -1,0 +1,50 @@
+/** Who may do what. A display token is not a role: it may only read the gate display for its lanes. */
+export const roles = ['guard', 'nurse', 'admin', 'maintenance'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  /** The gate display: masked names, decisions, device health. */
+  'display:read',
+  /** Lane and device configuration and state (no personal data). */
+  'lanes:read',
+  /** Screenings with person ids and temperatures: health data. */
+  'screenings:read',
+  /** Return certificates, cases, absences, forms. */
+  'health:write',
+  'roster:import',
+  'users:manage',
+  'audit:read',
+  /** Devices: live bytes, self-tests, fixtures, calibration. No names, no health data. */
+  'devices:diagnose',
+  /** Simulated arrivals (demo and tests). */
+  'sim:drive',
+  /** Upload queue counts. */
+  'outbox:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const grants: Record<Role, readonly Permission[]> = {
+  guard: ['display:read', 'lanes:read', 'outbox:read'],
+  nurse: ['display:read', 'lanes:read', 'screenings:read', 'health:write', 'outbox:read'],
+  maintenance: ['lanes:read', 'devices:diagnose', 'sim:drive', 'outbox:read'],
+  admin: [
+    'display:read',
+    'lanes:read',
+    'screenings:read',
+    'health:write',
+    'roster:import',
+    'users:manage',
+    'audit:read',
+    'devices:diagnose',
+    'sim:drive',
+    'outbox:read',
+  ],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return grants[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

@@ -1,0 +1,45 @@
+import { csvSheetFromBytes } from './roster-csv.ts';
+import { fileProblem, parseRosterSheet, type RosterRead } from './roster-file.ts';
+import { UnreadableRosterFile } from './roster-sheet.ts';
+import { xlsxSheet } from './roster-xlsx.ts';
+
+export type RosterFormat = 'csv' | 'xlsx';
+
+/** The roster formats by file name; null for anything else. */
+export function rosterFormatOf(fileName: string): RosterFormat | null {
+  const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  return ext === 'csv' || ext === 'xlsx' ? ext : null;
+}
+
+/** An .xlsx file is a zip archive. */
+export function isWorkbook(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** Excel 97–2003 files, and password-protected .xlsx, are OLE compound files. */
+function isCompoundFile(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+}
+
+/** Reads a roster by its content, whatever it is called: a workbook's first sheet, or CSV text. */
+export async function readRoster(bytes: Uint8Array, timeZone: string): Promise<RosterRead> {
+  if (!isWorkbook(bytes)) return readCsvRoster(bytes, timeZone);
+  try {
+    return parseRosterSheet(await xlsxSheet(bytes), timeZone);
+  } catch (err) {
+    if (err instanceof UnreadableRosterFile) return fileProblem(err.message);
+    throw err;
+  }
+}
+
+/** CSV in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16. */
+export function readCsvRoster(bytes: Uint8Array, timeZone: string): RosterRead {
+  if (isCompoundFile(bytes)) {
+    return fileProblem(
+      'an Excel 97–2003 (.xls) or password-protected workbook; save it as .xlsx without a password, or as CSV',
+    );
+  }
+  if (bytes.includes(0) && !(bytes[0] === 0xff || bytes[0] === 0xfe))
+    return fileProblem('not a text file; a roster is .xlsx or .csv');
+  return parseRosterSheet(csvSheetFromBytes(bytes), timeZone);
+}

@@ -1,0 +1,64 @@
+import ExcelJS from 'exceljs';
+import { type SheetCell, type SheetRow, UnreadableRosterFile } from './roster-sheet.ts';
+
+/** The first sheet of an .xlsx workbook, each cell as the spreadsheet shows it. */
+export async function xlsxSheet(bytes: Uint8Array): Promise<SheetRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    // exceljs's typings call a Node Buffer an ArrayBuffer; a Buffer is what it reads.
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await workbook.xlsx.load(data as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+  } catch (err) {
+    throw new UnreadableRosterFile(
+      `not a readable .xlsx workbook (${(err as Error).message}); save it from Excel as .xlsx without a password, or as CSV`,
+    );
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new UnreadableRosterFile('the workbook has no sheets');
+  const rows: SheetRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: SheetCell[] = [];
+    for (let col = 1; col <= row.cellCount; col++) {
+      const cell = row.getCell(col);
+      cells.push(shown(cell.value, cell.numFmt));
+    }
+    rows.push({ row: rowNumber, cells });
+  });
+  return rows;
+}
+
+function shown(value: ExcelJS.CellValue, numFmt: string | undefined): SheetCell {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return numberShown(value, numFmt);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return value;
+  if ('error' in value) return { unreadable: `the cell shows the error ${value.error}` };
+  if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  if ('formula' in value || 'sharedFormula' in value) {
+    if (value.result === undefined)
+      return { unreadable: 'a formula with no saved value; open the file in Excel and save it again' };
+    return shown(value.result, numFmt);
+  }
+  if ('hyperlink' in value) return shown(value.text as ExcelJS.CellValue, numFmt);
+  return '';
+}
+
+/** Excel keeps 15 significant digits: a longer number (an 18-digit id typed as a number) has lost digits. */
+function numberShown(n: number, numFmt: string | undefined): SheetCell {
+  if (Number.isInteger(n) && Math.abs(n) >= 1e15) {
+    return {
+      unreadable: `the number ${n} is longer than Excel keeps exactly; format the column as text and type it again`,
+    };
+  }
+  const zeros = numFmt ? /^(0+)(?:\.(0+))?$/.exec(numFmt) : null;
+  if (zeros?.[1]) {
+    const fixed = n.toFixed(zeros[2]?.length ?? 0);
+    const [whole = '', fraction] = fixed.split('.');
+    const padded = whole.startsWith('-')
+      ? `-${whole.slice(1).padStart(zeros[1].length, '0')}`
+      : whole.padStart(zeros[1].length, '0');
+    return fraction === undefined ? padded : `${padded}.${fraction}`;
+  }
+  return String(Number(n.toPrecision(15)));
+}

@@ -1,0 +1,35 @@
+import type { Permission } from '../../kiosk/auth/roles.ts';
+
+/** `public`: anyone; `session`: any logged-in user; `loopback-or-token`: /metrics. */
+export type Access = Permission | 'public' | 'session' | 'loopback-or-token';
+
+/** Every HTTP route and who may use it, in one place; a route not listed needs a logged-in user. */
+export const routeAccess: readonly { method: string; path: RegExp; access: Access }[] = [
+  { method: 'GET', path: /^\/healthz$/, access: 'public' },
+  { method: 'GET', path: /^\/metrics$/, access: 'loopback-or-token' },
+  { method: '*', path: /^\/api\/session$/, access: 'public' },
+  { method: 'GET', path: /^\/api\/lanes$/, access: 'lanes:read' },
+  { method: 'GET', path: /^\/api\/lanes\/[^/]+\/calibration$/, access: 'devices:diagnose' },
+  { method: 'POST', path: /^\/api\/lanes\/[^/]+\/calibration$/, access: 'devices:diagnose' },
+  { method: 'GET', path: /^\/api\/screenings$/, access: 'screenings:read' },
+  { method: 'POST', path: /^\/api\/sim\/lanes\/[^/]+\/arrivals$/, access: 'sim:drive' },
+  { method: 'POST', path: /^\/api\/people\/[^/]+\/return-certificate$/, access: 'health:write' },
+  { method: 'POST', path: /^\/api\/roster\/import$/, access: 'roster:import' },
+  { method: 'GET', path: /^\/api\/outbox$/, access: 'outbox:read' },
+  { method: 'GET', path: /^\/api\/audit$/, access: 'audit:read' },
+  // The pages themselves hold no data: what they show comes through the API and sockets.
+  { method: 'GET', path: /^\/(|display|diag|admin|login)(\/.*)?$/, access: 'public' },
+  { method: 'GET', path: /^\/favicon\.ico$/, access: 'public' },
+];
+
+export function accessFor(method: string, path: string): Access {
+  for (const rule of routeAccess) {
+    if (
+      (rule.method === '*' || rule.method === method || (rule.method === 'GET' && method === 'HEAD')) &&
+      rule.path.test(path)
+    ) {
+      return rule.access;
+    }
+  }
+  return 'session';
+}

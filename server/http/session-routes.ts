@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { LoginThrottle } from '../../kiosk/auth/login-throttle.ts';
+import type { AuditLog } from '../../kiosk/store/audit-log.ts';
+import type { SessionStore } from '../../kiosk/store/auth-sessions.ts';
+import type { UserStore } from '../../kiosk/store/users.ts';
+import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
+import { type PrincipalSources, principalFrom } from '../auth/principal.ts';
+import { HttpError, parseRequest } from './errors.ts';
+
+const login = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+
+export interface SessionRouteDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  sources: PrincipalSources;
+  throttle: LoginThrottle;
+  audit: AuditLog;
+  secureCookie: boolean;
+}
+
+/** `POST /api/session` logs in, `GET` says who is logged in, `DELETE` logs out. */
+export function sessionRoutes(deps: SessionRouteDeps): Router {
+  const router = Router();
+  router.post('/api/session', async (req, res) => {
+    const { name, password } = parseRequest(login, req.body, 'body');
+    const keys = [`account:${name}`, `address:${req.socket.remoteAddress ?? '?'}`];
+    const waitMs = deps.throttle.waitMs(keys);
+    if (waitMs > 0) {
+      const s = Math.ceil(waitMs / 1000);
+      res.set('Retry-After', String(s));
+      throw new HttpError(429, 'too_many_attempts', `too many failed logins: try again in ${s} s`, {
+        retryAfterS: s,
+      });
+    }
+    const user = await deps.users.check(name, password);
+    if (!user) {
+      deps.throttle.failed(keys);
+      deps.audit.append(name, 'login_failed', { address: req.socket.remoteAddress ?? null });
+      throw new HttpError(401, 'invalid_login', 'wrong name or password');
+    }
+    deps.throttle.succeeded(keys[0] as string);
+    const { token, csrfToken } = deps.sessions.create(user);
+    deps.audit.append(user.name, 'login', { address: req.socket.remoteAddress ?? null });
+    res.set('Set-Cookie', sessionCookie(token, deps.secureCookie));
+    res.json({ user: { name: user.name, role: user.role }, csrfToken });
+  });
+  router.get('/api/session', (req, res) => {
+    const p = principalFrom(deps.sources, req.get('cookie'), undefined);
+    if (p?.kind !== 'user') throw new HttpError(401, 'unauthenticated', 'not logged in');
+    res.json({
+      user: { name: p.session.user.name, role: p.session.user.role },
+      csrfToken: p.session.csrfToken,
+    });
+  });
+  router.delete('/api/session', (req, res) => {
+    const p = principalFrom(deps.sources, req.get('cookie'), undefined);
+    if (p?.kind === 'user') {
+      if (req.get('x-csrf-token') !== p.session.csrfToken)
+        throw new HttpError(403, 'csrf', 'missing or wrong x-csrf-token');
+      deps.sessions.end(p.token);
+      deps.audit.append(p.session.user.name, 'logout');
+    }
+    res.set('Set-Cookie', clearedSessionCookie(deps.secureCookie));
+    res.status(204).end();
+  });
+  return router;
+}

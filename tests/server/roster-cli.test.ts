@@ -1,0 +1,114 @@
+// `gate-kiosk roster import`: counts on success, every bad row on stderr with exit 1, exit 2 on bad
+// usage, and a dry run that writes nothing.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../kiosk/store/database.ts';
+import { PeopleStore } from '../../kiosk/store/people.ts';
+import { tempDir } from '../helpers/kiosk.ts';
+
+const run = promisify(execFile);
+
+async function gateKiosk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/gate-kiosk.js', ...args], { timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('gate-kiosk roster import', () => {
+  const dir = tempDir('gk-roster-cli-');
+  afterAll(() => dir.remove());
+  const data = join(dir.path, 'data');
+  const common = ['--config', 'fixtures/config/test.yaml', '--data', data];
+  const current = () => {
+    const db = openDatabase(data);
+    try {
+      return new PeopleStore(db).current();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('previews with --dry-run, then imports, then re-imports with updated and left counts', async () => {
+    const dry = await gateKiosk(
+      'roster',
+      'import',
+      'fixtures/roster/roster-good.xlsx',
+      '--dry-run',
+      ...common,
+    );
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      'fixtures/roster/roster-good.xlsx: dry run, nothing written: would add 8, update 0, mark 0 left; 0 unchanged',
+    );
+    expect(dry.stdout).toMatch(/ {2}added {4}row 7 {2}S0007 {2}𠮷田一 {2}student {2}grade 5 1班\n/);
+    expect(dry.stderr).toContain('warning: row 1, 备注: column K is not a roster column; ignored');
+    expect(current()).toEqual([]);
+
+    const real = await gateKiosk('roster', 'import', 'fixtures/roster/roster-good.xlsx', ...common);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toBe(
+      'fixtures/roster/roster-good.xlsx: imported 8 people: added 8, updated 0, left 0, unchanged 0\n',
+    );
+    expect(current().map((p) => p.id)).toEqual([
+      'S0001',
+      'S0002',
+      'S0003',
+      'S0005',
+      'S0006',
+      'S0007',
+      'S0008',
+      'T0001',
+    ]);
+
+    const again = await gateKiosk('roster', 'import', 'fixtures/roster/test-roster.csv', '--json', ...common);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      file: 'fixtures/roster/test-roster.csv',
+      imported: 6,
+      dryRun: false,
+      counts: { added: 1, updated: 1, removed: 3, unchanged: 4 },
+      added: [{ id: 'S0004' }],
+      updated: [{ id: 'S0001', fields: ['card'] }],
+      errors: [],
+    });
+    expect(current().find((p) => p.id === 'S0001')?.cards).toEqual(['0040856634']);
+  });
+
+  it('fails with exit 1 naming the file, the count and every bad row; writes nothing', async () => {
+    const before = current();
+    const out = await gateKiosk('roster', 'import', 'fixtures/roster/roster-bad.csv', ...common);
+    expect(out.code).toBe(1);
+    const lines = out.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('gate-kiosk: roster fixtures/roster/roster-bad.csv: 14 errors, nothing imported');
+    expect(lines).toHaveLength(15);
+    expect(lines[1]).toBe('  row 3, id: duplicate id "S1001" (also row 2)');
+    expect(lines).toContain(
+      '  row 10, guardianPhone: "12345" is not a phone number (7 to 15 digits, optionally +86)',
+    );
+    expect(lines).toContain('  row 16, card: card "S1001" is also the id of row 2');
+    expect(out.stdout).toBe('');
+    expect(current()).toEqual(before);
+
+    const missing = await gateKiosk('roster', 'import', join(dir.path, 'nope.csv'), ...common);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`gate-kiosk: ${join(dir.path, 'nope.csv')}: cannot read the file (ENOENT)\n`);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await gateKiosk('roster', 'import', 'fixtures/roster/roster.txt', ...common)).code).toBe(2);
+    expect((await gateKiosk('roster', 'import', ...common)).code).toBe(2);
+    expect((await gateKiosk('roster', 'export', ...common)).code).toBe(2);
+    const help = await gateKiosk('roster', 'import', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--dry-run/);
+    expect(help.stdout).toMatch(/--config <file>/);
+    expect(help.stdout).toMatch(/--data <dir>/);
+  });
+});

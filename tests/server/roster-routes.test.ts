@@ -1,0 +1,152 @@
+// POST /api/roster/import over real HTTP: a dry run answers what would change, a real import replaces
+// the roster and tells the kiosk at once, a bad file is a 422 listing every bad row and writes nothing.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Person } from '../../kiosk/identities/person.ts';
+import { type Db, openDatabase } from '../../kiosk/store/database.ts';
+import { PeopleStore } from '../../kiosk/store/people.ts';
+import { errorHandler, notFound } from '../../server/http/errors.ts';
+import { rosterRoutes } from '../../server/http/roster-routes.ts';
+import { createLogger } from '../../server/logger.ts';
+import { tempDir } from '../helpers/kiosk.ts';
+
+const fixture = (name: string) => readFileSync(`fixtures/roster/${name}`);
+
+describe('POST /api/roster/import', () => {
+  const dir = tempDir('gk-roster-http-');
+  let db: Db;
+  let people: PeopleStore;
+  let server: Server;
+  let url: string;
+  const seen: Person[][] = [];
+
+  beforeAll(async () => {
+    db = openDatabase(dir.path);
+    people = new PeopleStore(db);
+    const app = express();
+    // As in the kiosk: JSON bodies are parsed for every other route.
+    app.use(express.json({ limit: '64kb' }));
+    app.use(rosterRoutes(people, 'Asia/Shanghai', (current) => seen.push(current)));
+    app.use(notFound);
+    app.use(errorHandler(createLogger('silent')));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/roster/import`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    db.close();
+    dir.remove();
+  });
+  beforeEach(async () => {
+    seen.length = 0;
+    const res = await post('?filename=test-roster.csv', fixture('test-roster.csv'));
+    expect(res.status).toBe(200);
+    seen.length = 0;
+  });
+
+  async function post(query: string, body: Uint8Array | string, type = 'application/octet-stream') {
+    const res = await fetch(url + query, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+  const peopleRows = () => db.prepare('SELECT * FROM people ORDER BY id').all();
+
+  it('answers a dry run with what would change and writes nothing', async () => {
+    const before = peopleRows();
+    const res = await post('?dryRun=true&filename=roster-good.xlsx', fixture('roster-good.xlsx'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      imported: 0,
+      dryRun: true,
+      counts: { added: 3, updated: 1, removed: 1, unchanged: 4 },
+      removed: [{ id: 'S0004', name: '赵六' }],
+      warnings: [{ row: 1, field: '备注', message: 'column K is not a roster column; ignored' }],
+      errors: [],
+    });
+    expect((res.body.added as { id: string }[]).map((p) => p.id)).toEqual(['S0006', 'S0007', 'S0008']);
+    expect(res.body.updated).toEqual([
+      { row: 2, id: 'S0001', name: '张三丰', kind: 'student', grade: 1, class: '1班', fields: ['card'] },
+    ]);
+    expect(peopleRows()).toEqual(before);
+    expect(seen).toEqual([]);
+  });
+
+  it('imports, and hands the new roster to the kiosk at once', async () => {
+    const res = await post(
+      '?dryRun=false&filename=roster-good.xlsx',
+      fixture('roster-good.xlsx'),
+      'text/csv',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ imported: 8, dryRun: false, counts: { added: 3, removed: 1 } });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.map((p) => p.id)).toEqual([
+      'S0001',
+      'S0002',
+      'S0003',
+      'S0005',
+      'S0006',
+      'S0007',
+      'S0008',
+      'T0001',
+    ]);
+    expect(seen[0]?.find((p) => p.id === 'S0001')?.cards).toEqual(['0040856634', '0040856635']);
+    expect(people.current()).toHaveLength(8);
+  });
+
+  it('imports a GBK csv without a dryRun parameter', async () => {
+    const res = await post('?filename=%E5%90%8D%E5%8D%95.csv', fixture('roster-gbk.csv'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ imported: 4, dryRun: false });
+    expect(people.current().map((p) => p.name)).toEqual(['欧阳娜娜', '阿卜杜拉·艾山', '司马光', '诸葛亮']);
+  });
+
+  it('refuses a bad file with 422, every bad row listed, nothing written', async () => {
+    const before = peopleRows();
+    const res = await post('?dryRun=false&filename=roster-bad.csv', fixture('roster-bad.csv'));
+    expect(res.status).toBe(422);
+    const error = res.body.error as { code: string; message: string; details: unknown[] };
+    expect(error.code).toBe('invalid_roster');
+    expect(error.message).toBe('roster-bad.csv: 14 errors, nothing imported');
+    expect(error.details).toHaveLength(14);
+    expect(error.details[0]).toEqual({ row: 3, field: 'id', message: 'duplicate id "S1001" (also row 2)' });
+    expect(peopleRows()).toEqual(before);
+    expect(seen).toEqual([]);
+
+    const notXlsx = await post('?filename=roster.xlsx', 'PK\u0003\u0004 not really');
+    expect(notXlsx.status).toBe(422);
+    expect(notXlsx.body.error).toMatchObject({
+      code: 'invalid_roster',
+      details: [{ row: 0, field: 'file', message: expect.stringMatching(/not a readable \.xlsx/) }],
+    });
+  });
+
+  it('answers 400 naming the field for a missing or unsupported file name, a bad dryRun, no body', async () => {
+    const csv = fixture('test-roster.csv');
+    const cases: [string, Uint8Array | string, string][] = [
+      ['', csv, 'filename'],
+      ['?filename=roster.xls', csv, 'filename'],
+      ['?filename=roster.txt', csv, 'filename'],
+      ['?filename=roster.csv&dryRun=maybe', csv, 'dryRun'],
+      ['?filename=roster.csv', '', 'body'],
+    ];
+    for (const [query, body, field] of cases) {
+      const res = await post(query, body);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error, query).toMatchObject({
+        code: 'invalid_request',
+        details: [expect.objectContaining({ field })],
+      });
+    }
+    const json = await post('?filename=roster.csv', '{"a":1}', 'application/json');
+    expect(json.status).toBe(400);
+    expect(people.current()).toHaveLength(6);
+  });
+});
