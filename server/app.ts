@@ -16,6 +16,7 @@ import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import type { Clock } from '../kiosk/lanes/pairing.ts';
+import { purgeRawData } from '../kiosk/privacy/retention.ts';
 import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { AuditLog } from '../kiosk/store/audit-log.ts';
@@ -306,6 +307,19 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const stopBarriers = attachBarriers(lanes, devices, log);
   healthSources.start();
   clockWatch.start();
+  const purgeLog = log.child({ part: 'retention' });
+  const purge = () => {
+    try {
+      const result = purgeRawData(db, config.retention.days);
+      purgeLog.info({ days: config.retention.days, ...result }, 'raw health data past retention purged');
+      audit.append('system', 'retention_purge', { days: config.retention.days, ...result });
+    } catch (err) {
+      purgeLog.error({ err }, 'retention purge failed');
+    }
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 24 * 3_600_000);
+  purgeTimer.unref();
   const stopArrivals = startAutoArrivals({
     perMinute: config.simulation.autoArrivalsPerMin,
     devices,
@@ -331,6 +345,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       stopBarriers();
       healthSources.stop();
       clockWatch.stop();
+      clearInterval(purgeTimer);
       await deviceSet.stop();
       for (const lane of lanes) lane.dispose();
       io.disconnectSockets(true);
