@@ -326,7 +326,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     directory,
   });
   const bound = (http.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  const url = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
   log.info(
     {
       url,
