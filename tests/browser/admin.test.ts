@@ -6,11 +6,12 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { getJson, loginAs, postJson, waitUntil } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,18 +41,7 @@ describe('roster import page', () => {
       host: '127.0.0.1',
       logger: createLogger('silent'),
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     // The admin logs in; the page rides on the session cookie and sends its CSRF token.
     const session = await loginAs(kiosk, 'admin', 'admin');
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -6,10 +6,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { loginAs, postJson } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -57,18 +58,7 @@ describe('diagnostics page', () => {
     });
     // Maintenance staff log in; the page rides on their session cookie.
     const session = await loginAs(kiosk, 'maint', 'maintenance');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.context().addCookies([{ name: 'gk_session', value: session.token, url: kiosk.url }]);
     await page.goto(new URL('/diag/', kiosk.url).href);

@@ -5,10 +5,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisplayTokenStore } from '../../kiosk/store/display-tokens.ts';
 import type { RunningKiosk } from '../../server/app.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { postJson, startTestKiosk } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,18 +42,7 @@ describe('gate display', () => {
     kiosk = await startTestKiosk(dataDir, { configPath });
     // A gate display is paired, not logged in: it opens with its token.
     const { token } = new DisplayTokenStore(kiosk.db).add('gate', ['1', '2']);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(new URL(`/display/?token=${token}`, kiosk.url).href);
     // Both lanes are on screen, idle, and the page is live.
