@@ -21,17 +21,11 @@
  * After a bad checksum or length byte the decoder looks for the next 66 66 inside the bytes it held.
  */
 
+import { createFixedFrameCodec, int16At, sumOfAllButLast } from '../framing/fixed-frames.ts';
 import type { DeviceModel, SimulatorOptions } from '../model.ts';
 import { seededRandom } from '../sim-random.ts';
-import type {
-  Codec,
-  CodecOptions,
-  DeviceEvent,
-  DeviceSimulator,
-  SimulatedAction,
-  WireChunk,
-} from '../types.ts';
-import { emptyCounters, NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
+import type { Codec, CodecOptions, DeviceSimulator, SimulatedAction, WireChunk } from '../types.ts';
+import { NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
 
 export const CJMCU_FRAME_LENGTH = 9;
 const START = 0x66;
@@ -92,57 +86,20 @@ function fits(position: number, byte: number): boolean {
 }
 
 export function createCjmcu90614Codec(_options: CodecOptions = {}): Codec {
-  const counters = emptyCounters();
-  const frame = new Uint8Array(CJMCU_FRAME_LENGTH);
-  let held = 0;
-
-  // Drops held bytes up to the first later offset that could still begin a frame.
-  function dropToNextStart(): void {
-    let from = 1;
-    for (; from < held; from++) {
-      let ok = true;
-      for (let k = from; ok && k < held; k++) ok = fits(k - from, frame[k] as number);
-      if (ok) break;
-    }
-    counters.bytesSkipped += from;
-    frame.copyWithin(0, from, held);
-    held -= from;
-  }
-
-  return {
-    counters,
-    decode(chunk: Uint8Array): DeviceEvent[] {
-      const events: DeviceEvent[] = [];
-      for (let i = 0; i < chunk.length; i++) {
-        const byte = chunk[i] as number;
-        if (!fits(held, byte)) {
-          if (held >= 2) counters.resyncs++;
-          while (held > 0 && !fits(held, byte)) dropToNextStart();
-          if (held === 0 && !fits(0, byte)) {
-            counters.bytesSkipped++;
-            continue;
-          }
-        }
-        frame[held++] = byte;
-        if (held < CJMCU_FRAME_LENGTH) continue;
-        let sum = 0;
-        for (let k = 0; k < CJMCU_FRAME_LENGTH - 1; k++) sum += frame[k] as number;
-        const received = frame[CJMCU_FRAME_LENGTH - 1];
-        if (received !== 0 && received !== (sum & 0xff)) {
-          counters.badChecksums++;
-          counters.resyncs++;
-          dropToNextStart();
-          continue;
-        }
-        counters.frames++;
-        const t1 = (((frame[4] as number) << 24) | ((frame[5] as number) << 16)) >> 16;
-        const t2 = (((frame[6] as number) << 24) | ((frame[7] as number) << 16)) >> 16;
-        events.push({ kind: 'temperature', objectC: t1 / 100, ambientC: t2 / 100 });
-        held = 0;
-      }
-      return events;
+  return createFixedFrameCodec({
+    length: CJMCU_FRAME_LENGTH,
+    fits,
+    checksumOk: (frame) => {
+      // Some modules send 00 in place of the sum (S5's README) [I].
+      const received = frame[frame.length - 1];
+      return received === 0 || received === sumOfAllButLast(frame);
     },
-  };
+    eventOf: (frame) => ({
+      kind: 'temperature',
+      objectC: int16At(frame, 4) / 100,
+      ambientC: int16At(frame, 6) / 100,
+    }),
+  });
 }
 
 /** The output rate is not documented; the GY-MCU firmware's ~14 Hz is assumed [I]. */

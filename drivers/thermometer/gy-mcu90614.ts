@@ -21,17 +21,11 @@
  * it does after a bad checksum, so a frame cut short and followed by a whole one loses only the cut one.
  */
 
+import { createFixedFrameCodec, int16At, sumOfAllButLast } from '../framing/fixed-frames.ts';
 import type { DeviceModel, SimulatorOptions } from '../model.ts';
 import { seededRandom } from '../sim-random.ts';
-import type {
-  Codec,
-  CodecOptions,
-  DeviceEvent,
-  DeviceSimulator,
-  SimulatedAction,
-  WireChunk,
-} from '../types.ts';
-import { emptyCounters, NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
+import type { Codec, CodecOptions, DeviceSimulator, SimulatedAction, WireChunk } from '../types.ts';
+import { NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
 
 export const GY_MCU_FRAME_LENGTH = 9;
 const START = 0x5a;
@@ -84,56 +78,16 @@ function fits(position: number, byte: number): boolean {
 }
 
 export function createGyMcu90614Codec(_options: CodecOptions = {}): Codec {
-  const counters = emptyCounters();
-  const frame = new Uint8Array(GY_MCU_FRAME_LENGTH);
-  let held = 0;
-
-  // Drops held bytes up to the first later offset that could still begin a frame.
-  function dropToNextStart(): void {
-    let from = 1;
-    for (; from < held; from++) {
-      let ok = true;
-      for (let k = from; ok && k < held; k++) ok = fits(k - from, frame[k] as number);
-      if (ok) break;
-    }
-    counters.bytesSkipped += from;
-    frame.copyWithin(0, from, held);
-    held -= from;
-  }
-
-  return {
-    counters,
-    decode(chunk: Uint8Array): DeviceEvent[] {
-      const events: DeviceEvent[] = [];
-      for (let i = 0; i < chunk.length; i++) {
-        const byte = chunk[i] as number;
-        if (!fits(held, byte)) {
-          if (held >= 2) counters.resyncs++;
-          while (held > 0 && !fits(held, byte)) dropToNextStart();
-          if (held === 0 && !fits(0, byte)) {
-            counters.bytesSkipped++;
-            continue;
-          }
-        }
-        frame[held++] = byte;
-        if (held < GY_MCU_FRAME_LENGTH) continue;
-        let sum = 0;
-        for (let k = 0; k < GY_MCU_FRAME_LENGTH - 1; k++) sum += frame[k] as number;
-        if ((sum & 0xff) !== frame[GY_MCU_FRAME_LENGTH - 1]) {
-          counters.badChecksums++;
-          counters.resyncs++;
-          dropToNextStart();
-          continue;
-        }
-        counters.frames++;
-        const object = (((frame[4] as number) << 24) | ((frame[5] as number) << 16)) >> 16;
-        const ambient = (((frame[6] as number) << 24) | ((frame[7] as number) << 16)) >> 16;
-        events.push({ kind: 'temperature', objectC: object / 100, ambientC: ambient / 100 });
-        held = 0;
-      }
-      return events;
-    },
-  };
+  return createFixedFrameCodec({
+    length: GY_MCU_FRAME_LENGTH,
+    fits,
+    checksumOk: (frame) => frame[frame.length - 1] === sumOfAllButLast(frame),
+    eventOf: (frame) => ({
+      kind: 'temperature',
+      objectC: int16At(frame, 4) / 100,
+      ambientC: int16At(frame, 6) / 100,
+    }),
+  });
 }
 
 /** Continuous output is ~14 Hz. */
