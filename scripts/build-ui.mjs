@@ -1,5 +1,6 @@
 // Builds the browser pages in ui/ into ui/dist: bundles each page's TypeScript (with the socket.io
 // client) and copies its HTML and CSS. Run by `npm run build`, before `npm start` and `npm test`.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const uiDir = join(root, 'ui');
 const outDir = join(uiDir, 'dist');
 const pages = (await readdir(uiDir, { withFileTypes: true }))
-  .filter((d) => d.isDirectory() && d.name !== 'dist' && d.name !== 'shared')
+  .filter(
+    (d) =>
+      d.isDirectory() &&
+      d.name !== 'dist' &&
+      d.name !== 'shared' &&
+      existsSync(join(uiDir, d.name, 'main.ts')),
+  )
   .map((d) => d.name);
 
 await rm(outDir, { recursive: true, force: true });

@@ -200,7 +200,15 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(express.json({ limit: '64kb' }));
   app.use(httpGuard(sources, config.server.metricsToken));
   app.use(
-    sessionRoutes({ users, sessions, sources, throttle: new LoginThrottle(), audit, secureCookie: secure }),
+    sessionRoutes({
+      users,
+      sessions,
+      sources,
+      throttle: new LoginThrottle(5),
+      addressThrottle: new LoginThrottle(20),
+      audit,
+      secureCookie: secure,
+    }),
   );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });

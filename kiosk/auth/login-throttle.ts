@@ -22,7 +22,7 @@ export class LoginThrottle {
     for (const key of keys) {
       const f = this.failures.get(key) ?? { count: 0, until: 0 };
       f.count++;
-      const over = f.count - this.freeAttempts;
+      const over = f.count - this.freeAttempts + 1;
       f.until = over > 0 ? this.now() + Math.min(this.maxLockMs, 1000 * 2 ** (over - 1)) : 0;
       this.failures.set(key, f);
     }

@@ -1,6 +1,6 @@
 /**
  * The name a public screen may show: first and last character with the middle hidden
- * (张三丰 → 张*丰, 李四 → 李*, 欧阳娜娜 → 欧**娜). Works on characters, not UTF-16 units.
+ * (张三丰 → 张*丰, 李四 → 李*, 欧阳娜娜 → 欧**娜, 阿卜杜拉·艾山 → 阿***山). Works on characters, not UTF-16 units.
  */
 export function maskName(name: string): string {
   const chars = Array.from(name.trim());
@@ -15,5 +15,6 @@ export function maskName(name: string): string {
       .map((w) => `${Array.from(w)[0]}.`)
       .join(' ');
   }
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+  // At most three stars: the length of a name is no business of a public screen either.
+  return `${chars[0]}${'*'.repeat(Math.min(3, chars.length - 2))}${chars[chars.length - 1]}`;
 }

@@ -17,8 +17,16 @@ export const routeAccess: readonly { method: string; path: RegExp; access: Acces
   { method: 'POST', path: /^\/api\/roster\/import$/, access: 'roster:import' },
   { method: 'GET', path: /^\/api\/outbox$/, access: 'outbox:read' },
   { method: 'GET', path: /^\/api\/audit$/, access: 'audit:read' },
+  { method: 'GET', path: /^\/api\/cases(\/[^/]+)?$/, access: 'cases:read' },
+  { method: 'POST', path: /^\/api\/cases\/[^/]+\/(rechecks|disposition)$/, access: 'cases:write' },
+  { method: 'POST', path: /^\/api\/lanes\/[^/]+\/guard-actions$/, access: 'gate:act' },
+  { method: 'GET', path: /^\/api\/guard-actions$/, access: 'gate:act' },
+  { method: 'GET', path: /^\/api\/absences$/, access: 'absences:read' },
+  { method: 'PUT', path: /^\/api\/absences\/[^/]+$/, access: 'absences:write' },
+  { method: 'GET', path: /^\/api\/exports\/checks$/, access: 'reports:read' },
+  { method: 'GET', path: /^\/api\/summary$/, access: 'reports:read' },
   // The pages themselves hold no data: what they show comes through the API and sockets.
-  { method: 'GET', path: /^\/(|display|diag|admin|login)(\/.*)?$/, access: 'public' },
+  { method: 'GET', path: /^\/(|display|diag|admin|login|nurse|guard|summary)(\/.*)?$/, access: 'public' },
   { method: 'GET', path: /^\/favicon\.ico$/, access: 'public' },
 ];
 

@@ -14,7 +14,10 @@ export interface SessionRouteDeps {
   users: UserStore;
   sessions: SessionStore;
   sources: PrincipalSources;
+  /** Per account: a few tries. */
   throttle: LoginThrottle;
+  /** Per address: more, since everyone at a shared office PC counts there. */
+  addressThrottle: LoginThrottle;
   audit: AuditLog;
   secureCookie: boolean;
 }
@@ -24,8 +27,9 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   const router = Router();
   router.post('/api/session', async (req, res) => {
     const { name, password } = parseRequest(login, req.body, 'body');
-    const keys = [`account:${name}`, `address:${req.socket.remoteAddress ?? '?'}`];
-    const waitMs = deps.throttle.waitMs(keys);
+    const account = [`account:${name}`];
+    const address = [`address:${req.socket.remoteAddress ?? '?'}`];
+    const waitMs = Math.max(deps.throttle.waitMs(account), deps.addressThrottle.waitMs(address));
     if (waitMs > 0) {
       const s = Math.ceil(waitMs / 1000);
       res.set('Retry-After', String(s));
@@ -35,11 +39,12 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     }
     const user = await deps.users.check(name, password);
     if (!user) {
-      deps.throttle.failed(keys);
+      deps.throttle.failed(account);
+      deps.addressThrottle.failed(address);
       deps.audit.append(name, 'login_failed', { address: req.socket.remoteAddress ?? null });
       throw new HttpError(401, 'invalid_login', 'wrong name or password');
     }
-    deps.throttle.succeeded(keys[0] as string);
+    deps.throttle.succeeded(account[0] as string);
     const { token, csrfToken } = deps.sessions.create(user);
     deps.audit.append(user.name, 'login', { address: req.socket.remoteAddress ?? null });
     res.set('Set-Cookie', sessionCookie(token, deps.secureCookie));

@@ -1,5 +1,7 @@
 // Roster import for the school office: pick the school's spreadsheet, see what it would change (or
 // every bad row), then import it. The server checks everything; this page only shows its answers.
+// Only an admin may open it.
+import { requireSession, userBar } from '../shared/session.ts';
 import { byId } from './dom.ts';
 import { renderChanges, renderCounts, renderErrors, renderWarnings } from './preview.ts';
 import { type ImportReport, sendRoster } from './roster-api.ts';
@@ -15,6 +17,9 @@ const warnings = byId('warnings');
 const changes = byId('changes');
 const importButton = byId<HTMLButtonElement>('import');
 const done = byId('done');
+
+const session = await requireSession(['admin']);
+byId('session').append(userBar(session));
 
 /** The file the preview shows; the import sends exactly these bytes. */
 let previewed: { file: File; report: ImportReport } | null = null;
@@ -40,7 +45,7 @@ fileInput.addEventListener('change', async () => {
   if (!file) return;
   const mine = ++choice;
   say(`正在检查 ${file.name} … · Checking ${file.name} …`);
-  const answer = await sendRoster(file, file.name, true);
+  const answer = await sendRoster(session, file, file.name, true);
   if (mine !== choice) return;
   // Choosing the same file again, once corrected, must check it again.
   fileInput.value = '';
@@ -70,7 +75,7 @@ importButton.addEventListener('click', async () => {
   const { file } = previewed;
   importButton.disabled = true;
   say(`正在导入 ${file.name} … · Importing ${file.name} …`);
-  const answer = await sendRoster(file, file.name, false);
+  const answer = await sendRoster(session, file, file.name, false);
   if (answer.kind === 'report') {
     const c = answer.report.counts;
     previewed = null;

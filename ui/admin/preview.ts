@@ -93,10 +93,14 @@ function changeList(
     tr.dataset.id = p.id;
     tr.append(
       el('td', 'row-number', p.row === null ? '—' : String(p.row)),
-      el('td', '', p.id),
-      el('td', '', p.name),
-      el('td', '', kindLabel(p.kind)),
-      el('td', '', [p.grade === null ? '' : `${p.grade} 年级`, p.class ?? ''].filter(Boolean).join(' ')),
+      el('td', 'roster-text', p.id),
+      el('td', 'roster-text', p.name),
+      el('td', 'kind', kindLabel(p.kind)),
+      el(
+        'td',
+        'roster-text',
+        [p.grade === null ? '' : `${p.grade} 年级`, p.class ?? ''].filter(Boolean).join(' '),
+      ),
     );
     if ('fields' in p) tr.append(el('td', '', p.fields.map(columnLabel).join('、')));
     tbody.append(tr);

@@ -1,4 +1,5 @@
 // The roster import over HTTP: the file's bytes as the body, answers read defensively.
+import { type Session, sessionFetch } from '../shared/session.ts';
 
 export interface PersonLine {
   row: number | null;
@@ -76,28 +77,18 @@ function report(body: Fields): ImportReport {
   };
 }
 
-/** A logged-in write carries the session's CSRF token; without a session there is none to send. */
-async function csrfToken(): Promise<string | null> {
-  try {
-    const res = await fetch('/api/session', { headers: { accept: 'application/json' } });
-    const body: unknown = res.ok ? await res.json() : null;
-    return isRecord(body) && typeof body.csrfToken === 'string' ? body.csrfToken : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function sendRoster(file: Blob, filename: string, dryRun: boolean): Promise<ImportAnswer> {
+/** Sends the file as the logged-in admin (with the session's CSRF token); a dry run only previews. */
+export async function sendRoster(
+  session: Session,
+  file: Blob,
+  filename: string,
+  dryRun: boolean,
+): Promise<ImportAnswer> {
   const query = new URLSearchParams({ dryRun: String(dryRun), filename });
-  const headers: Record<string, string> = {
-    'content-type': 'application/octet-stream',
-    accept: 'application/json',
-  };
-  const csrf = await csrfToken();
-  if (csrf) headers['x-csrf-token'] = csrf;
+  const headers = { 'content-type': 'application/octet-stream', accept: 'application/json' };
   let res: Response;
   try {
-    res = await fetch(`/api/roster/import?${query}`, { method: 'POST', headers, body: file });
+    res = await sessionFetch(session, `/api/roster/import?${query}`, { method: 'POST', headers, body: file });
   } catch (err) {
     return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
   }

@@ -1,5 +1,6 @@
 // The HTTP side of diagnostics: the lanes (which of them have a forehead thermometer to calibrate)
-// and their calibrations.
+// and their calibrations. Requests ride on the logged-in session; a save carries its CSRF token.
+import { type Session, sessionFetch } from '../shared/session.ts';
 
 export interface CalibrationPoint {
   objectC: number;
@@ -44,8 +45,19 @@ type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+let session: Session | null = null;
+
+/** The session every request of this page goes with (set once the page knows who is logged in). */
+export function useSession(s: Session): void {
+  session = s;
+}
+
+function request(path: string, init: RequestInit): Promise<Response> {
+  return session ? sessionFetch(session, path, init) : fetch(path, init);
+}
+
 async function getJson(path: string): Promise<unknown> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const res = await request(path, { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return res.json();
 }
@@ -103,7 +115,7 @@ export async function fetchCalibration(laneId: string): Promise<CalibrationStatu
 export async function saveCalibration(laneId: string, points: CalibrationPoint[]): Promise<Saved> {
   let res: Response;
   try {
-    res = await fetch(`/api/lanes/${encodeURIComponent(laneId)}/calibration`, {
+    res = await request(`/api/lanes/${encodeURIComponent(laneId)}/calibration`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ points }),

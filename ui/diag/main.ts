@@ -1,6 +1,7 @@
 // Device diagnostics for maintenance staff: every device by lane with its state and counters, the
 // raw bytes both ways with their decoded events, self-tests, fixture replay, and the calibration of
-// forehead thermometers. Live from the server's `/diag` namespace.
+// forehead thermometers. Live from the server's `/diag` namespace, for a logged-in maintenance or
+// admin account.
 import { io, type Socket } from 'socket.io-client';
 import type {
   DiagClientEvents,
@@ -10,7 +11,8 @@ import type {
   ReplayReply,
   SelfTestReply,
 } from '../shared/diag-events.ts';
-import { fetchLanes } from './calibration-api.ts';
+import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
+import { fetchLanes, useSession } from './calibration-api.ts';
 import { CalibrationPanel } from './calibration-panel.ts';
 import { ConnectionBanner } from './connection-banner.ts';
 import { type DeviceActions, DeviceCard } from './device-card.ts';
@@ -30,6 +32,8 @@ const SELF_TEST_WAIT_MS = 30_000;
 const REPLAY_WAIT_MS = 10_000;
 /** socket.io does not reconnect after the server closed the socket on purpose: ask again after this. */
 const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
+/** Who may open this page: the roles with `devices:diagnose`. */
+const ROLES: readonly Role[] = ['maintenance', 'admin'];
 
 const lanesRoot = byId('lanes');
 const summary = byId('summary');
@@ -41,12 +45,16 @@ let deviceSignature = '';
 
 banner.set('connecting');
 
+// --- who is logged in ------------------------------------------------------------------------
+
+const session = await requireSession(ROLES);
+useSession(session);
+byId('session').append(userBar(session));
+
 // --- socket ----------------------------------------------------------------------------------
 
-const token = new URLSearchParams(window.location.search).get('token');
-const socket: Socket<DiagServerEvents, DiagClientEvents> = io('/diag', {
-  auth: token ? { token } : {},
-});
+// The session cookie goes with the handshake.
+const socket: Socket<DiagServerEvents, DiagClientEvents> = io('/diag');
 
 const actions: DeviceActions = {
   async selfTest(deviceId: string): Promise<SelfTestReply> {
@@ -133,6 +141,12 @@ socket.on('disconnect', (reason) => {
 });
 
 socket.on('connect_error', (error) => {
+  // The session ended (idle timeout, logout in another tab) or no longer has the role.
+  const status = (error as Error & { data?: { status?: unknown } }).data?.status;
+  if (status === 401 || status === 403) {
+    toLogin(status === 403 ? ROLES : []);
+    return;
+  }
   if (socket.active) {
     if (banner.live) banner.set('disconnected');
     return;
