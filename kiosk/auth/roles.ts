@@ -11,6 +11,18 @@ export const permissions = [
   'screenings:read',
   /** Return certificates, cases, absences, forms. */
   'health:write',
+  /** Nurse cases with full names, re-checks and history: health data. */
+  'cases:read',
+  /** Re-checks and dispositions. */
+  'cases:write',
+  /** A guard's answers at the gate: hand checks, visitors, refusals. */
+  'gate:act',
+  /** Absent pupils with their reasons, symptoms and follow-ups: health data. */
+  'absences:read',
+  /** Reasons, symptoms, doctor's visits and follow-ups of absences. */
+  'absences:write',
+  /** The 晨午检 forms and the daily summary. */
+  'reports:read',
   'roster:import',
   'users:manage',
   'audit:read',
@@ -24,8 +36,19 @@ export const permissions = [
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
-  guard: ['display:read', 'lanes:read', 'outbox:read'],
-  nurse: ['display:read', 'lanes:read', 'screenings:read', 'health:write', 'outbox:read'],
+  guard: ['display:read', 'lanes:read', 'outbox:read', 'gate:act'],
+  nurse: [
+    'display:read',
+    'lanes:read',
+    'screenings:read',
+    'health:write',
+    'outbox:read',
+    'cases:read',
+    'cases:write',
+    'absences:read',
+    'absences:write',
+    'reports:read',
+  ],
   maintenance: ['lanes:read', 'devices:diagnose', 'sim:drive', 'outbox:read'],
   admin: [
     'display:read',
@@ -38,6 +61,12 @@ const grants: Record<Role, readonly Permission[]> = {
     'devices:diagnose',
     'sim:drive',
     'outbox:read',
+    'cases:read',
+    'cases:write',
+    'gate:act',
+    'absences:read',
+    'absences:write',
+    'reports:read',
   ],
 };
 
