@@ -10,8 +10,10 @@ import { FixtureLibrary } from '../drivers/fixture-library.ts';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
 import { LoginThrottle } from '../kiosk/auth/login-throttle.ts';
+import { CaseDesk } from '../kiosk/cases/case-desk.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
+import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
@@ -22,8 +24,10 @@ import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
+import { CaseStore } from '../kiosk/store/cases.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
+import { GuardActionStore } from '../kiosk/store/guard-actions.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
@@ -36,7 +40,9 @@ import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accoun
 import { buildDevices, type LaneDevice } from './devices.ts';
 import { buildHealthSources } from './health-sources.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
+import { casesRoutes } from './http/cases-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { guardRoutes } from './http/guard-routes.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { peopleRoutes } from './http/people-routes.ts';
@@ -49,6 +55,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
 import { attachDiagNamespace } from './sockets/diag.ts';
 import { attachDisplayNamespace } from './sockets/display.ts';
+import { attachNurseNamespace } from './sockets/nurse.ts';
 import { VERSION } from './version.ts';
 
 export interface StartOptions {
@@ -102,6 +109,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const screenings = new ScreeningStore(db);
+  const caseStore = new CaseStore(db);
+  screenings.alsoInCommit((record) => caseStore.openFor(record));
   const healthSources = buildHealthSources(
     config,
     db,
@@ -170,6 +179,17 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       laneLog.info({ screening: record.id, decision: record.decision }, 'screened'),
     );
   }
+  const cases = new CaseDesk({
+    store: caseStore,
+    screenings,
+    people: directory,
+    certificates: new ReturnCertificateStore(db),
+    feverC: config.rules.feverC,
+    onPeopleChange: () => directory.replace(people.current()),
+    lanes,
+  });
+  const gate = new GuardDesk({ store: new GuardActionStore(db), screenings, cases, lanes });
+
   for (const d of devices) {
     const lane = lanes.find((l) => l.id === d.laneId);
     const devLog = log.child({ lane: d.laneId, device: d.config.id });
@@ -227,6 +247,9 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(
     peopleRoutes(directory, new ReturnCertificateStore(db), audit, () => directory.replace(people.current())),
   );
+  app.use(casesRoutes(cases, audit));
+  app.use(guardRoutes(gate, audit));
+
   app.use(simRoutes(devices));
   app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
   // The demo opens straight on its gate display; a real kiosk's display is paired with `display add`.
@@ -301,6 +324,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     new FixtureLibrary(transcriptsDir),
     sources,
   );
+  attachNurseNamespace(io, cases, sources, audit);
 
   const host = opts.host ?? config.server.host;
   const port = opts.port ?? config.server.port;

@@ -1,3 +1,4 @@
+import type { GuardActionKind } from '../guard/actions.ts';
 import type { Bilingual, Decision, HealthCode } from '../policy/types.ts';
 
 /** What a gate display shows for one lane (the contract's `lane:update`). */
@@ -16,4 +17,8 @@ export interface LaneUpdate {
   /** The person was already screened this session: this is their earlier decision, not a new record. */
   repeat?: boolean;
   screeningId?: string;
+  /** A guard answered this decision by hand; `message` then says what was done. */
+  action?: GuardActionKind;
+  /** The account of the guard who acted. */
+  resolvedBy?: string;
 }

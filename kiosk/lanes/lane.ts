@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceEvent, IdentityEvent } from '../../drivers/types.ts';
 import type { LaneConfig } from '../config/schema.ts';
+import type { GuardActionKind } from '../guard/actions.ts';
 import { maskName } from '../identities/mask.ts';
 import type { Person } from '../identities/person.ts';
 import { decisionMessages, idleMessage, waitingMessage } from '../policy/messages.ts';
+import type { Bilingual } from '../policy/types.ts';
 import type { LaneContext, Screened, Screener } from '../screening/screener.ts';
 import type { Calibration } from '../thermometry/calibration.ts';
 import { LaneThermometry } from '../thermometry/lane-thermometry.ts';
@@ -41,6 +43,8 @@ export class Lane extends EventEmitter<LaneEvents> {
   private readonly clock: Clock;
   private seq = 0;
   private current: LaneUpdate;
+  /** The last decision shown, so a guard's answer to it can be shown with the same facts. */
+  private lastDecided: LaneUpdate | null = null;
   private cancelHold: (() => void) | null = null;
   /** Decisions are shown in the order their readings came, even when a status lookup takes a while. */
   private queue: Promise<void> = Promise.resolve();
@@ -132,6 +136,30 @@ export class Lane extends EventEmitter<LaneEvents> {
       ...(repeat ? { repeat: true } : {}),
       screeningId: record.id,
     });
+    this.lastDecided = this.current;
+    this.holdThenIdle();
+  }
+
+  /**
+   * A guard answered a decision by hand: the tile says what was done, unless it has moved on to
+   * someone else. Returns whether it was shown.
+   */
+  showGuardAction(
+    screeningId: string,
+    action: GuardActionKind,
+    message: Bilingual,
+    resolvedBy: string,
+  ): boolean {
+    const decided = this.lastDecided;
+    if (this.disposed || decided?.screeningId !== screeningId) return false;
+    if (this.current.state !== 'idle' && this.current.screeningId !== screeningId) return false;
+    const { laneId: _laneId, seq: _seq, at: _at, hint: _hint, repeat: _repeat, ...facts } = decided;
+    this.show({ ...facts, message, action, resolvedBy });
+    this.holdThenIdle();
+    return true;
+  }
+
+  private holdThenIdle(): void {
     this.cancelHold = this.clock.setTimer(this.opts.holdMs, () => {
       this.cancelHold = null;
       if (this.current.state === 'decided') this.show({ state: 'idle', message: idleMessage });

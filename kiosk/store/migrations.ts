@@ -157,4 +157,92 @@ export const migrations: readonly { version: number; name: string; sql: string }
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 7,
+    name: 'nurse cases and re-checks; guard actions at the gate',
+    sql: `
+      CREATE TABLE cases (
+        id                 TEXT PRIMARY KEY,
+        screening_id       TEXT NOT NULL UNIQUE REFERENCES screenings(id),
+        opened_at          TEXT NOT NULL,
+        local_date         TEXT NOT NULL,
+        person_id          TEXT REFERENCES people(id),
+        lane_id            TEXT NOT NULL,
+        decision           TEXT NOT NULL CHECK (decision IN ('fever','code_yellow','code_red','verify')),
+        gate_temperature_c REAL,
+        health_code        TEXT NOT NULL,
+        status             TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+        disposition        TEXT CHECK (disposition IN ('admitted','observation','sent_home','referred')),
+        disposition_note   TEXT,
+        guardian_contact   TEXT,
+        closed_at          TEXT,
+        closed_by          TEXT,
+        confirmed_fever_at TEXT
+      );
+      CREATE INDEX cases_by_status ON cases (status, opened_at);
+      CREATE INDEX cases_by_person ON cases (person_id, opened_at);
+      CREATE TABLE case_rechecks (
+        id            TEXT PRIMARY KEY,
+        case_id       TEXT NOT NULL REFERENCES cases(id),
+        at            TEXT NOT NULL,
+        temperature_c REAL NOT NULL,
+        method        TEXT NOT NULL CHECK (method IN ('axillary','oral','ear')),
+        symptoms      TEXT NOT NULL,
+        note          TEXT,
+        recorded_by   TEXT NOT NULL
+      );
+      CREATE INDEX case_rechecks_by_case ON case_rechecks (case_id, at);
+      CREATE TABLE guard_actions (
+        id            TEXT PRIMARY KEY,
+        at            TEXT NOT NULL,
+        local_date    TEXT NOT NULL,
+        lane_id       TEXT NOT NULL,
+        screening_id  TEXT NOT NULL UNIQUE REFERENCES screenings(id),
+        decision      TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        detail        TEXT NOT NULL,
+        actor         TEXT NOT NULL
+      );
+      CREATE INDEX guard_actions_by_date ON guard_actions (local_date, lane_id, at);
+    `,
+  },
+  {
+    version: 8,
+    name: 'absences at each cut-off, roll calls, daily summaries',
+    sql: `
+      CREATE TABLE roll_calls (
+        local_date  TEXT NOT NULL,
+        session     TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('listed','no_screenings')),
+        expected    TEXT NOT NULL,
+        PRIMARY KEY (local_date, session)
+      );
+      CREATE TABLE absences (
+        id                   TEXT PRIMARY KEY,
+        local_date           TEXT NOT NULL,
+        session              TEXT NOT NULL,
+        person_id            TEXT NOT NULL REFERENCES people(id),
+        listed_at            TEXT NOT NULL,
+        reason               TEXT NOT NULL DEFAULT 'unknown' CHECK (reason IN ('sick','personal','unknown')),
+        symptoms             TEXT NOT NULL DEFAULT '[]',
+        doctor_seen          INTEGER,
+        diagnosis            TEXT,
+        follow_ups           TEXT NOT NULL DEFAULT '[]',
+        arrived_at           TEXT,
+        arrival_screening_id TEXT,
+        revision             INTEGER NOT NULL DEFAULT 1,
+        updated_at           TEXT NOT NULL,
+        updated_by           TEXT NOT NULL,
+        UNIQUE (local_date, session, person_id)
+      );
+      CREATE INDEX absences_by_person ON absences (person_id, local_date);
+      CREATE TABLE daily_summaries (
+        local_date  TEXT PRIMARY KEY,
+        record_id   TEXT NOT NULL UNIQUE,
+        at          TEXT NOT NULL,
+        data        TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -52,6 +52,8 @@ export class ScreeningStore {
   private readonly insertOutbox;
   private readonly commitTx;
   private readonly earlier;
+  private readonly byPerson;
+  private readonly inCommit: ((record: ScreeningRecord) => void)[] = [];
 
   constructor(private readonly db: Db) {
     this.insertScreening = db.prepare(
@@ -64,16 +66,33 @@ export class ScreeningStore {
       `SELECT * FROM screenings WHERE person_id = ? AND local_date = ? AND session = ? AND decision != 'retake'
        ORDER BY at DESC, id DESC LIMIT 1`,
     );
+    this.byPerson = db.prepare(
+      `SELECT * FROM screenings WHERE person_id = ? AND local_date >= ? ORDER BY at, id LIMIT ?`,
+    );
     this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
     this.commitTx = db.transaction((r: ScreeningRecord) => {
       this.insertScreening.run({ ...r, reasons: JSON.stringify(r.reasons) });
       this.insertOutbox.run(r.id, 'screening', r.at, JSON.stringify(uploadData(r)));
+      for (const hook of this.inCommit) hook(r);
     });
   }
 
-  /** Durable when it returns (WAL, synchronous=FULL): the screening and its outbox row, or neither. */
+  /**
+   * Durable when it returns (WAL, synchronous=FULL): the screening and its outbox row, with whatever
+   * `alsoInCommit` adds (a nurse's case), or none of them.
+   */
   commit(record: ScreeningRecord): void {
     this.commitTx(record);
+  }
+
+  /** Runs `hook` inside every later commit's transaction: what it writes stands or falls with the screening. */
+  alsoInCommit(hook: (record: ScreeningRecord) => void): void {
+    this.inCommit.push(hook);
+  }
+
+  /** A person's screenings on or after a school-local date, oldest first. */
+  forPerson(personId: string, fromDate: string, limit = 100): ScreeningRecord[] {
+    return (this.byPerson.all(personId, fromDate, limit) as Row[]).map(fromRow);
   }
 
   get(id: string): ScreeningRecord | null {

@@ -1,7 +1,7 @@
 // What the gate display calls things, in Chinese and English, and the colour each decision takes.
 
 import type { LaneState } from '../shared/display-events.ts';
-import type { Decision, DeviceRole, DeviceState, HealthCode } from '../shared/domain.ts';
+import type { Decision, DeviceRole, DeviceState, GuardAction, HealthCode } from '../shared/domain.ts';
 
 /** The colour field of a tile; also picks the alert sound. */
 export type Tone = 'idle' | 'waiting' | 'green' | 'amber' | 'red';
@@ -17,8 +17,18 @@ const DECISION_TONES: Record<Decision, Tone> = {
   no_identity: 'amber',
 };
 
-export function toneOf(state: LaneState, decision: Decision | undefined): Tone {
+/** Once a guard has answered, the tile takes the colour of what was done. */
+const ACTION_TONES: Record<GuardAction, Tone> = {
+  admit_checked: 'green',
+  register_visitor: 'green',
+  refuse: 'red',
+  send_to_nurse: 'amber',
+  measure_again: 'amber',
+};
+
+export function toneOf(state: LaneState, decision: Decision | undefined, action?: GuardAction): Tone {
   if (state === 'waiting') return 'waiting';
+  if (state === 'decided' && action !== undefined) return ACTION_TONES[action];
   if (state === 'decided' && decision !== undefined) return DECISION_TONES[decision];
   return 'idle';
 }

@@ -129,8 +129,9 @@ export class LaneTile {
     if (update.laneId !== this.laneId || update.seq < this.shownSeq) return false;
     this.shownSeq = update.seq;
     const tile = this.element;
-    const tone = toneOf(update.state, update.decision);
+    const tone = toneOf(update.state, update.decision, update.action);
     tile.dataset.state = update.state;
+    tile.dataset.action = update.action ?? 'none';
     tile.dataset.decision = update.state === 'decided' && update.decision ? update.decision : 'none';
     tile.dataset.tone = tone;
     if (tone !== this.tone || this.iconSlot.childElementCount === 0) {
@@ -140,8 +141,13 @@ export class LaneTile {
 
     this.messageZh.textContent = update.message.zh;
     this.messageEn.textContent = update.message.en;
-    this.hint.textContent = update.hint ? `${update.hint.zh} · ${update.hint.en}` : '';
-    this.hint.hidden = update.hint === undefined;
+    const by = update.resolvedBy;
+    this.hint.textContent = update.hint
+      ? `${update.hint.zh} · ${update.hint.en}`
+      : by
+        ? `门卫 ${by} 已处理 · handled by ${by}`
+        : '';
+    this.hint.hidden = update.hint === undefined && by === undefined;
     // The font shrinks with the message's length; a long message takes two lines.
     const layout = messageLayout(update.message.zh);
     tile.dataset.msgLines = String(layout.lines);

@@ -80,7 +80,8 @@ socket.on('lane:update', (payload) => {
   if (!tile.applyUpdate(update)) return;
   if (update.state === 'decided') {
     flash(tile.element);
-    sound.alertFor(tile.currentTone);
+    // A guard's answer was given by someone standing at the lane: no alarm for it.
+    if (!update.action) sound.alertFor(tile.currentTone);
   }
 });
 

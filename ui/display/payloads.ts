@@ -10,7 +10,14 @@ import type {
   LaneUpdate,
   ServerInfo,
 } from '../shared/display-events.ts';
-import { DECISIONS, DEVICE_ROLES, DEVICE_STATES, HEALTH_CODES, isOneOf } from '../shared/domain.ts';
+import {
+  DECISIONS,
+  DEVICE_ROLES,
+  DEVICE_STATES,
+  GUARD_ACTIONS,
+  HEALTH_CODES,
+  isOneOf,
+} from '../shared/domain.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -47,6 +54,8 @@ export function parseLaneUpdate(value: unknown): LaneUpdate | null {
     update.hint = { zh: hint.zh, en: hint.en };
   }
   if (value.repeat === true) update.repeat = true;
+  if (isOneOf(GUARD_ACTIONS, value.action)) update.action = value.action;
+  if (typeof value.resolvedBy === 'string') update.resolvedBy = value.resolvedBy;
   return update;
 }
 

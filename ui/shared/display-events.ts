@@ -1,5 +1,5 @@
 // Events of the `/display` Socket.IO namespace, as the gate display receives them.
-import type { BilingualText, Decision, DeviceRole, DeviceState, HealthCode } from './domain.ts';
+import type { BilingualText, Decision, DeviceRole, DeviceState, GuardAction, HealthCode } from './domain.ts';
 
 export type LaneState = 'idle' | 'waiting' | 'decided';
 
@@ -36,6 +36,10 @@ export interface LaneUpdate {
   /** The person was already screened this session; this is their earlier decision. */
   repeat?: boolean;
   screeningId?: string;
+  /** A guard answered this decision by hand; `message` says what was done. */
+  action?: GuardAction;
+  /** The guard's account. */
+  resolvedBy?: string;
 }
 
 /** Forehead thermometers only: when the lane was last calibrated and whether that is too long ago. */

@@ -15,6 +15,16 @@ export type Decision = (typeof DECISIONS)[number];
 export const HEALTH_CODES = ['green', 'yellow', 'red', 'unknown'] as const;
 export type HealthCode = (typeof HEALTH_CODES)[number];
 
+/** A guard's answers at the gate to a decision that is not a pass. */
+export const GUARD_ACTIONS = [
+  'admit_checked',
+  'send_to_nurse',
+  'register_visitor',
+  'refuse',
+  'measure_again',
+] as const;
+export type GuardAction = (typeof GUARD_ACTIONS)[number];
+
 export const DEVICE_ROLES = ['thermometer', 'scanner', 'card-reader', 'relay'] as const;
 export type DeviceRole = (typeof DEVICE_ROLES)[number];
 

@@ -1,0 +1,131 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
+import { CaseRefusal } from '../../kiosk/cases/case-refusal.ts';
+import { dispositions, recheckMethods } from '../../kiosk/cases/case-rules.ts';
+import type { CaseView } from '../../kiosk/cases/case-view.ts';
+import { symptoms } from '../../kiosk/cases/symptoms.ts';
+import type { AuditLog } from '../../kiosk/store/audit-log.ts';
+import { principalOf } from '../auth/http-guard.ts';
+import { actorName } from '../auth/principal.ts';
+import { HttpError, parseRequest } from './errors.ts';
+
+const query = z
+  .object({
+    status: z.enum(['open', 'closed']).optional(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(2000).optional(),
+  })
+  .strict();
+
+const recheck = z
+  .object({
+    temperatureC: z
+      .number()
+      .min(30, 'a clinical reading in °C (30–45)')
+      .max(45, 'a clinical reading in °C (30–45)'),
+    method: z.enum(recheckMethods),
+    symptoms: z.array(z.enum(symptoms)).max(symptoms.length * 2),
+    note: z.string().max(1000).optional(),
+  })
+  .strict();
+
+const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-23T08:40:00+08:00' });
+
+const disposition = z
+  .object({
+    disposition: z.enum(dispositions),
+    note: z.string().max(1000).optional(),
+    guardianContact: z
+      .object({
+        name: z.string().trim().min(1, 'who was called').max(100),
+        phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number'),
+        calledAt: isoTime,
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((d) => d.disposition !== 'sent_home' || d.guardianContact !== undefined, {
+    path: ['guardianContact'],
+    message: 'sent home: record which guardian was called and when',
+  });
+
+function refused(err: unknown): never {
+  if (err instanceof CaseRefusal) {
+    throw new HttpError(err.kind === 'not_found' ? 404 : 409, err.code, err.message);
+  }
+  throw err;
+}
+
+/**
+ * The nurse's cases: `GET /api/cases` (oldest first, with the person in full and their week),
+ * `GET /api/cases/:id`, `POST /api/cases/:id/rechecks`, `POST /api/cases/:id/disposition`.
+ * Every case read is in the audit log, one row per person.
+ */
+export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
+  const router = Router();
+  const logRead = (actor: string, views: readonly CaseView[], via: string) => {
+    for (const v of views) audit.append(actor, 'read_case', { caseId: v.id, via }, v.personId);
+  };
+
+  router.get('/api/cases', (req, res) => {
+    const q = parseRequest(query, req.query, 'query');
+    const views = cases
+      .list({
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.date ? { date: q.date } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+      })
+      .map((c) => cases.view(c));
+    logRead(actorName(principalOf(res)), views, 'list');
+    res.json(views);
+  });
+
+  router.get('/api/cases/:id', (req, res) => {
+    let view: CaseView;
+    try {
+      view = cases.view(cases.get(req.params.id));
+    } catch (err) {
+      refused(err);
+    }
+    logRead(actorName(principalOf(res)), [view], 'case');
+    res.json(view);
+  });
+
+  router.post('/api/cases/:id/rechecks', (req, res) => {
+    const body = parseRequest(recheck, req.body, 'body');
+    const actor = actorName(principalOf(res));
+    let view: CaseView;
+    try {
+      view = cases.view(cases.addRecheck(req.params.id, body, actor));
+    } catch (err) {
+      refused(err);
+    }
+    audit.append(
+      actor,
+      'add_recheck',
+      { caseId: view.id, temperatureC: body.temperatureC, method: body.method },
+      view.personId,
+    );
+    res.status(201).json(view);
+  });
+
+  router.post('/api/cases/:id/disposition', (req, res) => {
+    const body = parseRequest(disposition, req.body, 'body');
+    const actor = actorName(principalOf(res));
+    let view: CaseView;
+    try {
+      view = cases.view(cases.close(req.params.id, body, actor));
+    } catch (err) {
+      refused(err);
+    }
+    audit.append(actor, 'close_case', { caseId: view.id, disposition: body.disposition }, view.personId);
+    res.json(view);
+  });
+
+  return router;
+}

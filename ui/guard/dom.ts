@@ -1,0 +1,39 @@
+// Small DOM helpers: every text goes in through textContent.
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** `<span class="zh">放行</span> <span class="en">Admit</span>` */
+export function bilingual(className: string, zh: string, en: string): HTMLSpanElement {
+  const wrap = el('span', className);
+  wrap.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
+  return wrap;
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`guard page: element #${id} is missing from index.html`);
+  return node as T;
+}
+
+export function button(className: string, zh: string, en: string, type: 'button' | 'submit' = 'button') {
+  const b = el('button', className);
+  b.type = type;
+  b.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
+  return b;
+}
+
+/** A labelled form field: `<label><span>体温</span>{input}</label>`. */
+export function field(zh: string, en: string, input: HTMLElement, className = 'field'): HTMLLabelElement {
+  const label = el('label', className);
+  label.append(bilingual('field-label', zh, en), input);
+  return label;
+}

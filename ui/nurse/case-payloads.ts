@@ -1,0 +1,120 @@
+// Cases as the console receives them (`GET /api/cases`, `case:new`, `case:update`), read defensively.
+import { DECISIONS, type Decision, HEALTH_CODES, type HealthCode, isOneOf } from '../shared/domain.ts';
+import { DISPOSITIONS, type Disposition, METHODS, type Method, SYMPTOMS, type Symptom } from './labels.ts';
+
+export interface Recheck {
+  id: string;
+  at: string;
+  temperatureC: number;
+  method: Method;
+  symptoms: Symptom[];
+  note: string | null;
+  recordedBy: string;
+}
+
+export interface WeekScreening {
+  id: string;
+  at: string;
+  session: string;
+  laneId: string;
+  decision: Decision;
+  temperatureC: number | null;
+}
+
+export interface CaseView {
+  id: string;
+  openedAt: string;
+  personId: string | null;
+  laneId: string;
+  decision: Decision;
+  gateTemperatureC: number | null;
+  healthCode: HealthCode;
+  status: 'open' | 'closed';
+  rechecks: Recheck[];
+  disposition: Disposition | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  dispositionNote: string | null;
+  guardianContact: { name: string; phone: string; calledAt: string } | null;
+  confirmedFever: boolean;
+  person: { name: string; grade: number | null; className: string | null } | null;
+  classLabel: string;
+  weekScreenings: WeekScreening[];
+  classmates: { id: string; name: string }[];
+}
+
+type Fields = Record<string, unknown>;
+const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const records = (v: unknown): Fields[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+
+function parseRecheck(r: Fields): Recheck | null {
+  const temperatureC = numOrNull(r.temperatureC);
+  if (temperatureC === null || !isOneOf(METHODS, r.method)) return null;
+  return {
+    id: str(r.id),
+    at: str(r.at),
+    temperatureC,
+    method: r.method,
+    symptoms: Array.isArray(r.symptoms) ? r.symptoms.filter((s): s is Symptom => isOneOf(SYMPTOMS, s)) : [],
+    note: strOrNull(r.note),
+    recordedBy: str(r.recordedBy),
+  };
+}
+
+function parseWeek(s: Fields): WeekScreening | null {
+  if (!isOneOf(DECISIONS, s.decision)) return null;
+  return {
+    id: str(s.id),
+    at: str(s.at),
+    session: str(s.session),
+    laneId: str(s.laneId),
+    decision: s.decision,
+    temperatureC: numOrNull(s.temperatureC),
+  };
+}
+
+export function parseCase(value: unknown): CaseView | null {
+  if (!isRecord(value) || typeof value.id !== 'string' || !isOneOf(DECISIONS, value.decision)) return null;
+  const person = isRecord(value.person) ? value.person : null;
+  const contact = isRecord(value.guardianContact) ? value.guardianContact : null;
+  return {
+    id: value.id,
+    openedAt: str(value.openedAt),
+    personId: strOrNull(value.personId),
+    laneId: str(value.laneId),
+    decision: value.decision,
+    gateTemperatureC: numOrNull(value.gateTemperatureC),
+    healthCode: isOneOf(HEALTH_CODES, value.healthCode) ? value.healthCode : 'unknown',
+    status: value.status === 'closed' ? 'closed' : 'open',
+    rechecks: records(value.rechecks)
+      .map(parseRecheck)
+      .filter((r): r is Recheck => r !== null),
+    disposition: isOneOf(DISPOSITIONS, value.disposition) ? value.disposition : null,
+    closedAt: strOrNull(value.closedAt),
+    closedBy: strOrNull(value.closedBy),
+    dispositionNote: strOrNull(value.dispositionNote),
+    guardianContact: contact
+      ? { name: str(contact.name), phone: str(contact.phone), calledAt: str(contact.calledAt) }
+      : null,
+    confirmedFever: value.confirmedFever === true,
+    person: person
+      ? {
+          name: str(person.name),
+          grade: numOrNull(person.grade),
+          className: strOrNull(person.className),
+        }
+      : null,
+    classLabel: str(value.classLabel),
+    weekScreenings: records(value.weekScreenings)
+      .map(parseWeek)
+      .filter((s): s is WeekScreening => s !== null),
+    classmates: records(value.classmates).map((c) => ({ id: str(c.id), name: str(c.name) })),
+  };
+}
+
+export function parseCases(value: unknown): CaseView[] {
+  return Array.isArray(value) ? value.map(parseCase).filter((c): c is CaseView => c !== null) : [];
+}

@@ -1,0 +1,73 @@
+// What the console calls things, in Chinese and English.
+import type { Decision, HealthCode } from '../shared/domain.ts';
+
+export const SYMPTOMS = [
+  'fever',
+  'cough',
+  'fatigue',
+  'sore_throat',
+  'runny_nose',
+  'diarrhoea',
+  'vomiting',
+  'rash',
+  'other',
+] as const;
+export type Symptom = (typeof SYMPTOMS)[number];
+
+export const METHODS = ['axillary', 'oral', 'ear'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const DISPOSITIONS = ['admitted', 'observation', 'sent_home', 'referred'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+type Label = { zh: string; en: string };
+
+export const SYMPTOM_LABELS: Record<Symptom, Label> = {
+  fever: { zh: '发热', en: 'fever' },
+  cough: { zh: '咳嗽', en: 'cough' },
+  fatigue: { zh: '乏力', en: 'fatigue' },
+  sore_throat: { zh: '咽痛', en: 'sore throat' },
+  runny_nose: { zh: '流涕', en: 'runny nose' },
+  diarrhoea: { zh: '腹泻', en: 'diarrhoea' },
+  vomiting: { zh: '呕吐', en: 'vomiting' },
+  rash: { zh: '皮疹', en: 'rash' },
+  other: { zh: '其他', en: 'other' },
+};
+
+export const METHOD_LABELS: Record<Method, Label> = {
+  axillary: { zh: '腋温', en: 'axillary' },
+  oral: { zh: '口温', en: 'oral' },
+  ear: { zh: '耳温', en: 'ear' },
+};
+
+export const DISPOSITION_LABELS: Record<Disposition, Label> = {
+  admitted: { zh: '返回班级', en: 'Admitted to class' },
+  observation: { zh: '留观', en: 'Observation room' },
+  sent_home: { zh: '家长接回', en: 'Sent home with guardian' },
+  referred: { zh: '转诊发热门诊', en: 'Referred to a fever clinic' },
+};
+
+export const DECISION_LABELS: Record<Decision, Label> = {
+  pass: { zh: '通过', en: 'pass' },
+  fever: { zh: '发热', en: 'fever' },
+  retake: { zh: '重测', en: 'retake' },
+  code_yellow: { zh: '黄码', en: 'yellow code' },
+  code_red: { zh: '红码', en: 'red code' },
+  verify: { zh: '待核验', en: 'verify' },
+  unknown_person: { zh: '未登记', en: 'unknown' },
+  no_identity: { zh: '未扫码', en: 'no scan' },
+};
+
+export const CODE_LABELS: Record<HealthCode, Label> = {
+  green: { zh: '绿码', en: 'green' },
+  yellow: { zh: '黄码', en: 'yellow' },
+  red: { zh: '红码', en: 'red' },
+  unknown: { zh: '未知', en: 'unknown' },
+};
+
+export const SESSION_LABELS: Record<string, string> = {
+  morning: '晨检',
+  noon: '午检',
+  evening: '晚检',
+  unscheduled: '时段外',
+};
