@@ -21,6 +21,8 @@ const table: [string, string, unknown, Role[]][] = [
     { issuedAt: '2026-11-01T08:00:00+08:00' },
     ['nurse', 'admin'],
   ],
+  ['GET', '/api/cases?status=open', undefined, ['nurse', 'admin']],
+  ['POST', '/api/lanes/1/guard-actions', { screeningId: 'x', action: 'admit' }, ['guard', 'admin']],
 ];
 
 describe('who may see and change what', () => {
