@@ -9,6 +9,7 @@ import { Server } from 'socket.io';
 import { FixtureLibrary } from '../drivers/fixture-library.ts';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
+import { createDailyChecks } from '../kiosk/absences/daily-checks.ts';
 import { LoginThrottle } from '../kiosk/auth/login-throttle.ts';
 import { CaseDesk } from '../kiosk/cases/case-desk.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
@@ -39,9 +40,11 @@ import { attachBarriers } from './barrier.ts';
 import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accounts.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
 import { buildHealthSources } from './health-sources.ts';
+import { absencesRoutes } from './http/absences-routes.ts';
 import { calibrationRoutes } from './http/calibration-routes.ts';
 import { casesRoutes } from './http/cases-routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { exportsRoutes } from './http/exports-routes.ts';
 import { guardRoutes } from './http/guard-routes.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { metricsRoutes } from './http/metrics.ts';
@@ -51,6 +54,7 @@ import { screeningsRoutes } from './http/screenings-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { simRoutes } from './http/sim-routes.ts';
+import { summaryRoutes } from './http/summary-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
 import { attachDiagNamespace } from './sockets/diag.ts';
@@ -189,6 +193,13 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     lanes,
   });
   const gate = new GuardDesk({ store: new GuardActionStore(db), screenings, cases, lanes });
+  const dailyChecks = createDailyChecks({
+    db,
+    config,
+    lanes,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    onError: (err, job) => log.error({ err, job }, 'daily checks: a job failed'),
+  });
 
   for (const d of devices) {
     const lane = lanes.find((l) => l.id === d.laneId);
@@ -249,6 +260,17 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   );
   app.use(casesRoutes(cases, audit));
   app.use(guardRoutes(gate, audit));
+  app.use(
+    absencesRoutes({
+      absences: dailyChecks.absences,
+      audit,
+      sessions: config.sessions,
+      timeZone: config.school.timezone,
+      now,
+    }),
+  );
+  app.use(exportsRoutes({ db, config, audit, now }));
+  app.use(summaryRoutes({ db, config, now }));
 
   app.use(simRoutes(devices));
   app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
@@ -324,7 +346,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     new FixtureLibrary(transcriptsDir),
     sources,
   );
-  attachNurseNamespace(io, cases, sources, audit);
+  const nurse = attachNurseNamespace(io, cases, sources, audit);
+  dailyChecks.absences.on('update', (absence) => nurse.namespace.emit('absence:update', absence));
 
   const host = opts.host ?? config.server.host;
   const port = opts.port ?? config.server.port;
@@ -336,6 +359,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     });
   });
   deviceSet.start();
+  dailyChecks.start();
   const stopBarriers = attachBarriers(lanes, devices, log);
   healthSources.start();
   clockWatch.start();
@@ -374,6 +398,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const stop = () => {
     stopping ??= (async () => {
       stopArrivals();
+      dailyChecks.stop();
       stopBarriers();
       healthSources.stop();
       clockWatch.stop();

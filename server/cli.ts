@@ -8,6 +8,7 @@ import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
 import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
 import { portsCommand } from './commands/ports.ts';
 import { registerRosterCommand } from './commands/roster.ts';
@@ -85,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerRosterCommand(program);
+  registerExportCommand(program);
   registerUserCommands(program);
   registerDisplayCommands(program);
 

@@ -1,0 +1,186 @@
+// `GET /api/summary`, read defensively: a field the page does not understand shows as empty.
+import { DECISIONS, type Decision } from '../shared/domain.ts';
+import { type Session, sessionFetch } from '../shared/session.ts';
+
+export interface ClassFigures {
+  label: string;
+  expected: number;
+  screened: number;
+  late: number;
+  absent: number;
+}
+
+export interface SessionFigures extends ClassFigures {
+  id: string;
+  name: string;
+  start: string;
+  cutoff: string;
+  boardersOnly: boolean;
+  rollCallAt: string | null;
+  notScreened: number;
+  zeroReport: boolean;
+  classes: ClassFigures[];
+}
+
+export interface LaneFigures {
+  laneId: string;
+  name: string;
+  screenings: number;
+  arrivals: { minute: string; count: number }[];
+  temperatures: {
+    fromC: number;
+    binC: number;
+    counts: number[];
+    below: number;
+    above: number;
+    readings: number;
+    medianC: number | null;
+  };
+}
+
+export interface DriftWarning {
+  laneId: string;
+  laneName: string;
+  deltaC: number;
+  zh: string;
+  en: string;
+}
+
+export interface Summary {
+  date: string;
+  schoolName: string;
+  /** The school's time zone: times on the page are school-local, wherever the browser is. */
+  timeZone: string;
+  generatedAt: string;
+  feverC: number;
+  screenings: number;
+  sessions: SessionFigures[];
+  flagged: { total: number; byDecision: Record<Decision, number> };
+  openCases: number;
+  absences: {
+    total: number;
+    open: number;
+    arrived: number;
+    chased: number;
+    byReason: { sick: number; personal: number; unknown: number };
+  };
+  lanes: LaneFigures[];
+  warnings: DriftWarning[];
+  zeroReport: boolean;
+}
+
+export type SummaryAnswer =
+  | { kind: 'summary'; summary: Summary }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'failed'; message: string };
+
+type Fields = Record<string, unknown>;
+const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): Fields[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+const fields = (v: unknown): Fields => (isRecord(v) ? v : {});
+
+function classFigures(c: Fields): ClassFigures {
+  return {
+    label: str(c.label),
+    expected: num(c.expected),
+    screened: num(c.screened),
+    late: num(c.late),
+    absent: num(c.absent),
+  };
+}
+
+function sessionFigures(s: Fields): SessionFigures {
+  return {
+    ...classFigures({ ...s, label: s.name }),
+    id: str(s.id),
+    name: str(s.name),
+    start: str(s.start),
+    cutoff: str(s.cutoff),
+    boardersOnly: s.boardersOnly === true,
+    rollCallAt: typeof s.rollCallAt === 'string' ? s.rollCallAt : null,
+    notScreened: num(s.notScreened),
+    zeroReport: s.zeroReport === true,
+    classes: list(s.classes).map(classFigures),
+  };
+}
+
+function laneFigures(l: Fields): LaneFigures {
+  const t = fields(l.temperatures);
+  return {
+    laneId: str(l.laneId),
+    name: str(l.name),
+    screenings: num(l.screenings),
+    arrivals: list(l.arrivals).map((a) => ({ minute: str(a.minute), count: num(a.count) })),
+    temperatures: {
+      fromC: num(t.fromC),
+      binC: num(t.binC) || 0.1,
+      counts: Array.isArray(t.counts) ? t.counts.map(num) : [],
+      below: num(t.below),
+      above: num(t.above),
+      readings: num(t.readings),
+      medianC: numOrNull(t.medianC),
+    },
+  };
+}
+
+export function parseSummary(body: unknown): Summary {
+  const b = fields(body);
+  const flagged = fields(b.flagged);
+  const byDecision = fields(flagged.byDecision);
+  const absences = fields(b.absences);
+  const byReason = fields(absences.byReason);
+  return {
+    date: str(b.date),
+    schoolName: str(fields(b.school).name),
+    timeZone: str(fields(b.school).timezone) || 'Asia/Shanghai',
+    generatedAt: str(b.generatedAt),
+    feverC: num(b.feverC) || 37.3,
+    screenings: num(b.screenings),
+    sessions: list(b.sessions).map(sessionFigures),
+    flagged: {
+      total: num(flagged.total),
+      byDecision: Object.fromEntries(DECISIONS.map((d) => [d, num(byDecision[d])])) as Record<
+        Decision,
+        number
+      >,
+    },
+    openCases: num(b.openCases),
+    absences: {
+      total: num(absences.total),
+      open: num(absences.open),
+      arrived: num(absences.arrived),
+      chased: num(absences.chased),
+      byReason: {
+        sick: num(byReason.sick),
+        personal: num(byReason.personal),
+        unknown: num(byReason.unknown),
+      },
+    },
+    lanes: list(b.lanes).map(laneFigures),
+    warnings: list(b.warnings).map((w) => ({
+      laneId: str(w.laneId),
+      laneName: str(w.laneName),
+      deltaC: num(w.deltaC),
+      zh: str(w.zh),
+      en: str(w.en),
+    })),
+    zeroReport: b.zeroReport === true,
+  };
+}
+
+export async function fetchSummary(session: Session, date: string | null): Promise<SummaryAnswer> {
+  const query = date ? `?${new URLSearchParams({ date })}` : '';
+  let res: Response;
+  try {
+    res = await sessionFetch(session, `/api/summary${query}`, { headers: { accept: 'application/json' } });
+  } catch (err) {
+    return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) return { kind: 'summary', summary: parseSummary(body) };
+  const message = str(fields(fields(body).error).message) || `HTTP ${res.status}`;
+  return res.status === 403 ? { kind: 'forbidden', message } : { kind: 'failed', message };
+}
