@@ -2,18 +2,9 @@
 export const absenceReasons = ['sick', 'personal', 'unknown'] as const;
 export type AbsenceReason = (typeof absenceReasons)[number];
 
-export const symptoms = [
-  'fever',
-  'cough',
-  'fatigue',
-  'sore_throat',
-  'runny_nose',
-  'diarrhoea',
-  'vomiting',
-  'rash',
-  'other',
-] as const;
-export type Symptom = (typeof symptoms)[number];
+import { type Symptom, symptoms } from '../cases/symptoms.ts';
+
+export { type Symptom, symptoms };
 
 export const reasonLabels: Record<AbsenceReason, { zh: string; en: string }> = {
   sick: { zh: '因病', en: 'sick' },
