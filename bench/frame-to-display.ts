@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { deviceModels } from '../drivers/registry.ts';
 import type { LaneUpdate } from '../kiosk/lanes/lane-update.ts';
+import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { startKiosk } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { concat, type Summary, summarize } from './stats.ts';
@@ -53,7 +54,12 @@ export async function measureFrameToDisplay(
     logger: createLogger('silent'),
   });
   const readyMs = performance.now() - t0;
-  const client = io(`${kiosk.url}/display`, { transports: ['websocket'] });
+  // The bench watches like a paired gate display.
+  const { token } = new DisplayTokenStore(kiosk.db).add(
+    'bench',
+    kiosk.lanes.map((l) => l.id),
+  );
+  const client = io(`${kiosk.url}/display`, { transports: ['websocket'], auth: { token } });
   await new Promise<void>((r) => client.once('connect', () => r()));
 
   const pending = new Map<string, { t: number; resolve: () => void }>();

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measureBacklogDrain } from './backlog-drain.ts';
 import { measureAllCodecs } from './codec-throughput.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
@@ -44,6 +45,18 @@ try {
       `event-loop delay p99 ${ingest.eventLoopDelayP99Ms} ms, ${ingest.readingsMeasured} readings measured`,
   );
 
+  console.log(
+    '\nbacklog drain: 100,000 waiting records → collector (own process) → PostgreSQL (fsync on), 4 lanes streaming',
+  );
+  const drain = await measureBacklogDrain(dir);
+  const idle = drain.latencyIdleMs;
+  const busy = drain.latencyDrainingMs;
+  console.log(
+    `  ${drain.records} records in ${(drain.drainMs / 1000).toFixed(1)} s: ${drain.recordsPerS} records/s (batches of ${drain.batchSize})\n` +
+      `  frame → display idle p50 ${idle.p50.toFixed(2)} ms p99 ${idle.p99.toFixed(2)} ms; while draining p50 ${busy.p50.toFixed(2)} ms ` +
+      `p99 ${busy.p99.toFixed(2)} ms max ${busy.max.toFixed(2)} ms; event-loop delay p99 ${drain.eventLoopDelayP99Ms} ms`,
+  );
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -51,6 +64,7 @@ try {
     codecs,
     latency,
     ingest,
+    drain,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

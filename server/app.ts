@@ -35,6 +35,10 @@ import { ScreeningStore } from '../kiosk/store/screenings.ts';
 import { UserStore } from '../kiosk/store/users.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
+import { kioskIdFor } from '../kiosk/upload/kiosk-id.ts';
+import { Outbox } from '../kiosk/upload/outbox.ts';
+import { logUploads } from '../kiosk/upload/upload-log.ts';
+import { Uploader } from '../kiosk/upload/uploader.ts';
 import { httpGuard } from './auth/http-guard.ts';
 import { attachBarriers } from './barrier.ts';
 import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accounts.ts';
@@ -48,6 +52,7 @@ import { exportsRoutes } from './http/exports-routes.ts';
 import { guardRoutes } from './http/guard-routes.ts';
 import { lanesRoutes } from './http/lanes-routes.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { outboxRoutes } from './http/outbox-routes.ts';
 import { peopleRoutes } from './http/people-routes.ts';
 import { rosterRoutes } from './http/roster-routes.ts';
 import { screeningsRoutes } from './http/screenings-routes.ts';
@@ -113,6 +118,14 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const screenings = new ScreeningStore(db);
+  const uploader = new Uploader({
+    outbox: new Outbox(db, config.school.timezone),
+    endpoint: config.upload?.endpoint ?? null,
+    batchSize: config.upload?.batchSize ?? 500,
+    schoolId: config.school.id,
+    kioskId: kioskIdFor(config.dataDir),
+  });
+  logUploads(uploader, log.child({ part: 'upload' }));
   const caseStore = new CaseStore(db);
   screenings.alsoInCommit((record) => caseStore.openFor(record));
   const healthSources = buildHealthSources(
@@ -178,7 +191,20 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const devices = deviceSet.devices;
   for (const lane of lanes) {
     const laneLog = log.child({ lane: lane.id });
-    lane.on('failure', (err) => laneLog.error({ err }, 'screening not recorded'));
+    lane.on('failure', (err) => {
+      const fault = uploader.noteStorageFault(err);
+      laneLog.error(
+        { err, ...(fault ? { storage: fault.code } : {}) },
+        fault
+          ? `screening not recorded: ${fault.message.en} / ${fault.message.zh}`
+          : 'screening not recorded',
+      );
+    });
+    lane.on('screened', ({ repeat }) => {
+      if (repeat) return;
+      uploader.clearStorageFault();
+      uploader.nudge();
+    });
     lane.on('screened', ({ record }) =>
       laneLog.info({ screening: record.id, decision: record.decision }, 'screened'),
     );
@@ -254,7 +280,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     ),
   );
   app.use(screeningsRoutes(screenings, audit));
-  app.use(metricsRoutes(lanes, devices, screenings));
+  app.use(metricsRoutes(lanes, devices, () => uploader.status()));
+  app.use(outboxRoutes(uploader));
   app.use(
     peopleRoutes(directory, new ReturnCertificateStore(db), audit, () => directory.replace(people.current())),
   );
@@ -362,6 +389,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   dailyChecks.start();
   const stopBarriers = attachBarriers(lanes, devices, log);
   healthSources.start();
+  uploader.start();
   clockWatch.start();
   const purgeLog = log.child({ part: 'retention' });
   const purge = () => {
@@ -397,6 +425,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await uploader.stop();
       stopArrivals();
       dailyChecks.stop();
       stopBarriers();

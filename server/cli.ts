@@ -7,6 +7,7 @@ import { ConfigError } from '../kiosk/config/load.ts';
 import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
 import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
+import { registerCollectorCommand } from './commands/collector.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExportCommand(program);
   registerUserCommands(program);
   registerDisplayCommands(program);
+  registerCollectorCommand(program);
 
   program
     .command('ports')

@@ -16,6 +16,8 @@ export const routeAccess: readonly { method: string; path: RegExp; access: Acces
   { method: 'POST', path: /^\/api\/people\/[^/]+\/return-certificate$/, access: 'health:write' },
   { method: 'POST', path: /^\/api\/roster\/import$/, access: 'roster:import' },
   { method: 'GET', path: /^\/api\/outbox$/, access: 'outbox:read' },
+  { method: 'GET', path: /^\/api\/outbox\/rejected$/, access: 'outbox:read' },
+  { method: 'POST', path: /^\/api\/outbox\/rejected\/[^/]+\/retry$/, access: 'users:manage' },
   { method: 'GET', path: /^\/api\/audit$/, access: 'audit:read' },
   { method: 'GET', path: /^\/api\/cases(\/[^/]+)?$/, access: 'cases:read' },
   { method: 'POST', path: /^\/api\/cases\/[^/]+\/(rechecks|disposition)$/, access: 'cases:write' },

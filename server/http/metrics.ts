@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
-import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import type { OutboxStatus } from '../../kiosk/upload/uploader.ts';
 import type { LaneDevice } from '../devices.ts';
+import { registerOutboxMetrics } from './outbox-routes.ts';
 
 const codecCounters = ['frames', 'badChecksums', 'bytesSkipped', 'resyncs', 'oversize'] as const;
 const metricName: Record<(typeof codecCounters)[number], string> = {
@@ -17,7 +18,7 @@ const metricName: Record<(typeof codecCounters)[number], string> = {
 export function metricsRoutes(
   lanes: readonly Lane[],
   devices: readonly LaneDevice[],
-  screenings: ScreeningStore,
+  uploadStatus: () => OutboxStatus,
 ): Router {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'gate_kiosk_' });
@@ -86,14 +87,7 @@ export function metricsRoutes(
   for (const lane of lanes) {
     lane.on('screened', ({ record }) => decisions.inc({ lane: lane.id, decision: record.decision }));
   }
-  new Gauge({
-    name: 'gate_kiosk_outbox_pending',
-    help: 'Records waiting for upload to the district',
-    registers: [register],
-    collect() {
-      this.set(screenings.pendingUploads());
-    },
-  });
+  registerOutboxMetrics(register, uploadStatus);
 
   const router = Router();
   router.get('/metrics', async (_req, res) => {

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** The district's answer to a batch (the contract's `200` body). */
+export interface BatchAnswer {
+  accepted: string[];
+  duplicate: string[];
+  rejected: { id: string; reason: string }[];
+}
+
+export type PostOutcome =
+  | { kind: 'answer'; answer: BatchAnswer }
+  /** The collector will not take these records as they are (too large, or a record it cannot read at all). */
+  | { kind: 'refused'; status: number; message: string }
+  /** Anything else (no connection, timeout, 5xx, an answer cut short or not the contract's): try again later. */
+  | { kind: 'failed'; message: string };
+
+const answerSchema = z.object({
+  accepted: z.array(z.string()),
+  duplicate: z.array(z.string()),
+  rejected: z.array(z.object({ id: z.string(), reason: z.string() })),
+});
+
+export function batchesUrl(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/v1/batches`;
+}
+
+/** `POST {endpoint}/v1/batches` with the batch's `Idempotency-Key`; never throws. */
+export async function postBatch(
+  endpoint: string,
+  batchId: string,
+  body: string,
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<PostOutcome> {
+  const url = batchesUrl(endpoint);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+  let status: number;
+  let text: string;
+  let contentType: string;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': batchId },
+      body,
+      signal,
+    });
+    status = res.status;
+    contentType = res.headers.get('content-type') ?? '';
+    text = await res.text();
+  } catch (err) {
+    if (timeout.aborted) return { kind: 'failed', message: `no answer from ${url} within ${timeoutMs} ms` };
+    if (stop?.aborted) return { kind: 'failed', message: 'stopped before the answer came' };
+    return { kind: 'failed', message: describeNetworkError(url, err) };
+  }
+  if (isRecordsFault(status, text)) return { kind: 'refused', status, message: errorMessage(status, text) };
+  if (status !== 200) return { kind: 'failed', message: errorMessage(status, text) };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {
+      kind: 'failed',
+      message: `the answer from ${url} is not JSON (${contentType || 'no content type'}): ${snippet(text)}`,
+    };
+  }
+  const parsed = answerSchema.safeParse(json);
+  if (!parsed.success) {
+    return { kind: 'failed', message: `the answer from ${url} is not a batch answer: ${snippet(text)}` };
+  }
+  return { kind: 'answer', answer: parsed.data };
+}
+
+/**
+ * A 413, or a 400 whose every named field is inside `records`: the records are at fault, and sending
+ * fewer at a time finds the one. A 400 about the envelope (school, kiosk, key) is the kiosk's or the
+ * collector's setup, never a record's, so those batches wait and retry instead of being set aside.
+ */
+function isRecordsFault(status: number, text: string): boolean {
+  if (status === 413) return true;
+  if (status !== 400) return false;
+  try {
+    const details = (JSON.parse(text) as { error?: { details?: unknown } }).error?.details;
+    if (!Array.isArray(details) || details.length === 0) return false;
+    return details.every((d) => typeof d?.field === 'string' && /^records(\[|\.|$)/.test(d.field));
+  } catch {
+    return false;
+  }
+}
+
+function errorMessage(status: number, text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string') return `${status}: ${body.error.message}`;
+  } catch {}
+  return `${status}: ${snippet(text) || 'no message'}`;
+}
+
+function describeNetworkError(url: string, err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  if (e.message === 'terminated') return `the connection to ${url} closed before the answer was complete`;
+  return `cannot reach ${url}: ${cause ?? e.message ?? String(err)}`;
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
+}

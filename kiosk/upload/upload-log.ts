@@ -1,0 +1,36 @@
+import type { Uploader } from './uploader.ts';
+
+/** The part of a logger the uploader's lines need (a pino logger fits). */
+export interface UploadLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * Turns the uploader's events into log lines: a line when the district goes out of reach and when it
+ * comes back, each refused record with its reason, and a loud one when records cannot be written.
+ * Batches are logged only at the first one after a failure, so a drain does not flood the log.
+ */
+export function logUploads(uploader: Uploader, log: UploadLogger): void {
+  let quiet = false;
+  uploader.on('offline', ({ since, error, pending }) => {
+    quiet = false;
+    log.warn({ since, pending, error }, 'the district is out of reach: records wait in the outbox');
+  });
+  uploader.on('online', ({ offlineSince, pending }) => {
+    log.info({ offlineSince, pending }, 'the district is reachable: sending the outbox');
+  });
+  uploader.on('batch', (result) => {
+    if (quiet && result.unanswered === 0) return;
+    quiet = true;
+    log.info({ ...result }, result.unanswered > 0 ? 'batch partly answered' : 'batch sent');
+  });
+  uploader.on('rejected', (records) => {
+    for (const r of records)
+      log.error({ record: r.recordId, kind: r.kind, reason: r.reason }, 'record rejected by the district');
+  });
+  uploader.on('storage', (fault) => {
+    log.error({ storage: fault.code, detail: fault.detail }, `${fault.message.en} / ${fault.message.zh}`);
+  });
+}
