@@ -142,6 +142,18 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     health: healthSources.health,
     store: screenings,
   });
+  const uploadInfo = () => {
+    const u = uploader.status();
+    return {
+      upload: {
+        configured: u.endpoint !== null,
+        online: u.online,
+        offlineSince: u.offlineSince,
+        pending: u.pending,
+      },
+      storageWarning: u.storage ? u.storage.message : null,
+    };
+  };
   const clockWatch = new ClockWatch();
   let clockWarning: { zh: string; en: string; at: string } | null = null;
   const laneOfGrade = new Map<number, { id: string; name: string }>();
@@ -342,8 +354,14 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
     now: new Date().toISOString(),
     clockWarning,
+    ...uploadInfo(),
   }));
   broadcastLanes = display.broadcastLanes;
+  // The indicator's "N waiting" moves with every decision and every batch.
+  for (const event of ['online', 'offline', 'storage', 'batch'] as const) {
+    uploader.on(event, () => display.broadcastInfo());
+  }
+  for (const lane of lanes) lane.on('screened', () => display.broadcastInfo());
   const clockLog = log.child({ part: 'clock' });
   clockWatch.on('jump', (jump) => {
     const minutes = Math.round(jump.deltaMs / 60_000);

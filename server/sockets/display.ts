@@ -13,6 +13,10 @@ export interface ServerInfo {
   now: string;
   /** The system clock jumped or is implausible: every expiry check depends on it. */
   clockWarning: { zh: string; en: string; at: string } | null;
+  /** The upload to the district: connected, or offline since when with how many waiting. */
+  upload: { configured: boolean; online: boolean; offlineSince: string | null; pending: number };
+  /** Records cannot be written (disk full, read-only): shown loudly on every screen. */
+  storageWarning: { zh: string; en: string } | null;
 }
 
 const room = (laneId: string) => `lane:${laneId}`;

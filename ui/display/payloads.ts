@@ -130,6 +130,19 @@ export function parseServerInfo(value: unknown): ServerInfo | null {
     now: typeof value.now === 'string' ? value.now : new Date().toISOString(),
   };
   if (typeof value.timezone === 'string') info.timezone = value.timezone;
+  const u = value.upload;
+  if (isRecord(u) && typeof u.online === 'boolean' && typeof u.pending === 'number') {
+    info.upload = {
+      configured: u.configured === true,
+      online: u.online,
+      offlineSince: typeof u.offlineSince === 'string' ? u.offlineSince : null,
+      pending: u.pending,
+    };
+  }
+  const sw = value.storageWarning;
+  if (isRecord(sw) && typeof sw.zh === 'string' && typeof sw.en === 'string') {
+    info.storageWarning = { zh: sw.zh, en: sw.en };
+  }
   const w = value.clockWarning;
   if (isRecord(w) && typeof w.zh === 'string' && typeof w.en === 'string') {
     info.clockWarning = { zh: w.zh, en: w.en, at: typeof w.at === 'string' ? w.at : '' };

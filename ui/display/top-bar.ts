@@ -15,6 +15,8 @@ export class TopBar {
   private readonly date = byId('clock-date');
   private readonly time = byId('clock-time');
   private readonly clockWarning = byId('clock-warning');
+  private readonly storageWarning = byId('storage-warning');
+  private readonly uploadChip = byId('upload-chip');
 
   showServerInfo(info: ServerInfo): void {
     this.clock.sync(info.now, info.timezone);
@@ -25,6 +27,20 @@ export class TopBar {
     const warning = info.clockWarning;
     this.clockWarning.hidden = !warning;
     this.clockWarning.textContent = warning ? `⚠ ${warning.zh} · ${warning.en}` : '';
+    const storage = info.storageWarning;
+    this.storageWarning.hidden = !storage;
+    this.storageWarning.textContent = storage ? `⚠ ${storage.zh} · ${storage.en}` : '';
+    const upload = info.upload;
+    this.uploadChip.hidden = !upload?.configured;
+    if (upload?.configured) {
+      this.uploadChip.dataset.online = String(upload.online);
+      const since = upload.offlineSince
+        ? this.clock.formatTime(new Date(upload.offlineSince)).slice(0, 5)
+        : '';
+      this.uploadChip.textContent = upload.online
+        ? `上报正常 · online${upload.pending > 0 ? ` · ${upload.pending}` : ''}`
+        : `离线${since ? ` ${since} 起` : ''} · ${upload.pending} 待上报 · offline`;
+    }
     this.tick();
   }
 

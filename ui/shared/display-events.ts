@@ -74,6 +74,10 @@ export interface ServerInfo {
   timezone?: string;
   /** The kiosk's clock jumped or is implausible: expiry checks depend on it. */
   clockWarning?: { zh: string; en: string; at: string };
+  /** The upload to the district. */
+  upload?: { configured: boolean; online: boolean; offlineSince: string | null; pending: number };
+  /** Records cannot be written: disk full, read-only. */
+  storageWarning?: { zh: string; en: string };
 }
 
 /** What the server emits on `/display`. */
