@@ -17,10 +17,18 @@ export function measureCodec(model: DeviceModelName, actions = 20_000, chunkByte
   const action = (i: number): SimulatedAction =>
     m.role === 'thermometer'
       ? { kind: 'measure', bodyC: 35.5 + (i % 30) / 10 }
-      : { kind: 'scan', text: i % 5 === 0 ? `学生${i}号` : `S${20260000 + i}` };
-  const stream = concat(
-    Array.from({ length: actions }, (_, i) => concat(sim.emit(action(i)).map((c) => c.bytes))),
-  );
+      : m.role === 'card-reader'
+        ? // Cards as the school prints them (8H→10D): distinct, so debounce never merges two.
+          { kind: 'scan', text: String(40_000_000 + i * 7919).padStart(10, '0') }
+        : { kind: 'scan', text: i % 5 === 0 ? `学生${i}号` : `S${20260000 + i}` };
+  // A polled device says nothing by itself: what it sends is its answers to the host's polls.
+  const poll = m.commands?.poll?.request;
+  const output = (i: number): Uint8Array[] => {
+    const chunks = sim.emit(action(i)).map((c) => c.bytes);
+    if (poll && sim.respond) chunks.push(...sim.respond(poll).map((c) => c.bytes));
+    return chunks;
+  };
+  const stream = concat(Array.from({ length: actions }, (_, i) => concat(output(i))));
   let best = { framesPerS: 0, eventsPerS: 0, mbPerS: 0 };
   for (let run = 0; run < 5; run++) {
     const codec = m.createCodec();

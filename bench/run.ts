@@ -13,7 +13,8 @@ try {
   console.log(
     `gate-kiosk bench · node ${process.version} · ${cpus().length} cores · ${new Date().toISOString()}\n`,
   );
-  const codecs = measureAllCodecs();
+  // A relay only receives: it has nothing to decode.
+  const codecs = measureAllCodecs().filter((c) => c.model !== 'lcus-relay');
   console.log('codec decode (real device output, 64-byte chunks, best of 5)');
   for (const c of codecs) {
     console.log(
