@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { measureBacklogDrain } from './backlog-drain.ts';
 import { measureAllCodecs } from './codec-throughput.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
+import { measureFootprint } from './footprint.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
@@ -58,6 +59,12 @@ try {
       `p99 ${busy.p99.toFixed(2)} ms max ${busy.max.toFixed(2)} ms; event-loop delay p99 ${drain.eventLoopDelayP99Ms} ms`,
   );
 
+  const footprint = await measureFootprint(dir);
+  console.log(
+    `\nfootprint: \`gate-kiosk start\` with ${footprint.lanes} forehead lanes streaming, its own process: ` +
+      `ready in ${footprint.readyMs} ms, ${footprint.rssMB} MB resident`,
+  );
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -66,6 +73,7 @@ try {
     latency,
     ingest,
     drain,
+    footprint,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
