@@ -33,7 +33,7 @@ export async function measureFootprint(dir: string, lanes = 16, settleMs = 5000)
   const t0 = performance.now();
   const child = spawn(
     'node',
-    ['bin/gate-kiosk.js', 'start', '--config', config, '--data', join(dir, 'footprint-data'), '--port', '0'],
+    ['dist/gate-kiosk.js', 'start', '--config', config, '--data', join(dir, 'footprint-data'), '--port', '0'],
     {
       env: { ...process.env, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
