@@ -361,7 +361,16 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   for (const event of ['online', 'offline', 'storage', 'batch'] as const) {
     uploader.on(event, () => display.broadcastInfo());
   }
-  for (const lane of lanes) lane.on('screened', () => display.broadcastInfo());
+  // Decisions can come many a second: tell the displays at most once a second, off the lanes' path.
+  let infoSoon: NodeJS.Timeout | null = null;
+  for (const lane of lanes) {
+    lane.on('screened', () => {
+      infoSoon ??= setTimeout(() => {
+        infoSoon = null;
+        display.broadcastInfo();
+      }, 1000);
+    });
+  }
   const clockLog = log.child({ part: 'clock' });
   clockWatch.on('jump', (jump) => {
     const minutes = Math.round(jump.deltaMs / 60_000);
@@ -450,6 +459,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       healthSources.stop();
       clockWatch.stop();
       clearInterval(purgeTimer);
+      if (infoSoon) clearTimeout(infoSoon);
       await deviceSet.stop();
       for (const lane of lanes) lane.dispose();
       io.disconnectSockets(true);
