@@ -1,9 +1,9 @@
 // One lane on the guard's tablet: what the lane shows now, the latest decision (kept after the
 // tile has gone back to idle), and, until someone has answered it, the actions that fit it.
 import type { LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import { bilingual, button, el, field } from '../shared/dom.ts';
 import type { GuardAction } from '../shared/domain.ts';
 import type { Session } from '../shared/session.ts';
-import { bilingual, button, el, field } from './dom.ts';
 import { type ActionBody, sendAction } from './guard-api.ts';
 import {
   ACTION_LABELS,

@@ -4,8 +4,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { parseLanes, parseLaneUpdate } from '../display/payloads.ts';
 import type { DisplayClientEvents, DisplayServerEvents } from '../shared/display-events.ts';
+import { byId, el } from '../shared/dom.ts';
 import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
-import { byId, el } from './dom.ts';
 import { LanePanel } from './lane-panel.ts';
 
 /** Who may open this page: the roles that act at the gate. */

@@ -1,10 +1,11 @@
 // One case on the console: who, from which lane, what the gate read, how long they have waited,
 // their week, the re-checks so far, and the forms to add a re-check and to close the case. An
 // update refreshes what is shown without touching what the nurse is typing.
+
+import { button, el, field } from '../shared/dom.ts';
 import type { Session } from '../shared/session.ts';
 import type { CaseView } from './case-payloads.ts';
 import { type Answer, sendDisposition, sendRecheck } from './cases-api.ts';
-import { button, el, field } from './dom.ts';
 import { formatClock, formatDay, formatElapsed, localInputValue } from './format.ts';
 import {
   CODE_LABELS,

@@ -1,12 +1,12 @@
 // The nurse's console: every open case, oldest first, live from the server's `/nurse` namespace,
 // with a chime for each new one; a re-check and a disposition for each; the cases closed today.
 import { io, type Socket } from 'socket.io-client';
+import { byId } from '../shared/dom.ts';
 import { type Role, requireSession, sessionFetch, toLogin, userBar } from '../shared/session.ts';
 import { CaseCard } from './case-card.ts';
 import { CaseChime } from './case-chime.ts';
 import { type CaseView, parseCase } from './case-payloads.ts';
 import { fetchCases } from './cases-api.ts';
-import { byId } from './dom.ts';
 import { localDate } from './format.ts';
 
 /** Who may open this page: the roles that read cases. */

@@ -11,7 +11,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** `<span class="zh">放行</span> <span class="en">Admit</span>` */
+/** `<span class="zh">复测</span> <span class="en">Re-check</span>` */
 export function bilingual(className: string, zh: string, en: string): HTMLSpanElement {
   const wrap = el('span', className);
   wrap.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
@@ -20,7 +20,7 @@ export function bilingual(className: string, zh: string, en: string): HTMLSpanEl
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.getElementById(id);
-  if (!node) throw new Error(`guard page: element #${id} is missing from index.html`);
+  if (!node) throw new Error(`this page: element #${id} is missing from its index.html`);
   return node as T;
 }
 
