@@ -23,9 +23,8 @@
 
 import { createFixedFrameCodec, int16At, sumOfAllButLast } from '../framing/fixed-frames.ts';
 import type { DeviceModel, SimulatorOptions } from '../model.ts';
-import { seededRandom } from '../sim-random.ts';
-import type { Codec, CodecOptions, DeviceSimulator, SimulatedAction, WireChunk } from '../types.ts';
-import { NOMINAL_FOREHEAD_OFFSET_C } from '../types.ts';
+import type { Codec, CodecOptions, DeviceSimulator } from '../types.ts';
+import { createForeheadStreamSimulator } from './forehead-stream.ts';
 
 export const GY_MCU_FRAME_LENGTH = 9;
 const START = 0x5a;
@@ -92,52 +91,16 @@ export function createGyMcu90614Codec(_options: CodecOptions = {}): Codec {
 
 /** Continuous output is ~14 Hz. */
 export const GY_MCU_FRAME_INTERVAL_MS = 70;
-const APPROACH = [0.15, 0.4, 0.65, 0.85, 0.95];
-const STEADY_FRAMES = 15;
-const LEAVE = [0.7, 0.45, 0.25, 0.1, 0.03];
-
 /**
- * Continuous output: `idle()` is one frame of an empty lane (object ≈ ambient ≈ 24 °C); `measure` is a
- * forehead coming into view, ~1 s steady at `objectC`, and leaving again, each frame in one or two chunks.
+ * Continuous output: see `createForeheadStreamSimulator`.
  */
 export function createGyMcu90614Simulator(opts: SimulatorOptions = {}): DeviceSimulator {
-  const random = seededRandom(opts.seed ?? 0x90614);
-  const between = (low: number, high: number): number => low + random() * (high - low);
-  const roomC = 24 + between(-0.5, 0.5);
-
-  function frameChunks(objectC: number, ambientC: number): WireChunk[] {
-    const bytes = encodeGyMcu90614Frame(objectC, ambientC);
-    if (random() < 0.5) return [{ delayMs: GY_MCU_FRAME_INTERVAL_MS, bytes }];
-    const cut = 1 + Math.floor(random() * (bytes.length - 1));
-    return [
-      { delayMs: GY_MCU_FRAME_INTERVAL_MS, bytes: bytes.slice(0, cut) },
-      { delayMs: Math.round(between(1, 4)), bytes: bytes.slice(cut) },
-    ];
-  }
-
-  return {
-    idle() {
-      const ambientC = roomC + between(-0.02, 0.02);
-      return {
-        intervalMs: GY_MCU_FRAME_INTERVAL_MS,
-        bytes: encodeGyMcu90614Frame(ambientC + between(-0.15, 0.15), ambientC),
-      };
-    },
-    emit(action: SimulatedAction): WireChunk[] {
-      if (action.kind !== 'measure') return [];
-      const ambientC = action.ambientC ?? roomC;
-      const targetC = action.objectC ?? action.bodyC - NOMINAL_FOREHEAD_OFFSET_C;
-      const ambient = (): number => ambientC + between(-0.02, 0.02);
-      const towards = (share: number): number => ambientC + (targetC - ambientC) * share;
-      const chunks: WireChunk[] = [];
-      for (const share of APPROACH) chunks.push(...frameChunks(towards(share), ambient()));
-      for (let i = 0; i < STEADY_FRAMES; i++) {
-        chunks.push(...frameChunks(targetC + between(-0.05, 0.05), ambient()));
-      }
-      for (const share of LEAVE) chunks.push(...frameChunks(towards(share), ambient()));
-      return chunks;
-    },
-  };
+  return createForeheadStreamSimulator({
+    seed: opts.seed ?? 0x90614,
+    intervalMs: GY_MCU_FRAME_INTERVAL_MS,
+    encode: encodeGyMcu90614Frame,
+    jitterSplit: true,
+  });
 }
 
 export const gyMcu90614Model: DeviceModel = {
