@@ -106,8 +106,12 @@ export function attachDiagNamespace(
   for (const d of devices) {
     const base = { laneId: d.laneId, deviceId: d.config.id };
     let pendingEvents: DeviceEvent[] = [];
-    d.link.on('event', (event) => pendingEvents.push(diagEvent(event)));
+    // Nothing is done per frame while no one watches diagnostics: this is the lanes' hot path.
+    d.link.on('event', (event) => {
+      if (ns.sockets.size > 0) pendingEvents.push(diagEvent(event));
+    });
     d.link.on('rx', (chunk) => {
+      if (ns.sockets.size === 0) return;
       // The link decodes a chunk after announcing it: collect its events on the next tick.
       queueMicrotask(() => {
         const events = pendingEvents;
