@@ -18,7 +18,6 @@ import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
-import type { Clock } from '../kiosk/lanes/pairing.ts';
 import { purgeRawData } from '../kiosk/privacy/retention.ts';
 import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
@@ -34,6 +33,7 @@ import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
 import { ScreeningStore } from '../kiosk/store/screenings.ts';
 import { UserStore } from '../kiosk/store/users.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
+import type { Clock } from '../kiosk/time/clock.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
 import { kioskIdFor } from '../kiosk/upload/kiosk-id.ts';
 import { Outbox } from '../kiosk/upload/outbox.ts';
@@ -141,6 +141,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     identities: healthSources.identities,
     health: healthSources.health,
     store: screenings,
+    changedSince: (personId, at) => caseStore.closedSince(personId, at),
   });
   const uploadInfo = () => {
     const u = uploader.status();
@@ -185,7 +186,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
           laneOfGrade,
         },
         screener,
-        pairWindowMs: config.rules.pairWindowS * 1000,
+        visits: {
+          scanWaitMs: config.rules.pairWindowS * 1000,
+          retakeWindowMs: config.rules.retakeWindowS * 1000,
+          readingFirstMs: config.rules.readingFirstMs,
+          orderGraceMs: config.rules.orderGraceMs,
+        },
         holdMs: config.rules.decisionHoldS * 1000,
         presence,
         calibration: () => calibrations.get(lc.id),
@@ -242,7 +248,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   for (const d of devices) {
     const lane = lanes.find((l) => l.id === d.laneId);
     const devLog = log.child({ lane: d.laneId, device: d.config.id });
-    d.link.on('event', (event) => lane?.accept(event));
+    const deviceId = d.config.id;
+    d.link.on('event', (event, stamp) => lane?.accept(event, { deviceId, ...stamp }));
     d.link.on('state', (state, detail) => devLog.info({ state, detail }, 'device state'));
   }
 

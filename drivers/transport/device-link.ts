@@ -4,6 +4,7 @@ import type { Codec, CodecCounters, DeviceEvent, DeviceState, ModelCommands } fr
 import { type BackoffOptions, backoffDelayMs, defaultBackoff } from './backoff.ts';
 import type { PortFactory, SerialStream } from './port-factory.ts';
 import { describeSpec, locatePort, type PortSpec } from './port-locator.ts';
+import { type ReadStamp, stampRead } from './read-stamp.ts';
 
 export interface DeviceLinkOptions {
   deviceId: string;
@@ -24,7 +25,8 @@ export interface DeviceLinkOptions {
 
 export interface DeviceLinkEvents {
   state: [state: DeviceState, detail: string];
-  event: [event: DeviceEvent];
+  /** A decoded event, stamped with when its chunk was read (before decoding). */
+  event: [event: DeviceEvent, stamp: ReadStamp];
   rx: [chunk: Buffer];
   tx: [bytes: Uint8Array];
 }
@@ -180,7 +182,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    const now = Date.now();
+    const stamp = stampRead();
+    const now = stamp.atMs;
     this.lastRxAt = now;
     this.bytesRx += chunk.length;
     if (this.opts.silenceTimeoutMs) {
@@ -193,7 +196,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     const events = codec.decode(chunk, now);
     if (codec.counters.frames !== before) this.lastFrameAt = now;
     if (codec.takeReplies) for (const reply of codec.takeReplies()) this.write(reply);
-    for (const event of events) this.emit('event', event);
+    for (const event of events) this.emit('event', event, stamp);
   }
 
   private dropStream(): void {

@@ -1,5 +1,5 @@
 import type { SessionConfig } from '../config/schema.ts';
-import type { Clock } from '../lanes/pairing.ts';
+import type { Clock } from '../time/clock.ts';
 import { zonedMoment, zonedToInstant } from '../time/zoned.ts';
 import { addDays } from './local-date.ts';
 

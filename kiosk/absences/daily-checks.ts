@@ -1,10 +1,10 @@
 import type { KioskConfig } from '../config/schema.ts';
 import type { Lane } from '../lanes/lane.ts';
-import { type Clock, systemClock } from '../lanes/pairing.ts';
 import { closeDaysBefore } from '../reports/day-close.ts';
 import { AbsenceStore } from '../store/absences.ts';
 import type { Db } from '../store/database.ts';
 import { PeopleStore } from '../store/people.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
 import { CheckScheduler, type ScheduledJob } from './check-scheduler.ts';
 import { AbsenceTracker } from './tracker.ts';
 

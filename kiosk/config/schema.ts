@@ -135,7 +135,14 @@ export const configSchema = z
       .object({
         feverC: z.number().min(34).max(39).refine(tenths, 'a multiple of 0.1 °C').default(37.3),
         minPlausibleC: z.number().min(30).max(37).default(35.0),
+        /** How long a scan waits for its reading before it is recorded as scanned, not measured. */
         pairWindowS: z.number().positive().max(120).default(10),
+        /** After a reading that needs a re-take, the next reading within this is the same person's. */
+        retakeWindowS: z.number().positive().max(60).default(8),
+        /** A reading may wait this long for the scan that follows it (0: scan first only). */
+        readingFirstMs: z.number().int().min(0).max(10_000).default(1500),
+        /** Scans and readings of different people closer than this are in no order the kiosk trusts. */
+        orderGraceMs: z.number().int().min(0).max(10_000).default(1000),
         healthStatusMaxAgeH: z.number().positive().default(24),
         decisionHoldS: z.number().positive().max(120).default(6),
       })
@@ -145,6 +152,9 @@ export const configSchema = z
         feverC: 37.3,
         minPlausibleC: 35.0,
         pairWindowS: 10,
+        retakeWindowS: 8,
+        readingFirstMs: 1500,
+        orderGraceMs: 1000,
         healthStatusMaxAgeH: 24,
         decisionHoldS: 6,
       }),

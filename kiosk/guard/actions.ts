@@ -32,6 +32,7 @@ export const actionsFor: Record<Decision, readonly GuardActionKind[]> = {
   unknown_person: ['register_visitor', 'refuse'],
   no_identity: ['measure_again'],
   retake: ['measure_again'],
+  not_measured: ['measure_again'],
 };
 
 /** What the lane tile says once the guard has acted. */

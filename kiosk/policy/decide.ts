@@ -36,6 +36,20 @@ export interface PolicyOutcome {
 const hundredths = (c: number) => Math.round(c * 100);
 
 /**
+ * Whether a reading cannot stand on its own and the person should measure again (too low to be a
+ * body, or not held still), unless it already shows a fever. The lane keeps the person's visit open
+ * on it, before the rest of the decision is known.
+ */
+export function readingNeedsRetake(
+  temperatureC: number | null,
+  stable: boolean,
+  rules: Pick<Rules, 'feverC' | 'minPlausibleC'>,
+): boolean {
+  if (temperatureC !== null && hundredths(temperatureC) >= hundredths(rules.feverC)) return false;
+  return temperatureC === null || hundredths(temperatureC) < hundredths(rules.minPlausibleC) || !stable;
+}
+
+/**
  * The screening rule, in one place: a pure function of the reading, the person's status, the rules
  * and the time. Every finding is listed in `reasons`; the decision is the most serious of them.
  */

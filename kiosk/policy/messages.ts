@@ -10,7 +10,13 @@ export const decisionMessages: Record<Decision, Bilingual> = {
   verify: { zh: '请人工核验', en: 'Verify by hand' },
   unknown_person: { zh: '未登记 请找门卫', en: 'Not registered: see the guard' },
   no_identity: { zh: '请先扫码再测温', en: 'Scan your code, then measure' },
+  not_measured: { zh: '扫码后未测温', en: 'Scanned, not measured' },
 };
+
+/** A reading came before any scan: the tile asks for the scan at once. */
+export const heldMessage: Bilingual = { zh: '已测温 请扫码', en: 'Measured: now scan your code' };
+/** The order of scans and readings could not be known: the people involved start again. */
+export const ambiguousMessage: Bilingual = { zh: '请重新扫码测温', en: 'Scan and measure again' };
 
 export const idleMessage: Bilingual = { zh: '请扫码', en: 'Scan your code' };
 export const waitingMessage: Bilingual = { zh: '请测温', en: 'Measure your temperature' };

@@ -8,8 +8,12 @@ export const decisions = [
   'verify',
   'unknown_person',
   'no_identity',
+  'not_measured',
 ] as const;
 export type Decision = (typeof decisions)[number];
+
+/** Decisions that say nothing final about a person's check: a re-take follows, or no reading came. */
+export const uncountedDecisions: readonly Decision[] = ['retake', 'not_measured'];
 
 export const healthCodes = ['green', 'yellow', 'red', 'unknown'] as const;
 export type HealthCode = (typeof healthCodes)[number];

@@ -102,6 +102,7 @@ export class CaseStore {
   private readonly selectRechecks;
   private readonly updateClosed;
   private readonly updateConfirmed;
+  private readonly selectClosedSince;
 
   constructor(private readonly db: Db) {
     this.insertCase = db.prepare(
@@ -125,9 +126,17 @@ export class CaseStore {
          guardian_contact = @guardianContact, closed_at = @at, closed_by = @recordedBy
        WHERE id = @id AND status = 'open'`,
     );
+    this.selectClosedSince = db.prepare(
+      'SELECT 1 FROM cases WHERE person_id = ? AND closed_at IS NOT NULL AND closed_at > ? LIMIT 1',
+    );
     this.updateConfirmed = db.prepare(
       'UPDATE cases SET confirmed_fever_at = ? WHERE id = ? AND confirmed_fever_at IS NULL',
     );
+  }
+
+  /** Whether a case of this person was closed after `at` (ISO). */
+  closedSince(personId: string, at: string): boolean {
+    return this.selectClosedSince.get(personId, at) !== undefined;
   }
 
   /**

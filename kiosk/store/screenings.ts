@@ -54,6 +54,10 @@ export class ScreeningStore {
   private readonly earlier;
   private readonly byPerson;
   private readonly inCommit: ((record: ScreeningRecord) => void)[] = [];
+  private readonly commitBatchTx;
+  private batch: { record: ScreeningRecord; done: (err: Error | null) => void }[] = [];
+  /** Transactions (one fsync each) and the records they carried, for the bench. */
+  readonly commits = { transactions: 0, records: 0 };
 
   constructor(private readonly db: Db) {
     this.insertScreening = db.prepare(
@@ -63,18 +67,60 @@ export class ScreeningStore {
          @temperatureSource, @objectC, @ambientC, @calibrationId, @healthCode, @decision, @reasons)`,
     );
     this.earlier = db.prepare(
-      `SELECT * FROM screenings WHERE person_id = ? AND local_date = ? AND session = ? AND decision != 'retake'
+      `SELECT * FROM screenings WHERE person_id = ? AND local_date = ? AND session = ?
+         AND decision NOT IN ('retake', 'not_measured') AND temperature_c IS NOT NULL
        ORDER BY at DESC, id DESC LIMIT 1`,
     );
     this.byPerson = db.prepare(
       `SELECT * FROM screenings WHERE person_id = ? AND local_date >= ? ORDER BY at, id LIMIT ?`,
     );
     this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
-    this.commitTx = db.transaction((r: ScreeningRecord) => {
+    const insert = (r: ScreeningRecord) => {
       this.insertScreening.run({ ...r, reasons: JSON.stringify(r.reasons) });
       this.insertOutbox.run(r.id, 'screening', r.at, JSON.stringify(uploadData(r)));
       for (const hook of this.inCommit) hook(r);
+    };
+    this.commitTx = db.transaction(insert);
+    this.commitBatchTx = db.transaction((records: ScreeningRecord[]) => {
+      for (const r of records) insert(r);
     });
+  }
+
+  /**
+   * Commits `record` together with every other record handed in during this turn of the event loop:
+   * one transaction, one fsync for all of them. Resolves once it is durable; rejects if it is not.
+   * A batch that fails is retried record by record, so one bad record fails alone.
+   */
+  commitSoon(record: ScreeningRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.batch.length === 0) setImmediate(() => this.flush());
+      this.batch.push({ record, done: (err) => (err ? reject(err) : resolve()) });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    try {
+      this.commitBatchTx(batch.map((b) => b.record));
+      this.commits.transactions++;
+      this.commits.records += batch.length;
+      for (const b of batch) b.done(null);
+    } catch (batchErr) {
+      if (batch.length === 1) {
+        batch[0]?.done(batchErr as Error);
+        return;
+      }
+      for (const b of batch) {
+        try {
+          this.commit(b.record);
+          b.done(null);
+        } catch (err) {
+          b.done(err as Error);
+        }
+      }
+    }
   }
 
   /**
@@ -83,6 +129,8 @@ export class ScreeningStore {
    */
   commit(record: ScreeningRecord): void {
     this.commitTx(record);
+    this.commits.transactions++;
+    this.commits.records++;
   }
 
   /** Runs `hook` inside every later commit's transaction: what it writes stands or falls with the screening. */
@@ -125,7 +173,7 @@ export class ScreeningStore {
     return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
   }
 
-  /** The screening that counts for this person in this session: the latest that was not a re-take. */
+  /** The screening that counts for this person in this session: the latest with a reading that was not a re-take. */
   earlierInSession(personId: string, localDate: string, session: string): ScreeningRecord | null {
     const row = this.earlier.get(personId, localDate, session) as Row | undefined;
     return row ? fromRow(row) : null;

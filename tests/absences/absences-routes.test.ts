@@ -5,7 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Absence } from '../../kiosk/absences/absence.ts';
-import type { Clock } from '../../kiosk/lanes/pairing.ts';
+import type { Clock } from '../../kiosk/time/clock.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import type { RunningKiosk } from '../../server/app.ts';
 import { clockAt } from '../helpers/clock.ts';

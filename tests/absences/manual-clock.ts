@@ -1,4 +1,4 @@
-import type { Clock } from '../../kiosk/lanes/pairing.ts';
+import type { Clock } from '../../kiosk/time/clock.ts';
 import { zonedToInstant } from '../../kiosk/time/zoned.ts';
 
 /** A clock that moves only when told to, firing the timers that fall due on the way, in order. */

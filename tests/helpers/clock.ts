@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../../kiosk/lanes/pairing.ts';
+import { type Clock, systemClock } from '../../kiosk/time/clock.ts';
 import { zonedMoment, zonedToInstant } from '../../kiosk/time/zoned.ts';
 
 /** A clock running at real speed but set to today's `HH:mm` in the school's zone, so sessions are known. */

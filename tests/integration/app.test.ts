@@ -93,8 +93,9 @@ describe('the kiosk end to end, on simulated devices', () => {
       ['S0002', 36.5, 'code_yellow', '黄码 请到复检区'],
       ['S0003', 36.5, 'code_red', '红码 禁止入校'],
       ['S0004', 36.5, 'verify', '请人工核验'],
-      ['0012964329', 34.2, 'retake', '请重新测温'],
       ['NOBODY-42', 36.5, 'unknown_person', '未登记 请找门卫'],
+      // Last: a re-take keeps the visit open for the same person, so the next scan would have to wait.
+      ['0012964329', 34.2, 'retake', '请重新测温'],
     ];
     const shown: string[] = [];
     for (const [identity, temperatureC, decision, zh] of arrivals) {

@@ -15,6 +15,7 @@ const DECISION_TONES: Record<Decision, Tone> = {
   verify: 'amber',
   unknown_person: 'amber',
   no_identity: 'amber',
+  not_measured: 'amber',
 };
 
 /** Once a guard has answered, the tile takes the colour of what was done. */

@@ -15,6 +15,7 @@ export const ACTIONS_FOR: Record<Decision, readonly GuardAction[]> = {
   unknown_person: ['register_visitor', 'refuse'],
   no_identity: ['measure_again'],
   retake: ['measure_again'],
+  not_measured: ['measure_again'],
 };
 
 export const ACTION_LABELS: Record<GuardAction, Label> = {
@@ -40,6 +41,7 @@ export const DECISION_LABELS: Record<Decision, Label> = {
   verify: { zh: '需人工核验', en: 'Verify by hand' },
   unknown_person: { zh: '名单中无此人', en: 'Not on the roster' },
   no_identity: { zh: '测温前未扫码', en: 'No scan before the reading' },
+  not_measured: { zh: '扫码后未测温', en: 'Scanned, not measured' },
 };
 
 export const CODE_LABELS: Record<HealthCode, Label> = {

@@ -56,6 +56,7 @@ export const DECISION_LABELS: Record<Decision, Label> = {
   verify: { zh: '待核验', en: 'verify' },
   unknown_person: { zh: '未登记', en: 'unknown' },
   no_identity: { zh: '未扫码', en: 'no scan' },
+  not_measured: { zh: '未测温', en: 'not measured' },
 };
 
 export const CODE_LABELS: Record<HealthCode, Label> = {

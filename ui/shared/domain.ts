@@ -9,6 +9,7 @@ export const DECISIONS = [
   'verify',
   'unknown_person',
   'no_identity',
+  'not_measured',
 ] as const;
 export type Decision = (typeof DECISIONS)[number];
 

@@ -9,6 +9,7 @@ export const DECISION_LABELS: Record<Decision, { zh: string; en: string }> = {
   verify: { zh: '人工核验', en: 'verify' },
   unknown_person: { zh: '未登记人员', en: 'unknown person' },
   no_identity: { zh: '未扫码', en: 'no identity' },
+  not_measured: { zh: '未测温', en: 'not measured' },
 };
 
 export const REASON_LABELS = {

@@ -1,0 +1,402 @@
+import type { IdentityEvent } from '../../drivers/types.ts';
+
+/**
+ * How one lane turns scans and readings into visits. A visit is one person at the lane, from their
+ * scan to their decision:
+ *
+ * - A scan opens a visit; readings that come while it is open are that person's. A reading that
+ *   needs a re-take keeps it open for `retakeWindowMs`, so the next reading is theirs too; any other
+ *   reading closes it. A visit nobody measures within `scanWaitMs` closes as "scanned, not measured".
+ * - A new scan while a visit is open starts a grace of `orderGraceMs`: the first person may still be
+ *   measuring. A reading inside it could be either person's: both are sent to verify by hand and the
+ *   reading is recorded with nobody. After the grace the first visit closes (not measured, unless it
+ *   already had a reading) and the new person's visit is the open one.
+ * - A reading with no visit open may pair with a scan that follows within `readingFirstMs`, only when
+ *   the lane was quiet for that long before it (so it is not the last person measuring twice) and
+ *   nothing else comes between; the pair is decided once `orderGraceMs` has passed with no second
+ *   reading. Otherwise the reading is decided at once with nobody.
+ * - Events whose order cannot be known (read in the same turn from two ports) are tried in every
+ *   order; when the orders disagree on who a reading belongs to, everyone involved is sent to verify.
+ *
+ * A pure state machine over explicit times: the lane feeds it and arms one timer for `nextDeadline()`.
+ */
+export interface VisitRules {
+  /** How long an open visit waits for its first reading. */
+  scanWaitMs: number;
+  /** How long a visit stays open for the same person after a reading that needs a re-take. */
+  retakeWindowMs: number;
+  /** How long a reading with no visit waits for its scan (0: scan first only). */
+  readingFirstMs: number;
+  /** Inside this, the order of a scan and a reading from different people is not trusted. */
+  orderGraceMs: number;
+}
+
+export type VisitInput<R> = { kind: 'scan'; identity: IdentityEvent } | { kind: 'reading'; reading: R };
+
+export type VisitOutput<R> =
+  /** A person scanned: the tile shows them waiting for their reading. */
+  | { kind: 'waiting'; identity: IdentityEvent; at: number }
+  /** A reading with no visit is held for a scan: the tile asks for the scan at once. */
+  | { kind: 'held'; reading: R; at: number }
+  /** A reading and the person it belongs to: decide. */
+  | { kind: 'paired'; identity: IdentityEvent; reading: R; at: number }
+  /** A reading nobody scanned for: decided with no person. */
+  | { kind: 'no_identity'; reading: R; at: number }
+  /** A person scanned and was never measured. */
+  | { kind: 'not_measured'; identity: IdentityEvent; at: number }
+  /** The order could not be known: these people verify by hand, these readings go on nobody. */
+  | { kind: 'ambiguous'; identities: IdentityEvent[]; readings: R[]; at: number }
+  /** Nothing is open any more (a re-take window ran out). */
+  | { kind: 'idle'; at: number };
+
+interface Scanned {
+  identity: IdentityEvent;
+  key: string;
+  at: number;
+}
+
+interface VisitState<R> {
+  visit: (Scanned & { expiresAt: number; measured: boolean }) | null;
+  /** Scans that came while `visit` was open, inside the grace that ends at `graceUntil`. */
+  pending: Scanned[];
+  graceUntil: number;
+  /** A reading waiting for its scan. */
+  held: { reading: R; at: number } | null;
+  /** A reading-first pair waiting out the grace for a second reading. */
+  pair: { scanned: Scanned; reading: R; readingAt: number; decideAt: number } | null;
+  /** When a visit last closed or a reading was last given out: a reading soon after may be theirs. */
+  lastActivityAt: number;
+  /** Readings with no visit before this belong to the last ambiguity. */
+  ambiguousUntil: number;
+}
+
+/** Beyond this many orders of one turn's events, the turn is ambiguous without trying them all. */
+const MAX_ORDERS = 256;
+
+export class LaneVisits<R> {
+  private state: VisitState<R> = {
+    visit: null,
+    pending: [],
+    graceUntil: 0,
+    held: null,
+    pair: null,
+    lastActivityAt: Number.NEGATIVE_INFINITY,
+    ambiguousUntil: Number.NEGATIVE_INFINITY,
+  };
+  private out: VisitOutput<R>[] = [];
+
+  constructor(
+    private readonly rules: VisitRules,
+    /** Whether a reading, whoever it is, cannot stand and the person should measure again. */
+    private readonly needsRetake: (reading: R) => boolean,
+    /** Who a scan names (two scans of one person are one visit). */
+    private readonly keyOf: (identity: IdentityEvent) => string = (identity) => identity.text,
+  ) {}
+
+  /** The earliest time something is due (a grace, a wait, a window), or null. */
+  nextDeadline(): number | null {
+    const s = this.state;
+    let next = Number.POSITIVE_INFINITY;
+    if (s.pair) next = Math.min(next, s.pair.decideAt);
+    if (s.held) next = Math.min(next, s.held.at + this.rules.readingFirstMs);
+    if (s.pending.length) next = Math.min(next, s.graceUntil);
+    else if (s.visit) next = Math.min(next, s.visit.expiresAt);
+    return next === Number.POSITIVE_INFINITY ? null : next;
+  }
+
+  /** Whether a scan is waiting for its reading (the tile shows a person). */
+  get open(): boolean {
+    return this.state.visit !== null || this.state.pair !== null;
+  }
+
+  /** Gives out whatever is due at `now`. */
+  tick(now: number): VisitOutput<R>[] {
+    this.advance(now);
+    return this.take();
+  }
+
+  /** Events read in one turn, each list in the order its port gave them, the lists in no known order. */
+  accept(streams: readonly (readonly VisitInput<R>[])[], now: number): VisitOutput<R>[] {
+    this.advance(now);
+    const nonEmpty = streams.filter((s) => s.length > 0);
+    if (nonEmpty.length <= 1) {
+      for (const stream of nonEmpty) for (const input of stream) this.feed(input, now);
+      return this.take();
+    }
+    const orders = interleavings(nonEmpty, MAX_ORDERS);
+    if (orders) {
+      const tried = orders.map((order) => {
+        const copy = this.copy();
+        for (const input of order) copy.feed(input, now);
+        return { copy, signature: copy.signature() };
+      });
+      const first = tried[0];
+      if (first && tried.every((t) => t.signature === first.signature)) {
+        // All orders agree; take one that decides now rather than one that waits out a grace.
+        const chosen = tried.find((t) => t.copy.state.pair === null) ?? first;
+        this.state = chosen.copy.state;
+        this.out.push(...chosen.copy.out);
+        return this.take();
+      }
+    }
+    this.ambiguousTurn(nonEmpty, now);
+    return this.take();
+  }
+
+  private take(): VisitOutput<R>[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private copy(): LaneVisits<R> {
+    const c = new LaneVisits<R>(this.rules, this.needsRetake, this.keyOf);
+    const s = this.state;
+    c.state = {
+      ...s,
+      visit: s.visit ? { ...s.visit } : null,
+      pending: [...s.pending],
+      held: s.held ? { ...s.held } : null,
+      pair: s.pair ? { ...s.pair } : null,
+    };
+    return c;
+  }
+
+  /** Who got which reading, who was closed unmeasured, and what is left open: equal for equal outcomes. */
+  private signature(): string {
+    const key = (r: R) => readingIndex(r);
+    const parts = this.out
+      .filter((o) => o.kind !== 'waiting' && o.kind !== 'held' && o.kind !== 'idle')
+      .map((o) => {
+        switch (o.kind) {
+          case 'paired':
+            return `p:${this.keyOf(o.identity)}:${key(o.reading)}`;
+          case 'no_identity':
+            return `n:${key(o.reading)}`;
+          case 'not_measured':
+            return `m:${this.keyOf(o.identity)}`;
+          case 'ambiguous':
+            return `a:${o.identities.map((i) => this.keyOf(i)).join(',')}:${o.readings.map(key).join(',')}`;
+          default:
+            return '';
+        }
+      });
+    const s = this.state;
+    // A reading-first pair waiting out its grace gives the same person the same reading.
+    if (s.pair) parts.push(`p:${s.pair.scanned.key}:${key(s.pair.reading)}`);
+    parts.sort();
+    parts.push(
+      `v:${s.visit ? `${s.visit.key}:${s.visit.measured}` : ''}`,
+      `q:${s.pending.map((p) => p.key).join(',')}`,
+      `h:${s.held ? key(s.held.reading) : ''}`,
+    );
+    return parts.join('|');
+  }
+
+  private feed(input: VisitInput<R>, now: number): void {
+    if (input.kind === 'scan') this.scan(input.identity, now);
+    else this.reading(input.reading, now);
+  }
+
+  private scan(identity: IdentityEvent, now: number): void {
+    const s = this.state;
+    const scanned: Scanned = { identity, key: this.keyOf(identity), at: now };
+    if (s.pair) {
+      if (s.pair.scanned.key === scanned.key) return;
+      this.ambiguous([s.pair.scanned.identity, identity], [s.pair.reading], now);
+      return;
+    }
+    if (s.pending.length) {
+      if (s.pending.at(-1)?.key === scanned.key) return;
+      s.pending.push(scanned);
+      s.graceUntil = now + this.rules.orderGraceMs;
+      this.out.push({ kind: 'waiting', identity, at: now });
+      return;
+    }
+    if (s.visit) {
+      if (s.visit.key === scanned.key) return;
+      s.pending = [scanned];
+      s.graceUntil = now + this.rules.orderGraceMs;
+      this.out.push({ kind: 'waiting', identity, at: now });
+      return;
+    }
+    if (s.held) {
+      s.pair = {
+        scanned,
+        reading: s.held.reading,
+        readingAt: s.held.at,
+        decideAt: now + this.rules.orderGraceMs,
+      };
+      s.held = null;
+      this.out.push({ kind: 'waiting', identity, at: now });
+      return;
+    }
+    s.visit = { ...scanned, expiresAt: now + this.rules.scanWaitMs, measured: false };
+    this.out.push({ kind: 'waiting', identity, at: now });
+  }
+
+  private reading(reading: R, now: number): void {
+    const s = this.state;
+    if (s.pair) {
+      this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now);
+      return;
+    }
+    if (s.pending.length) {
+      const people = [...(s.visit ? [s.visit.identity] : []), ...s.pending.map((p) => p.identity)];
+      this.ambiguous(people, [reading], now);
+      return;
+    }
+    if (s.visit) {
+      this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
+      if (this.needsRetake(reading)) {
+        s.visit.measured = true;
+        s.visit.expiresAt = now + this.rules.retakeWindowMs;
+      } else {
+        s.visit = null;
+        s.lastActivityAt = now;
+      }
+      return;
+    }
+    if (now < s.ambiguousUntil) {
+      this.out.push({ kind: 'ambiguous', identities: [], readings: [reading], at: now });
+      s.ambiguousUntil = now + this.rules.orderGraceMs;
+      return;
+    }
+    if (s.held) {
+      this.out.push({ kind: 'no_identity', reading: s.held.reading, at: now });
+      s.held = null;
+      s.lastActivityAt = now;
+    }
+    if (this.rules.readingFirstMs > 0 && now - s.lastActivityAt > this.rules.readingFirstMs) {
+      s.held = { reading, at: now };
+      this.out.push({ kind: 'held', reading, at: now });
+      return;
+    }
+    this.out.push({ kind: 'no_identity', reading, at: now });
+    s.lastActivityAt = now;
+  }
+
+  /** Fires every deadline up to `now`, in time order. */
+  private advance(now: number): void {
+    for (;;) {
+      const due = this.nextDeadline();
+      if (due === null || due > now) return;
+      this.fire(due);
+    }
+  }
+
+  private fire(at: number): void {
+    const s = this.state;
+    if (s.pair && s.pair.decideAt <= at) {
+      const { scanned, reading } = s.pair;
+      s.pair = null;
+      this.out.push({ kind: 'paired', identity: scanned.identity, reading, at });
+      if (this.needsRetake(reading)) {
+        s.visit = { ...scanned, expiresAt: at + this.rules.retakeWindowMs, measured: true };
+      } else s.lastActivityAt = at;
+      return;
+    }
+    if (s.held && s.held.at + this.rules.readingFirstMs <= at) {
+      this.out.push({ kind: 'no_identity', reading: s.held.reading, at });
+      s.held = null;
+      s.lastActivityAt = at;
+      return;
+    }
+    if (s.pending.length && s.graceUntil <= at) {
+      if (s.visit && !s.visit.measured)
+        this.out.push({ kind: 'not_measured', identity: s.visit.identity, at });
+      const last = s.pending.pop() as Scanned;
+      for (const p of s.pending) this.out.push({ kind: 'not_measured', identity: p.identity, at });
+      s.pending = [];
+      s.visit = { ...last, expiresAt: last.at + this.rules.scanWaitMs, measured: false };
+      if (s.visit.expiresAt <= at) s.visit.expiresAt = at;
+      return;
+    }
+    if (s.visit && s.visit.expiresAt <= at) {
+      if (!s.visit.measured) this.out.push({ kind: 'not_measured', identity: s.visit.identity, at });
+      else this.out.push({ kind: 'idle', at });
+      s.visit = null;
+      s.lastActivityAt = at;
+    }
+  }
+
+  private ambiguous(identities: IdentityEvent[], readings: R[], now: number): void {
+    const s = this.state;
+    const seen = new Set<string>();
+    const people = identities.filter((i) => {
+      const k = this.keyOf(i);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    this.out.push({ kind: 'ambiguous', identities: people, readings, at: now });
+    s.visit = null;
+    s.pending = [];
+    s.pair = null;
+    s.held = null;
+    s.lastActivityAt = now;
+    s.ambiguousUntil = now + this.rules.orderGraceMs;
+  }
+
+  /** One turn whose orders disagree: everyone it touches verifies, every reading goes on nobody. */
+  private ambiguousTurn(streams: readonly (readonly VisitInput<R>[])[], now: number): void {
+    const s = this.state;
+    const identities: IdentityEvent[] = [];
+    const readings: R[] = [];
+    if (s.visit) identities.push(s.visit.identity);
+    for (const p of s.pending) identities.push(p.identity);
+    if (s.pair) {
+      identities.push(s.pair.scanned.identity);
+      readings.push(s.pair.reading);
+    }
+    if (s.held) readings.push(s.held.reading);
+    for (const stream of streams)
+      for (const input of stream) {
+        if (input.kind === 'scan') identities.push(input.identity);
+        else readings.push(input.reading);
+      }
+    this.ambiguous(identities, readings, now);
+  }
+}
+
+/** Readings are told apart by identity while one turn's orders are compared. */
+const indices = new WeakMap<object, number>();
+let nextIndex = 0;
+function readingIndex(reading: unknown): number {
+  if (typeof reading !== 'object' || reading === null) return -1;
+  let i = indices.get(reading);
+  if (i === undefined) {
+    i = nextIndex++;
+    indices.set(reading, i);
+  }
+  return i;
+}
+
+/** Every merge of the streams that keeps each stream's own order, or null when there are more than `max`. */
+export function interleavings<T>(streams: readonly (readonly T[])[], max: number): T[][] | null {
+  const out: T[][] = [];
+  const pos = streams.map(() => 0);
+  const total = streams.reduce((n, s) => n + s.length, 0);
+  const path: T[] = [];
+  let overflow = false;
+  const walk = () => {
+    if (overflow) return;
+    if (path.length === total) {
+      out.push([...path]);
+      if (out.length > max) overflow = true;
+      return;
+    }
+    streams.forEach((stream, i) => {
+      const p = pos[i] as number;
+      const next = stream[p];
+      if (p >= stream.length || next === undefined) return;
+      pos[i] = p + 1;
+      path.push(next);
+      walk();
+      path.pop();
+      pos[i] = p;
+    });
+  };
+  walk();
+  return overflow ? null : out;
+}
