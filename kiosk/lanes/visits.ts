@@ -14,7 +14,8 @@ import type { IdentityEvent } from '../../drivers/types.ts';
  * - A reading with no visit open may pair with a scan that follows within `readingFirstMs`, only when
  *   the lane was quiet for that long before it (so it is not the last person measuring twice) and
  *   nothing else comes between; the pair is decided once `orderGraceMs` has passed with no second
- *   reading. Otherwise the reading is decided at once with nobody.
+ *   reading. Otherwise, and always for a reading that cannot stand (a hand waved at the sensor), the
+ *   reading is decided at once with nobody.
  * - Events whose order cannot be known (read in the same turn from two ports) are tried in every
  *   order; when the orders disagree on who a reading belongs to, everyone involved is sent to verify.
  *
@@ -64,9 +65,9 @@ interface VisitState<R> {
   held: { reading: R; at: number } | null;
   /** A reading-first pair waiting out the grace for a second reading. */
   pair: { scanned: Scanned; reading: R; readingAt: number; decideAt: number } | null;
-  /** When a visit last closed or a reading was last given out: a reading soon after may be theirs. */
-  lastActivityAt: number;
-  /** Readings with no visit before this belong to the last ambiguity. */
+  /** Until then someone may still be measuring (a second try, a re-take): no reading waits for a scan. */
+  busyUntil: number;
+  /** Readings with no visit before this belong to the last ambiguity (its people may still measure). */
   ambiguousUntil: number;
 }
 
@@ -80,7 +81,7 @@ export class LaneVisits<R> {
     graceUntil: 0,
     held: null,
     pair: null,
-    lastActivityAt: Number.NEGATIVE_INFINITY,
+    busyUntil: Number.NEGATIVE_INFINITY,
     ambiguousUntil: Number.NEGATIVE_INFINITY,
   };
   private out: VisitOutput<R>[] = [];
@@ -253,27 +254,29 @@ export class LaneVisits<R> {
         s.visit.expiresAt = now + this.rules.retakeWindowMs;
       } else {
         s.visit = null;
-        s.lastActivityAt = now;
+        this.busy(now);
       }
       return;
     }
     if (now < s.ambiguousUntil) {
       this.out.push({ kind: 'ambiguous', identities: [], readings: [reading], at: now });
-      s.ambiguousUntil = now + this.rules.orderGraceMs;
+      s.ambiguousUntil = Math.max(s.ambiguousUntil, now + this.rules.orderGraceMs);
       return;
     }
     if (s.held) {
       this.out.push({ kind: 'no_identity', reading: s.held.reading, at: now });
       s.held = null;
-      s.lastActivityAt = now;
+      this.busy(now);
     }
-    if (this.rules.readingFirstMs > 0 && now - s.lastActivityAt > this.rules.readingFirstMs) {
+    // A reading that cannot stand (a hand waved at the sensor) is nobody's and waits for no scan.
+    const quiet = now >= s.busyUntil;
+    if (this.rules.readingFirstMs > 0 && quiet && !this.needsRetake(reading)) {
       s.held = { reading, at: now };
       this.out.push({ kind: 'held', reading, at: now });
       return;
     }
     this.out.push({ kind: 'no_identity', reading, at: now });
-    s.lastActivityAt = now;
+    this.busy(now);
   }
 
   /** Fires every deadline up to `now`, in time order. */
@@ -293,13 +296,13 @@ export class LaneVisits<R> {
       this.out.push({ kind: 'paired', identity: scanned.identity, reading, at });
       if (this.needsRetake(reading)) {
         s.visit = { ...scanned, expiresAt: at + this.rules.retakeWindowMs, measured: true };
-      } else s.lastActivityAt = at;
+      } else this.busy(at);
       return;
     }
     if (s.held && s.held.at + this.rules.readingFirstMs <= at) {
       this.out.push({ kind: 'no_identity', reading: s.held.reading, at });
       s.held = null;
-      s.lastActivityAt = at;
+      this.busy(at);
       return;
     }
     if (s.pending.length && s.graceUntil <= at) {
@@ -316,8 +319,13 @@ export class LaneVisits<R> {
       if (!s.visit.measured) this.out.push({ kind: 'not_measured', identity: s.visit.identity, at });
       else this.out.push({ kind: 'idle', at });
       s.visit = null;
-      s.lastActivityAt = at;
+      this.busy(at);
     }
+  }
+
+  /** Something just closed: whoever it was may measure once more. */
+  private busy(at: number): void {
+    this.state.busyUntil = Math.max(this.state.busyUntil, at + this.rules.readingFirstMs);
   }
 
   private ambiguous(identities: IdentityEvent[], readings: R[], now: number): void {
@@ -334,8 +342,8 @@ export class LaneVisits<R> {
     s.pending = [];
     s.pair = null;
     s.held = null;
-    s.lastActivityAt = now;
-    s.ambiguousUntil = now + this.rules.orderGraceMs;
+    s.busyUntil = now + this.rules.retakeWindowMs;
+    s.ambiguousUntil = now + Math.max(this.rules.orderGraceMs, this.rules.retakeWindowMs);
   }
 
   /** One turn whose orders disagree: everyone it touches verifies, every reading goes on nobody. */
