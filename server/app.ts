@@ -104,7 +104,6 @@ const transcriptsDir = join(root, 'fixtures', 'transcripts');
 /** The composition root: builds store, roster, devices, lanes and the web server from the config. */
 export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const log = opts.logger ?? createLogger();
-
   const config = loadConfig(opts.configPath);
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();

@@ -73,6 +73,8 @@ const worldArb = fc.record({
   ),
 });
 
+type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
+
 const roster: Person[] = Array.from({ length: 40 }, (_, i) => ({
   id: `P${String(i + 1).padStart(3, '0')}`,
   name: `学生${i + 1}`,
@@ -144,7 +146,7 @@ function plan(pupils: Pupil[]) {
 }
 
 /** When the kiosk reads each event: late by up to `jitterMaxMs` per port (never out of order), and after any stall. */
-function delivered(world: fc.RecordValue<typeof worldArb>, happenings: Happening[]) {
+function delivered(world: World, happenings: Happening[]) {
   const lastOnPort = { scanner: 0, thermometer: 0 };
   let j = 0;
   const seen = [...happenings]
@@ -169,7 +171,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function runGate(world: fc.RecordValue<typeof worldArb>) {
+async function runGate(world: World) {
   const dir = mkdtempSync(join(tmpdir(), 'gate-sim-'));
   dirs.push(dir);
   const db = openDatabase(dir);

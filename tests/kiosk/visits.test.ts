@@ -197,19 +197,15 @@ describe('a lane as a sequence of visits', () => {
 
 describe('interleavings', () => {
   it('keeps each stream’s order and lists every merge', () => {
-    expect(interleavings([[1, 2], ['a']], 10)).toEqual([
+    expect(interleavings<number | string>([[1, 2], ['a']], 10)).toEqual([
       [1, 2, 'a'],
       [1, 'a', 2],
       ['a', 1, 2],
     ]);
-    expect(
-      interleavings(
-        [
-          [1, 2, 3, 4, 5],
-          ['a', 'b', 'c', 'd', 'e'],
-        ],
-        100,
-      ),
-    ).toBeNull();
+    const five: (number | string)[][] = [
+      [1, 2, 3, 4, 5],
+      ['a', 'b', 'c', 'd', 'e'],
+    ];
+    expect(interleavings(five, 100)).toBeNull();
   });
 });
