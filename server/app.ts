@@ -406,6 +406,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     new Map(config.lanes.map((l) => [l.id, l.name])),
     new FixtureLibrary(transcriptsDir),
     sources,
+    (laneId) => lanes.find((l) => l.id === laneId)?.counts ?? null,
   );
   const nurse = attachNurseNamespace(io, cases, sources, audit);
   dailyChecks.absences.on('update', (absence) => nurse.namespace.emit('absence:update', absence));

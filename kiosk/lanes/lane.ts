@@ -27,6 +27,8 @@ export interface LaneEvents {
   screened: [screened: Screened];
   /** A decision could not be committed: nothing is shown as decided, the reading is not lost silently. */
   failure: [error: Error];
+  /** A decision for the guard that leaves the tile alone: someone scanned and was never measured. */
+  flag: [update: LaneUpdate];
   /** The order of scans and readings could not be known: `people` verify, `readings` go on nobody. */
   ambiguous: [info: { people: number; readings: number }];
 }
@@ -61,6 +63,8 @@ export interface EventSource {
  */
 export class Lane extends EventEmitter<LaneEvents> {
   readonly id: string;
+  /** Since start: times the order of scans and readings could not be known, and visits closed unmeasured. */
+  readonly counts = { orderUnknown: 0, notMeasured: 0 };
   private readonly visits: LaneVisits<Reading>;
   private readonly thermometry: LaneThermometry;
   private readonly clock: Clock;
@@ -194,11 +198,13 @@ export class Lane extends EventEmitter<LaneEvents> {
         this.decide(this.opts.screener.screen(ctx, null, out.reading, at));
         return;
       case 'not_measured':
+        this.counts.notMeasured++;
         this.decide(this.opts.screener.withoutReading(ctx, out.identity, at, 'not_measured'), {
           quiet: true,
         });
         return;
       case 'ambiguous': {
+        this.counts.orderUnknown++;
         this.emit('ambiguous', { people: out.identities.length, readings: out.readings.length });
         for (const identity of out.identities) {
           this.decide(this.opts.screener.withoutReading(ctx, identity, at, 'ambiguous'), {
@@ -237,16 +243,25 @@ export class Lane extends EventEmitter<LaneEvents> {
       }
       if (this.disposed) return;
       this.emit('screened', screened);
-      if (opts.quiet) return;
-      this.showDecision(screened, opts.message);
+      if (opts.quiet) this.emit('flag', this.make(this.decisionView(screened)));
+      else this.showDecision(screened, opts.message);
     });
   }
 
-  private showDecision({ record, person, repeat }: Screened, message?: Bilingual): void {
+  private showDecision(screened: Screened, message?: Bilingual): void {
+    this.show(this.decisionView(screened, message));
+    this.lastDecided = this.current;
+    this.holdThenIdle();
+  }
+
+  private decisionView(
+    { record, person, repeat }: Screened,
+    message?: Bilingual,
+  ): Omit<LaneUpdate, 'laneId' | 'seq' | 'at'> {
     const hint = repeat
       ? { zh: '本时段已检测', en: 'Already screened this session' }
       : record.reasons.find((r) => r.code === 'wrong_lane');
-    this.show({
+    return {
       state: 'decided',
       decision: record.decision,
       ...(person ? { person: personView(person) } : {}),
@@ -256,9 +271,7 @@ export class Lane extends EventEmitter<LaneEvents> {
       ...(hint ? { hint: { zh: hint.zh, en: hint.en } } : {}),
       ...(repeat ? { repeat: true } : {}),
       screeningId: record.id,
-    });
-    this.lastDecided = this.current;
-    this.holdThenIdle();
+    };
   }
 
   /**

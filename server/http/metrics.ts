@@ -78,6 +78,16 @@ export function metricsRoutes(
       for (const d of devices) this.inc(labels(d), d.link.status().reconnects);
     },
   });
+  new Counter({
+    name: 'gate_kiosk_lane_order_unknown_total',
+    help: 'Times a lane could not tell the order of scans and readings and sent the people involved to verify',
+    labelNames: ['lane'] as const,
+    registers: [register],
+    collect() {
+      this.reset();
+      for (const lane of lanes) this.inc({ lane: lane.id }, lane.counts.orderUnknown);
+    },
+  });
   const decisions = new Counter({
     name: 'gate_kiosk_screenings_total',
     help: 'Screenings decided since start, by lane and decision',

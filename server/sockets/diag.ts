@@ -46,6 +46,8 @@ export function attachDiagNamespace(
   laneNames: ReadonlyMap<string, string>,
   fixtures: FixtureLibrary,
   sources: PrincipalSources,
+  /** A lane's own counters (order unknown, not measured), shown beside its devices'. */
+  laneCounts: (laneId: string) => { orderUnknown: number; notMeasured: number } | null = () => null,
 ): void {
   const ns = io.of('/diag');
   const guard = guardNamespace(ns, sources, 'devices:diagnose', { displayTokens: false });
@@ -83,6 +85,7 @@ export function attachDiagNamespace(
         bytesTx: s.bytesTx,
         lastFrameAgeMs: s.lastFrameAt === null ? null : Date.now() - s.lastFrameAt,
         framesNotShown: dropped.get(d.config.id) ?? 0,
+        lane: laneCounts(d.laneId),
       };
     });
 

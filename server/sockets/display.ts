@@ -49,7 +49,10 @@ export function attachDisplayNamespace(
     socket.emit('server:info', info());
     sendLanes(socket);
   });
-  for (const lane of lanes) lane.on('update', (update) => ns.to(room(lane.id)).emit('lane:update', update));
+  for (const lane of lanes) {
+    lane.on('update', (update) => ns.to(room(lane.id)).emit('lane:update', update));
+    lane.on('flag', (update) => ns.to(room(lane.id)).emit('lane:flag', update));
+  }
   for (const d of devices) {
     d.link.on('state', (state) =>
       ns.to(room(d.laneId)).emit('device:status', { laneId: d.laneId, deviceId: d.config.id, state }),

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, writeSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 
 /**
@@ -42,6 +42,16 @@ export class PtyPair {
   write(bytes: Uint8Array | string): void {
     if (!this.device) throw new Error('the pty pair is not open');
     this.device.write(typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes));
+  }
+
+  /** Writes at once, without waiting for the event loop: for tests that block the loop right after. */
+  writeNow(bytes: string): void {
+    const fd = openSync(this.devicePath, constants.O_WRONLY | constants.O_NOCTTY);
+    try {
+      writeSync(fd, Buffer.from(bytes));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   async drain(): Promise<void> {

@@ -143,6 +143,7 @@ export class DeviceCard {
       ['bytesRx', c.bytesRx, formatBytes(c.bytesRx)],
       ['bytesTx', c.bytesTx, formatBytes(c.bytesTx)],
       ['framesNotShown', c.framesNotShown, formatCount(c.framesNotShown)],
+      ['orderUnknown', c.orderUnknown, formatCount(c.orderUnknown)],
     ];
     for (const [key, n, text] of values) {
       const target = this.cells.get(key);

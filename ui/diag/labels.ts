@@ -26,7 +26,8 @@ export type CounterKey =
   | 'bytesRx'
   | 'bytesTx'
   | 'lastFrame'
-  | 'framesNotShown';
+  | 'framesNotShown'
+  | 'orderUnknown';
 
 /** The counter cells of a device card, in order; `bad` ones turn amber when not zero. */
 export const COUNTERS: readonly { key: CounterKey; label: Bilingual; bad: boolean }[] = [
@@ -40,6 +41,7 @@ export const COUNTERS: readonly { key: CounterKey; label: Bilingual; bad: boolea
   { key: 'bytesTx', label: { zh: '发字节', en: 'tx' }, bad: false },
   { key: 'lastFrame', label: { zh: '上一帧', en: 'last frame' }, bad: false },
   { key: 'framesNotShown', label: { zh: '未显示', en: 'not shown' }, bad: true },
+  { key: 'orderUnknown', label: { zh: '通道顺序不明', en: 'lane order unknown' }, bad: true },
 ];
 
 /** Silence after which an online device's last-frame age turns amber, then red. */

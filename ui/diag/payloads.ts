@@ -78,6 +78,7 @@ export function parseCounters(value: unknown): DiagCounters[] | null {
       bytesTx: count(item.bytesTx),
       lastFrameAgeMs: finite(item.lastFrameAgeMs) ?? null,
       framesNotShown: count(item.framesNotShown),
+      orderUnknown: isRecord(item.lane) ? count(item.lane.orderUnknown) : 0,
     });
   }
   return out;

@@ -80,6 +80,12 @@ socket.on('lane:update', (payload) => {
   if (update) panels.get(update.laneId)?.apply(update);
 });
 
+// Someone who scanned and walked off: the guard sees it, the tile has moved on to the next person.
+socket.on('lane:flag', (payload) => {
+  const update = parseLaneUpdate(payload);
+  if (update) panels.get(update.laneId)?.apply(update);
+});
+
 socket.on('connect', () => setLink('live'));
 
 socket.on('disconnect', (reason) => {

@@ -64,6 +64,8 @@ export interface DiagCounters {
   lastFrameAgeMs: number | null;
   /** Frames over the server's per-second budget, counted but not sent. */
   framesNotShown: number;
+  /** The device's lane: times the order of its scans and readings could not be known (people sent to verify). */
+  orderUnknown: number;
 }
 
 export type FrameDirection = 'rx' | 'tx';

@@ -84,6 +84,8 @@ export interface ServerInfo {
 export interface DisplayServerEvents {
   lanes: (lanes: LaneSnapshot[]) => void;
   'lane:update': (update: LaneUpdate) => void;
+  /** A decision for the guard that leaves the tile alone (someone scanned and was never measured). */
+  'lane:flag': (update: LaneUpdate) => void;
   'device:status': (status: DeviceStatusEvent) => void;
   'server:info': (info: ServerInfo) => void;
 }

@@ -1,0 +1,182 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
+import type { RunningKiosk } from '../../server/app.ts';
+import { authedFetch, DisplayClient, getJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
+import { PtyPair } from '../helpers/pty-pair.ts';
+
+/** A K3 Pro measurement as the device prints it: noise, the compensated value, then the final one. */
+const k3 = (bodyC: number) =>
+  `T Object = 34.320 C\r\nT body = ${(bodyC + 0.1).toFixed(3)} C, ambience compensate\r\nT body = ${bodyC.toFixed(3)} C, weak high\r\n`;
+
+/** Blocks this process's event loop, as a slow moment of the kiosk would. */
+function stall(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    /* busy */
+  }
+}
+
+interface Row {
+  id: string;
+  personId: string | null;
+  temperatureC: number | null;
+  decision: string;
+  reasons: { code: string }[];
+}
+
+describe('who a reading belongs to, at a real gate: real ports over socat, real timing', () => {
+  const dir = tempDir('gk-pairing-');
+  const thermometer = new PtyPair(join(dir.path, 'ttyKioskT'), join(dir.path, 'ttyDeviceT'));
+  const scanner = new PtyPair(join(dir.path, 'ttyKioskS'), join(dir.path, 'ttyDeviceS'));
+  let kiosk: RunningKiosk;
+  let display: DisplayClient;
+
+  beforeAll(async () => {
+    await thermometer.open();
+    await scanner.open();
+    const config = join(dir.path, 'kiosk.yaml');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        school: { id: 'pairing-001', name: 'Pairing' },
+        sessions: [],
+        lanes: [
+          {
+            id: '1',
+            name: '一号通道',
+            devices: [
+              { id: 't1', role: 'thermometer', model: 'k3-ascii', port: thermometer.hostPath },
+              { id: 's1', role: 'scanner', model: 'line-scanner', port: scanner.hostPath, baudRate: 9600 },
+            ],
+          },
+        ],
+        roster: resolve('fixtures/roster/test-roster.csv'),
+        simulation: { freshenRosterStatuses: true },
+      }),
+    );
+    kiosk = await startTestKiosk(join(dir.path, 'data'), { configPath: config });
+    display = new DisplayClient(kiosk.url);
+    await display.connected();
+    await waitUntil(
+      async () =>
+        (await getJson<{ devices: { state: string }[] }[]>(`${kiosk.url}/api/lanes`))[0]?.devices.every(
+          (d) => d.state === 'online',
+        ) ?? false,
+      5_000,
+      'devices online',
+    );
+  });
+
+  afterAll(async () => {
+    display?.close();
+    await kiosk?.stop();
+    await thermometer.close();
+    await scanner.close();
+    dir.remove();
+  });
+
+  const rows = () => getJson<Row[]>(`${kiosk.url}/api/screenings?limit=100`);
+  const decided = (from: number, match: (u: LaneUpdate) => boolean = () => true) =>
+    display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided' && match(u), 10_000, from);
+  const waiting = (from: number) =>
+    display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'waiting', 10_000, from);
+
+  it('keeps a re-take on the pupil who took it, and the next pupil gets their own reading', async () => {
+    let mark = display.mark;
+    scanner.write('S0001\r\n');
+    await waiting(mark);
+    mark = display.mark;
+    thermometer.write(k3(34.1));
+    expect(await decided(mark)).toMatchObject({ decision: 'retake', person: { displayName: '张*丰' } });
+    // The pupil measures again without scanning again: still theirs, though the next pupil is close behind.
+    mark = display.mark;
+    await new Promise((r) => setTimeout(r, 600));
+    thermometer.write(k3(38.6));
+    expect(await decided(mark)).toMatchObject({
+      decision: 'fever',
+      temperatureC: 38.6,
+      person: { displayName: '张*丰' },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    mark = display.mark;
+    scanner.write('T0001\r\n');
+    await waiting(mark);
+    await new Promise((r) => setTimeout(r, 500));
+    thermometer.write(k3(36.5));
+    expect(await decided(mark)).toMatchObject({
+      decision: 'pass',
+      temperatureC: 36.5,
+      person: { displayName: '周*师' },
+    });
+    const got = await rows();
+    expect(got.map((r) => [r.personId, r.temperatureC, r.decision]).reverse()).toEqual([
+      ['S0001', 34.1, 'retake'],
+      ['S0001', 38.6, 'fever'],
+      ['T0001', 36.5, 'pass'],
+    ]);
+  });
+
+  it('puts a hand waved at the thermometer on nobody, at once, and not on the next pupil', async () => {
+    await new Promise((r) => setTimeout(r, 1_600));
+    let mark = display.mark;
+    const wrote = performance.now();
+    thermometer.write(k3(33.0));
+    const stray = await decided(mark);
+    console.log(`stray reading → tile "${stray.message.zh}" in ${(performance.now() - wrote).toFixed(1)} ms`);
+    expect(stray).toMatchObject({ decision: 'no_identity', message: { zh: '请先扫码再测温' } });
+    expect(stray.person).toBeUndefined();
+    mark = display.mark;
+    scanner.write('S0002\r\n');
+    await waiting(mark);
+    await new Promise((r) => setTimeout(r, 500));
+    thermometer.write(k3(36.6));
+    expect(await decided(mark)).toMatchObject({
+      decision: 'code_yellow',
+      temperatureC: 36.6,
+      person: { displayName: '李*' },
+    });
+    const got = await rows();
+    expect(got.find((r) => r.temperatureC === 33)).toMatchObject({ personId: null, decision: 'no_identity' });
+    expect(got.find((r) => r.personId === 'S0002')).toMatchObject({ temperatureC: 36.6 });
+  });
+
+  it('sends both pupils to verify when a reading and the next scan are read together after a stall', async () => {
+    await new Promise((r) => setTimeout(r, 1_600));
+    let mark = display.mark;
+    scanner.write('S0001\r\n');
+    await waiting(mark);
+    const before = (await rows()).length;
+    mark = display.mark;
+    // The reading and the next pupil's scan arrive while the process is busy: read in one turn, their
+    // order unknown. A second busy moment, once both reads are under way, lets both complete before
+    // either is handled.
+    thermometer.writeNow(k3(36.7));
+    scanner.writeNow('T0001\r\n');
+    stall(150);
+    await new Promise<void>((done) =>
+      setImmediate(() => {
+        stall(40);
+        done();
+      }),
+    );
+    const first = await decided(mark);
+    expect(first).toMatchObject({ decision: 'verify', message: { zh: '请重新扫码测温' } });
+    await waitUntil(async () => (await rows()).length >= before + 3, 5_000, 'three records');
+    const got = (await rows()).slice(0, 3);
+    expect(
+      got
+        .filter((r) => r.personId !== null)
+        .map((r) => [r.personId, r.decision, r.temperatureC])
+        .sort(),
+    ).toEqual([
+      ['S0001', 'verify', null],
+      ['T0001', 'verify', null],
+    ]);
+    expect(got.find((r) => r.temperatureC === 36.7)).toMatchObject({ personId: null });
+    for (const r of got) expect(r.reasons.map((x) => x.code)).toContain('ambiguous_order');
+    const metrics = await (await authedFetch(`${kiosk.url}/metrics`)).text();
+    expect(metrics).toMatch(/gate_kiosk_lane_order_unknown_total\{lane="1"\} 1/);
+  });
+});
