@@ -16,6 +16,8 @@ export interface LatencyFigures {
   latencyMs: Summary;
   rssMB: number;
   readyMs: number;
+  /** Screenings per SQLite transaction (each one fsync): decisions ready together commit together. */
+  decisionsPerFsync: number;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function measureFrameToDisplay(
     }),
   );
   const rssMB = Math.round(process.memoryUsage().rss / 1e6);
+  const { records, transactions } = kiosk.commits;
   client.close();
   await kiosk.stop();
   return {
@@ -116,5 +119,6 @@ export async function measureFrameToDisplay(
     latencyMs: summarize(samples),
     rssMB,
     readyMs: Math.round(readyMs),
+    decisionsPerFsync: transactions ? Math.round((records / transactions) * 100) / 100 : 0,
   };
 }

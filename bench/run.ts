@@ -33,7 +33,7 @@ try {
     const l = f.latencyMs;
     console.log(
       `  ${String(lanes).padStart(2)} lanes: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
-        `  (${f.decisions} decisions, ${f.decisionsPerS}/s; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
+        `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
   }
 

@@ -88,6 +88,8 @@ export interface RunningKiosk {
   db: Db;
   lanes: Lane[];
   devices: LaneDevice[];
+  /** Screening commits since start: transactions (one fsync each) and the records they carried. */
+  commits: { readonly transactions: number; readonly records: number };
   /** Re-reads the roster into the in-memory directory after a change made straight in the store. */
   refreshPeople(): void;
   /** Demo configs only: the accounts made for this start, with their passwords. */
@@ -486,6 +488,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     db,
     lanes,
     devices,
+    commits: screenings.commits,
     refreshPeople: () => directory.replace(people.current()),
     demoAccounts,
     demoDisplayToken,

@@ -2,6 +2,7 @@ import type { Absence } from '../absences/absence.ts';
 import { expectedAt } from '../absences/expected.ts';
 import { type AbsenceReason, symptomLabels } from '../absences/reasons.ts';
 import type { KioskConfig, SessionConfig } from '../config/schema.ts';
+import { uncountedDecisions } from '../policy/types.ts';
 import { AbsenceStore } from '../store/absences.ts';
 import type { Db } from '../store/database.ts';
 import { PeopleStore } from '../store/people.ts';
@@ -121,8 +122,9 @@ function sessionCheck(
   for (const s of facts.screenings) {
     if (!s.personId) continue;
     const earlier = counted.get(s.personId);
-    // The screening that counts: the latest, unless it was a re-take after a real reading.
-    if (!earlier || s.decision !== 'retake' || earlier.decision === 'retake') counted.set(s.personId, s);
+    // The screening that counts: the latest, unless it was a re-take or a scan never measured after a real reading.
+    const final = (d: DayScreening) => !uncountedDecisions.includes(d.decision);
+    if (!earlier || final(s) || !final(earlier)) counted.set(s.personId, s);
   }
   const absenceOf = new Map(facts.absences.map((a) => [a.personId, a]));
   const classes = new Map<string, ClassCheck>();

@@ -1,5 +1,5 @@
 import type { KioskConfig } from '../config/schema.ts';
-import { type Decision, decisions } from '../policy/types.ts';
+import { type Decision, decisions, uncountedDecisions } from '../policy/types.ts';
 import { AbsenceStore } from '../store/absences.ts';
 import type { Db } from '../store/database.ts';
 import { buildChecksRecord } from './checks-record.ts';
@@ -87,7 +87,7 @@ export function buildDailySummary(
   drift: { limitC?: number; minReadings?: number } = {},
 ): DailySummary {
   const tz = config.school.timezone;
-  const screenings = screeningsOfDay(db, date).filter((s) => s.decision !== 'retake');
+  const screenings = screeningsOfDay(db, date).filter((s) => !uncountedDecisions.includes(s.decision));
   const checks = buildChecksRecord(db, config, date, undefined, now);
   const sessions: SessionFigures[] = checks.sessions.map((s) => ({
     id: s.session.id,

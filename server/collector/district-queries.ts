@@ -44,7 +44,7 @@ export async function districtDay(pool: Pool, date: string): Promise<DistrictDay
        (SELECT count(*) FROM kiosks k WHERE k.school_id = s.id)::int AS kiosks,
        (SELECT count(*) FROM direct_reports d WHERE d.school_id = s.id AND d.answered_at IS NULL)::int AS unanswered,
        (count(DISTINCT coalesce(r.data->>'personId', r.id))
-          FILTER (WHERE r.data->>'decision' <> 'retake'))::int AS screened,
+          FILTER (WHERE r.data->>'decision' NOT IN ('retake', 'not_measured')))::int AS screened,
        (count(DISTINCT coalesce(r.data->>'personId', r.id))
           FILTER (WHERE r.data->>'decision' = ANY ($2::text[])))::int AS flagged,
        (SELECT count(DISTINCT a.person_id) FROM (
