@@ -31,7 +31,13 @@ export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, whe
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
   const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-  throw new HttpError(400, 'invalid_request', `invalid ${where}: ${summary}`, details);
+  const part = where === 'body' ? '请求体' : where === 'query' ? '查询参数' : where;
+  throw new HttpError(
+    400,
+    'invalid_request',
+    { zh: `${part}无效：${summary}`, en: `invalid ${where}: ${summary}` },
+    details,
+  );
 }
 
 /** The end of routing: a path no route answers, in any spelling, is a 404 whoever asks. */

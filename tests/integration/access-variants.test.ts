@@ -2,7 +2,6 @@
 // upper and mixed case, percent-encoded letters, doubled slashes, dot segments) by every role and a
 // paired display: no spelling reaches anything the role table does not allow, and only the exact
 // spelling reaches a route at all. The socket namespaces are tried the same way by name.
-import type { Express } from 'express';
 import { Manager } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, type Permission, type Role } from '../../kiosk/auth/roles.ts';
@@ -11,6 +10,7 @@ import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { loginAs, type TestSession, tempDir } from '../helpers/kiosk.ts';
 import { inParallel, type RawAnswer, rawRequest } from '../helpers/raw-http.ts';
+import { type RouteEntry, routesOf } from '../helpers/routes.ts';
 import { testConfigWith } from '../helpers/test-config.ts';
 
 type Access = Permission | 'public' | 'loopback-or-token';
@@ -67,35 +67,6 @@ const bodies: Record<string, unknown> = {
   'POST /api/sim/lanes/:laneId/arrivals': { temperatureC: 36.5 },
   'POST /api/roster/import': {},
 };
-
-interface RouteEntry {
-  method: string;
-  pattern: string;
-}
-
-/** The routes, read from the express router's stack (routers nested in the app included). */
-function routesOf(app: Express): RouteEntry[] {
-  interface LayerLike {
-    route?: { path: string; methods: Record<string, boolean> };
-    handle?: { stack?: LayerLike[] };
-    rawPath?: unknown;
-  }
-  const out: RouteEntry[] = [];
-  const walk = (stack: LayerLike[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const m of Object.keys(layer.route.methods)) {
-          out.push({ method: m.toUpperCase(), pattern: `${prefix}${layer.route.path}` });
-        }
-      } else if (Array.isArray(layer.handle?.stack)) {
-        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
-        walk(layer.handle.stack, `${prefix}${mount}`);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '');
-  return out;
-}
 
 const fill = (pattern: string) => pattern.replace(/:(\w+)/g, (_m, name: string) => sampleParams[name] ?? 'x');
 const isParam = (segment: string) => segment.startsWith(':');
