@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Express } from 'express';
 import { Server } from 'socket.io';
 import { FixtureLibrary } from '../drivers/fixture-library.ts';
 import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
@@ -39,7 +39,9 @@ import { kioskIdFor } from '../kiosk/upload/kiosk-id.ts';
 import { Outbox } from '../kiosk/upload/outbox.ts';
 import { logUploads } from '../kiosk/upload/upload-log.ts';
 import { Uploader } from '../kiosk/upload/uploader.ts';
-import { httpGuard } from './auth/http-guard.ts';
+import { accessControl, installAccessControl } from './auth/access.ts';
+import { guardedRouter, routingProblems } from './auth/guarded-router.ts';
+import { closeMainNamespace } from './auth/socket-guard.ts';
 import { attachBarriers } from './barrier.ts';
 import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accounts.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
@@ -65,6 +67,7 @@ import { startAutoArrivals } from './simulation/auto-arrivals.ts';
 import { attachDiagNamespace } from './sockets/diag.ts';
 import { attachDisplayNamespace } from './sockets/display.ts';
 import { attachNurseNamespace } from './sockets/nurse.ts';
+import { socketOriginCheck } from './sockets/origin.ts';
 import { VERSION } from './version.ts';
 
 export interface StartOptions {
@@ -83,6 +86,8 @@ export interface StartOptions {
 
 export interface RunningKiosk {
   url: string;
+  /** The HTTP app (its router is the route table, each route with its access). */
+  app: Express;
   port: number;
   config: KioskConfig;
   db: Db;
@@ -273,10 +278,19 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   }
 
   const app = express();
+  // One spelling per path: `/api/cases/` and `/API/cases` are not `/api/cases`, so they reach no
+  // handler and no guard decides about them. Every route names its access beside its handler
+  // (`guardedRouter`), and the kiosk does not start when one does not.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.use(securityHeaders(secure));
-  app.use(express.json({ limit: '64kb' }));
-  app.use(httpGuard(sources, config.server.metricsToken));
+  // No answer is cached (API data, refusals, 404s) but the page files, below.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  installAccessControl(app, accessControl(sources, config.server.metricsToken));
   app.use(
     sessionRoutes({
       users,
@@ -288,9 +302,23 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       secureCookie: secure,
     }),
   );
-  app.get('/healthz', (_req, res) => {
+  const site = guardedRouter();
+  site.get('/healthz', 'public', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
   });
+  // The demo opens straight on its gate display; a real kiosk's display is paired with `display add`.
+  site.get('/', 'public', (_req, res) =>
+    res.redirect(302, demoDisplayToken ? `/display/?token=${demoDisplayToken}` : '/display/'),
+  );
+  site.get('/diag', 'public', (_req, res) => res.redirect(302, '/diag/'));
+  site.get('/display', 'public', (req, res) => {
+    const q = req.originalUrl.indexOf('?');
+    res.redirect(302, `/display/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
+  });
+  site.get('/favicon.ico', 'public', (_req, res) => {
+    res.status(204).end();
+  });
+  app.use(site.router);
   app.use(lanesRoutes(lanes, devices, calibrations));
   let broadcastLanes = () => {};
   app.use(
@@ -322,33 +350,19 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
 
   app.use(simRoutes(devices));
   app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
-  // The demo opens straight on its gate display; a real kiosk's display is paired with `display add`.
-  app.get('/', (_req, res) =>
-    res.redirect(302, demoDisplayToken ? `/display/?token=${demoDisplayToken}` : '/display/'),
-  );
-  app.get('/diag', (req, res, next) => {
-    if (req.path !== '/diag' || req.originalUrl.split('?')[0] !== '/diag') {
-      next();
-      return;
-    }
-    res.redirect(302, '/diag/');
-  });
-  app.get('/display', (req, res, next) => {
-    const q = req.originalUrl.indexOf('?');
-    const path = q >= 0 ? req.originalUrl.slice(0, q) : req.originalUrl;
-    if (path !== '/display') {
-      next();
-      return;
-    }
-    res.redirect(302, `/display/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
-  });
-  app.get('/favicon.ico', (_req, res) => {
-    res.status(204).end();
-  });
+  // What no route answered under /api and /metrics ends here, before any file is looked for.
+  app.use(['/api', '/metrics'], notFound);
+  // The pages: built files only, which hold no data (what they show comes through the API and sockets).
   if (!existsSync(uiDist)) log.warn({ uiDist }, 'the browser pages are not built: run `npm run build`');
-  app.use(express.static(uiDist, { index: 'index.html', maxAge: '1h' }));
+  const staticPages = express.static(uiDist, { index: 'index.html', maxAge: '1h' });
+  app.use((req, res, next) => {
+    res.removeHeader('Cache-Control');
+    staticPages(req, res, next);
+  });
   app.use(notFound);
   app.use(errorHandler(log));
+  const routing = routingProblems(app);
+  if (routing.length > 0) throw new Error(`routing: ${routing.join('; ')}`);
 
   const http = config.server.tls
     ? createHttpsServer(
@@ -356,7 +370,15 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         app,
       )
     : createServer(app);
-  const io = new Server(http, { serveClient: false });
+  const io = new Server(http, {
+    serveClient: false,
+    allowRequest: socketOriginCheck({
+      secure,
+      allowed: config.server.allowedOrigins ?? [],
+      log: log.child({ part: 'sockets' }),
+    }),
+  });
+  closeMainNamespace(io);
   const display = attachDisplayNamespace(io, lanes, devices, calibrations, sources, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,
@@ -483,6 +505,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   };
   return {
     url,
+    app,
     port: bound,
     config,
     db,

@@ -5,6 +5,16 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as "H
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "-" or "_" (at most 32)');
 const tenths = (v: number) => Math.abs(Math.round(v * 10) - v * 10) < 1e-9;
 
+/** An http(s) origin: scheme, host and port, no path. */
+const httpOrigin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'an origin such as "https://kiosk.school.example" (scheme, host and port; no path)');
+
 const usbId = z.string().regex(/^[0-9a-fA-F]{4}$/, 'four hex digits, e.g. "1a86"');
 
 const deviceSchema = z
@@ -116,6 +126,11 @@ export const configSchema = z
         tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
         /** Lets a Prometheus server off this machine read /metrics (`Authorization: Bearer …`). */
         metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+        /**
+         * Other origins whose pages may open the kiosk's sockets (a browser page is otherwise
+         * let in only from the kiosk's own origin), e.g. "https://kiosk.school.example".
+         */
+        allowedOrigins: z.array(httpOrigin).max(50).optional(),
         /** A login session ends after this long without use. */
         sessionIdleMin: z
           .number()

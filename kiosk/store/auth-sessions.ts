@@ -35,6 +35,15 @@ export class SessionStore {
 
   /** The session for a cookie token, touched; null when unknown, idle too long or its user disabled. */
   use(token: string, at = Date.now()): AuthSession | null {
+    return this.lookup(token, at, true);
+  }
+
+  /** As `use`, but not a use: the idle time goes on (an open page checked again, not a person). */
+  peek(token: string, at = Date.now()): AuthSession | null {
+    return this.lookup(token, at, false);
+  }
+
+  private lookup(token: string, at: number, touch: boolean): AuthSession | null {
     const row = this.db
       .prepare(
         `SELECT s.csrf_token, s.last_seen_at, u.id, u.name, u.role, u.disabled_at
@@ -57,7 +66,7 @@ export class SessionStore {
       return null;
     }
     // Touch at most once a minute: a busy console should not write on every request.
-    if (at - lastSeen > 60_000) {
+    if (touch && at - lastSeen > 60_000) {
       this.db
         .prepare('UPDATE auth_sessions SET last_seen_at = ? WHERE token_hash = ?')
         .run(new Date(at).toISOString(), hashToken(token));
@@ -65,7 +74,7 @@ export class SessionStore {
     return {
       user: { id: row.id, name: row.name, role: row.role },
       csrfToken: row.csrf_token,
-      lastSeenAt: at,
+      lastSeenAt: touch ? at : lastSeen,
     };
   }
 

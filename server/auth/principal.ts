@@ -14,14 +14,19 @@ export interface PrincipalSources {
   displays: DisplayTokenStore;
 }
 
+/**
+ * `touch`: whether this counts as the person using the kiosk (their HTTP requests), which keeps the
+ * session alive; a page's open socket being checked again does not.
+ */
 export function principalFrom(
   sources: PrincipalSources,
   cookieHeader: string | undefined,
   displayToken: string | undefined,
+  opts: { touch: boolean },
 ): Principal | null {
   const token = parseCookies(cookieHeader).get(SESSION_COOKIE);
   if (token) {
-    const session = sources.sessions.use(token);
+    const session = opts.touch ? sources.sessions.use(token) : sources.sessions.peek(token);
     if (session) return { kind: 'user', session, token };
   }
   if (displayToken) {

@@ -1,9 +1,17 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { Permission } from '../../kiosk/auth/roles.ts';
 import { allows, type Principal, type PrincipalSources, principalFrom } from './principal.ts';
 
-function refusal(status: 401 | 403, message: string): Error {
+function refusal(status: 401 | 403 | 404, message: string): Error {
   return Object.assign(new Error(message), { data: { status } });
+}
+
+/**
+ * The main namespace `/` serves nothing: a client that connects there (or to any name the kiosk
+ * does not serve, in any spelling) gets an error, never a socket.
+ */
+export function closeMainNamespace(io: Server): void {
+  io.of('/').use((_socket, next) => next(refusal(404, 'no such namespace: use /display, /diag or /nurse')));
 }
 
 export function socketPrincipal(socket: Socket): Principal | null {
@@ -23,7 +31,8 @@ export function guardNamespace(
   const resolve = (socket: Socket) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = opts.displayTokens && typeof auth?.token === 'string' ? auth.token : undefined;
-    return principalFrom(sources, socket.handshake.headers.cookie, token);
+    // An open page is not a person using the kiosk: checking its socket keeps no session alive.
+    return principalFrom(sources, socket.handshake.headers.cookie, token, { touch: false });
   };
   ns.use((socket, next) => {
     const principal = resolve(socket);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { AbsenceChange } from '../../kiosk/absences/absence.ts';
 import { isLocalDate } from '../../kiosk/absences/local-date.ts';
@@ -7,6 +7,7 @@ import type { AbsenceTracker } from '../../kiosk/absences/tracker.ts';
 import type { SessionConfig } from '../../kiosk/config/schema.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
@@ -78,9 +79,9 @@ export function knownSession(sessions: readonly SessionConfig[], session: string
  * is the whole list.
  */
 export function absencesRoutes(deps: AbsenceRouteDeps): Router {
-  const router = Router();
+  const routes = guardedRouter();
   const today = () => zonedMoment(new Date(deps.now?.() ?? Date.now()), deps.timeZone).date;
-  router.get('/api/absences', (req, res) => {
+  routes.get('/api/absences', 'absences:read', (req, res) => {
     const q = parseRequest(listQuery, req.query, 'query');
     knownSession(deps.sessions, q.session);
     const date = q.date ?? today();
@@ -93,7 +94,7 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
     });
     res.json(list);
   });
-  router.put('/api/absences/:id', (req, res) => {
+  routes.put('/api/absences/:id', 'absences:write', (req, res) => {
     const id = req.params.id;
     if (!deps.absences.get(id)) throw new HttpError(404, 'not_found', `no absence "${id}"`);
     const body = parseRequest(change, req.body, 'body');
@@ -120,5 +121,5 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
     );
     res.json(updated);
   });
-  return router;
+  return routes.router;
 }

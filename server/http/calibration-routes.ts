@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { CalibrationError } from '../../kiosk/thermometry/calibration.ts';
 import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
 const body = z
@@ -21,7 +22,7 @@ export function calibrationRoutes(
   laneIds: readonly string[],
   onChange: () => void,
 ): Router {
-  const router = Router();
+  const routes = guardedRouter();
   const lane = (laneId: string) => {
     if (!laneIds.includes(laneId)) throw new HttpError(404, 'not_found', `no lane "${laneId}"`);
     if (!calibrations.needs(laneId)) {
@@ -33,10 +34,10 @@ export function calibrationRoutes(
     }
     return laneId;
   };
-  router.get('/api/lanes/:laneId/calibration', (req, res) => {
+  routes.get('/api/lanes/:laneId/calibration', 'devices:diagnose', (req, res) => {
     res.json(calibrations.status(lane(req.params.laneId)));
   });
-  router.post('/api/lanes/:laneId/calibration', (req, res) => {
+  routes.post('/api/lanes/:laneId/calibration', 'devices:diagnose', (req, res) => {
     const laneId = lane(req.params.laneId);
     const { points } = parseRequest(body, req.body, 'body');
     try {
@@ -51,5 +52,5 @@ export function calibrationRoutes(
       throw err;
     }
   });
-  return router;
+  return routes.router;
 }

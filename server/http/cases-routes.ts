@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import { CaseRefusal } from '../../kiosk/cases/case-refusal.ts';
@@ -6,6 +6,7 @@ import { dispositions, recheckMethods } from '../../kiosk/cases/case-rules.ts';
 import type { CaseView } from '../../kiosk/cases/case-view.ts';
 import { symptoms } from '../../kiosk/cases/symptoms.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
@@ -67,12 +68,12 @@ function refused(err: unknown): never {
  * Every case read is in the audit log, one row per person.
  */
 export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
-  const router = Router();
+  const routes = guardedRouter();
   const logRead = (actor: string, views: readonly CaseView[], via: string) => {
     for (const v of views) audit.append(actor, 'read_case', { caseId: v.id, via }, v.personId);
   };
 
-  router.get('/api/cases', (req, res) => {
+  routes.get('/api/cases', 'cases:read', (req, res) => {
     const q = parseRequest(query, req.query, 'query');
     const views = cases
       .list({
@@ -85,7 +86,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
     res.json(views);
   });
 
-  router.get('/api/cases/:id', (req, res) => {
+  routes.get('/api/cases/:id', 'cases:read', (req, res) => {
     let view: CaseView;
     try {
       view = cases.view(cases.get(req.params.id));
@@ -96,7 +97,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
     res.json(view);
   });
 
-  router.post('/api/cases/:id/rechecks', (req, res) => {
+  routes.post('/api/cases/:id/rechecks', 'cases:write', (req, res) => {
     const body = parseRequest(recheck, req.body, 'body');
     const actor = actorName(principalOf(res));
     let view: CaseView;
@@ -114,7 +115,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
     res.status(201).json(view);
   });
 
-  router.post('/api/cases/:id/disposition', (req, res) => {
+  routes.post('/api/cases/:id/disposition', 'cases:write', (req, res) => {
     const body = parseRequest(disposition, req.body, 'body');
     const actor = actorName(principalOf(res));
     let view: CaseView;
@@ -127,5 +128,5 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
     res.json(view);
   });
 
-  return router;
+  return routes.router;
 }

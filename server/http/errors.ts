@@ -3,15 +3,25 @@ import type { z } from 'zod';
 import { formatPath } from '../../kiosk/config/load.ts';
 import type { Logger } from '../logger.ts';
 
-/** An error a client caused or must know of, sent as the contract's `{"error":{code,message,details?}}`. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/**
+ * An error a client caused or must know of, sent as the contract's
+ * `{"error":{code,message,zh?,details?}}`: `message` in English, `zh` the same in Chinese when given.
+ */
 export class HttpError extends Error {
+  readonly zh: string | undefined;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    message: string | Bilingual,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.en);
+    this.zh = typeof message === 'string' ? undefined : message.zh;
   }
 }
 
@@ -21,33 +31,111 @@ export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, whe
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
   const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-  throw new HttpError(400, 'invalid_request', `invalid ${where}: ${summary}`, details);
+  const part = where === 'body' ? '请求体' : where === 'query' ? '查询参数' : where;
+  throw new HttpError(
+    400,
+    'invalid_request',
+    { zh: `${part}无效：${summary}`, en: `invalid ${where}: ${summary}` },
+    details,
+  );
 }
 
+/** The end of routing: a path no route answers, in any spelling, is a 404 whoever asks. */
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
-  next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`));
+  next(
+    new HttpError(404, 'not_found', {
+      zh: `没有这个地址：${req.method} ${req.path}`,
+      en: `no route ${req.method} ${req.path}`,
+    }),
+  );
+}
+
+/**
+ * What the body reader, the router or the file server refuse before a handler runs (their errors
+ * carry a 4xx `status`), as a 4xx naming the problem; undefined for anything else.
+ */
+export function malformedRequest(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError || typeof err !== 'object' || err === null) return undefined;
+  const e = err as { type?: unknown; status?: unknown; code?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : NaN;
+  if (!(status >= 400 && status < 500)) return undefined;
+  if (e.type === 'entity.parse.failed') {
+    return new HttpError(400, 'invalid_json', {
+      zh: '请求体不是有效的 JSON',
+      en: 'the request body is not valid JSON',
+    });
+  }
+  if (e.type === 'entity.too.large') {
+    return new HttpError(413, 'too_large', { zh: '请求体太大', en: 'the request body is too large' });
+  }
+  if (e.type === 'encoding.unsupported') {
+    const encoding = String((err as { encoding?: unknown }).encoding ?? '');
+    return new HttpError(415, 'unsupported_encoding', {
+      zh: `不支持的 Content-Encoding "${encoding}"（可用 gzip、deflate、br 或不压缩）`,
+      en: `unsupported Content-Encoding "${encoding}" (use gzip, deflate, br or none)`,
+    });
+  }
+  if (e.type === 'charset.unsupported') {
+    const charset = String((err as { charset?: unknown }).charset ?? '');
+    return new HttpError(415, 'unsupported_charset', {
+      zh: `不支持的字符集 "${charset}"（请用 UTF-8）`,
+      en: `unsupported charset "${charset}" (send UTF-8)`,
+    });
+  }
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new HttpError(400, 'invalid_encoding', {
+      zh: '请求体与其 Content-Encoding 不符（压缩数据损坏）',
+      en: 'the request body does not match its Content-Encoding (corrupt compressed data)',
+    });
+  }
+  if (e.type === 'request.aborted' || e.type === 'request.size.invalid') {
+    return new HttpError(400, 'incomplete_body', {
+      zh: '请求体不完整（长度与 Content-Length 不符）',
+      en: 'the request body is incomplete (its length does not match Content-Length)',
+    });
+  }
+  if (err instanceof URIError) {
+    return new HttpError(400, 'invalid_path', {
+      zh: '地址中有无效的百分号编码',
+      en: 'the path holds a malformed percent-encoding',
+    });
+  }
+  return new HttpError(status, 'bad_request', {
+    zh: `请求无效：${String(e.message ?? status)}`,
+    en: `bad request: ${String(e.message ?? status)}`,
+  });
 }
 
 export function errorHandler(log: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    if (err instanceof HttpError) {
-      res.status(err.status).json({
-        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      log.warn({ err, method: req.method, path: req.path }, 'request failed after its answer began');
+      next(err);
+      return;
+    }
+    res.set('Cache-Control', 'no-store');
+    const malformed = malformedRequest(err);
+    if (malformed) {
+      log.warn(
+        { method: req.method, path: req.path, code: malformed.code, detail: (err as Error).message },
+        'malformed request refused',
+      );
+    }
+    const refusal = err instanceof HttpError ? err : malformed;
+    if (refusal) {
+      res.status(refusal.status).json({
+        error: {
+          code: refusal.code,
+          message: refusal.message,
+          ...(refusal.zh ? { zh: refusal.zh } : {}),
+          ...(refusal.details ? { details: refusal.details } : {}),
+        },
       });
       return;
     }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({ error: { code: 'invalid_json', message: 'the request body is not valid JSON' } });
-      return;
-    }
-    if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'too_large', message: 'the request body is too large' } });
-      return;
-    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error; see the kiosk log' } });
+    res.status(500).json({
+      error: { code: 'internal', message: 'internal error; see the kiosk log', zh: '内部错误，请查看日志' },
+    });
   };
 }

@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
 import { exportAuditDetail, exportChecks, exportFormats } from '../../kiosk/reports/checks-export.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { Db } from '../../kiosk/store/database.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { knownSession, localDateParam } from './absences-routes.ts';
@@ -27,8 +28,8 @@ export interface ExportRouteDeps {
 
 /** `GET /api/exports/checks?date=&session=&format=xlsx|csv`: the 晨午检 record as a download, audited. */
 export function exportsRoutes(deps: ExportRouteDeps): Router {
-  const router = Router();
-  router.get('/api/exports/checks', async (req, res) => {
+  const routes = guardedRouter();
+  routes.get('/api/exports/checks', 'reports:read', async (req, res) => {
     const q = parseRequest(query, req.query, 'query');
     knownSession(deps.config.sessions, q.session);
     const now = new Date(deps.now?.() ?? Date.now());
@@ -51,5 +52,5 @@ export function exportsRoutes(deps: ExportRouteDeps): Router {
     });
     res.send(file.bytes);
   });
-  return router;
+  return routes.router;
 }

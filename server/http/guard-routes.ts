@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { handChecks } from '../../kiosk/guard/actions.ts';
 import type { GuardDesk } from '../../kiosk/guard/guard-desk.ts';
 import { GuardRefusal } from '../../kiosk/guard/guard-refusal.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
@@ -55,9 +56,9 @@ const query = z
  * `GET /api/guard-actions?date=&lane=`.
  */
 export function guardRoutes(gate: GuardDesk, audit: AuditLog): Router {
-  const router = Router();
+  const routes = guardedRouter();
 
-  router.post('/api/lanes/:laneId/guard-actions', (req, res) => {
+  routes.post('/api/lanes/:laneId/guard-actions', 'gate:act', (req, res) => {
     const body = parseRequest(action, req.body, 'body');
     const actor = actorName(principalOf(res));
     try {
@@ -76,7 +77,7 @@ export function guardRoutes(gate: GuardDesk, audit: AuditLog): Router {
     }
   });
 
-  router.get('/api/guard-actions', (req, res) => {
+  routes.get('/api/guard-actions', 'gate:act', (req, res) => {
     const q = parseRequest(query, req.query, 'query');
     res.json(
       gate.list({
@@ -87,5 +88,5 @@ export function guardRoutes(gate: GuardDesk, audit: AuditLog): Router {
     );
   });
 
-  return router;
+  return routes.router;
 }

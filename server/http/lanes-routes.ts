@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
 import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import type { LaneDevice } from '../devices.ts';
 
 export interface LaneView {
@@ -57,9 +58,9 @@ export function lanesRoutes(
   devices: readonly LaneDevice[],
   calibrations: LaneCalibrations,
 ): Router {
-  const router = Router();
-  router.get('/api/lanes', (_req, res) => {
+  const routes = guardedRouter();
+  routes.get('/api/lanes', 'lanes:read', (_req, res) => {
     res.json(laneViews(lanes, devices, calibrations));
   });
-  return router;
+  return routes.router;
 }

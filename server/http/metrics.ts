@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
 import type { OutboxStatus } from '../../kiosk/upload/uploader.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import type { LaneDevice } from '../devices.ts';
 import { registerOutboxMetrics } from './outbox-routes.ts';
 
@@ -99,9 +100,9 @@ export function metricsRoutes(
   }
   registerOutboxMetrics(register, uploadStatus);
 
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  const routes = guardedRouter();
+  routes.get('/metrics', 'loopback-or-token', async (_req, res) => {
     res.type(register.contentType).send(await register.metrics());
   });
-  return router;
+  return routes.router;
 }

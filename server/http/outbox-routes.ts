@@ -1,7 +1,8 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { Gauge, type Registry } from 'prom-client';
 import type { RejectedRecord } from '../../kiosk/upload/outbox.ts';
 import type { OutboxStatus } from '../../kiosk/upload/uploader.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { HttpError } from './errors.ts';
 
 /** What the routes need of the uploader. */
@@ -17,21 +18,21 @@ export interface OutboxView {
  * `POST /api/outbox/rejected/:recordId/retry`: sends one of them again, once someone has looked at it.
  */
 export function outboxRoutes(outbox: OutboxView): Router {
-  const router = Router();
-  router.get('/api/outbox', (_req, res) => {
+  const routes = guardedRouter();
+  routes.get('/api/outbox', 'outbox:read', (_req, res) => {
     res.json(outbox.status());
   });
-  router.get('/api/outbox/rejected', (_req, res) => {
+  routes.get('/api/outbox/rejected', 'outbox:read', (_req, res) => {
     res.json(outbox.rejected());
   });
-  router.post('/api/outbox/rejected/:recordId/retry', (req, res) => {
+  routes.post('/api/outbox/rejected/:recordId/retry', 'users:manage', (req, res) => {
     const recordId = req.params.recordId;
     if (!outbox.requeue(recordId)) {
       throw new HttpError(404, 'not_found', `no rejected record "${recordId}" in the outbox`);
     }
     res.json({ recordId, status: 'pending' });
   });
-  return router;
+  return routes.router;
 }
 
 /** The outbox in `/metrics`: queue sizes and whether the district is reachable. */

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { PersonDirectory } from '../../kiosk/identities/directory.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { ReturnCertificateStore } from '../../kiosk/store/return-certificates.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
@@ -21,8 +22,8 @@ export function peopleRoutes(
   audit: AuditLog,
   onChange: () => void,
 ): Router {
-  const router = Router();
-  router.post('/api/people/:id/return-certificate', (req, res) => {
+  const routes = guardedRouter();
+  routes.post('/api/people/:id/return-certificate', 'health:write', (req, res) => {
     const person = directory.get(req.params.id);
     if (!person) throw new HttpError(404, 'not_found', `no person "${req.params.id}" on the roster`);
     const body = parseRequest(certificate, req.body, 'body');
@@ -42,5 +43,5 @@ export function peopleRoutes(
     onChange();
     res.status(201).json(recorded);
   });
-  return router;
+  return routes.router;
 }

@@ -1,10 +1,11 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Person } from '../../kiosk/identities/person.ts';
 import { importRoster } from '../../kiosk/identities/roster-import.ts';
 import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import { rosterFailure } from '../../kiosk/identities/roster-sync.ts';
 import type { PeopleStore } from '../../kiosk/store/people.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
 const MAX_ROSTER_BYTES = '10mb';
@@ -28,9 +29,10 @@ export function rosterRoutes(
   timeZone: string,
   onImported: (current: Person[]) => void,
 ): Router {
-  const router = Router();
-  router.post(
+  const routes = guardedRouter();
+  routes.post(
     '/api/roster/import',
+    'roster:import',
     express.raw({ type: () => true, limit: MAX_ROSTER_BYTES }),
     async (req, res) => {
       const q = parseRequest(query, req.query, 'query');
@@ -60,5 +62,5 @@ export function rosterRoutes(
       res.json(outcome.report);
     },
   );
-  return router;
+  return routes.router;
 }

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { decisions } from '../../kiosk/policy/types.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { parseRequest } from './errors.ts';
@@ -21,8 +22,8 @@ const query = z
   .strict();
 
 export function screeningsRoutes(store: ScreeningStore, audit: AuditLog): Router {
-  const router = Router();
-  router.get('/api/screenings', (req, res) => {
+  const routes = guardedRouter();
+  routes.get('/api/screenings', 'screenings:read', (req, res) => {
     const q = parseRequest(query, req.query, 'query');
     const rows = store.list({
       ...(q.date ? { date: q.date } : {}),
@@ -50,5 +51,5 @@ export function screeningsRoutes(store: ScreeningStore, audit: AuditLog): Router
       })),
     );
   });
-  return router;
+  return routes.router;
 }

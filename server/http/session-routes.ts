@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { LoginThrottle } from '../../kiosk/auth/login-throttle.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { SessionStore } from '../../kiosk/store/auth-sessions.ts';
 import type { UserStore } from '../../kiosk/store/users.ts';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import { type PrincipalSources, principalFrom } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
@@ -24,8 +25,8 @@ export interface SessionRouteDeps {
 
 /** `POST /api/session` logs in, `GET` says who is logged in, `DELETE` logs out. */
 export function sessionRoutes(deps: SessionRouteDeps): Router {
-  const router = Router();
-  router.post('/api/session', async (req, res) => {
+  const routes = guardedRouter();
+  routes.post('/api/session', 'public', async (req, res) => {
     const { name, password } = parseRequest(login, req.body, 'body');
     const account = [`account:${name}`];
     const address = [`address:${req.socket.remoteAddress ?? '?'}`];
@@ -50,16 +51,16 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     res.set('Set-Cookie', sessionCookie(token, deps.secureCookie));
     res.json({ user: { name: user.name, role: user.role }, csrfToken });
   });
-  router.get('/api/session', (req, res) => {
-    const p = principalFrom(deps.sources, req.get('cookie'), undefined);
+  routes.get('/api/session', 'public', (req, res) => {
+    const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
     if (p?.kind !== 'user') throw new HttpError(401, 'unauthenticated', 'not logged in');
     res.json({
       user: { name: p.session.user.name, role: p.session.user.role },
       csrfToken: p.session.csrfToken,
     });
   });
-  router.delete('/api/session', (req, res) => {
-    const p = principalFrom(deps.sources, req.get('cookie'), undefined);
+  routes.delete('/api/session', 'public', (req, res) => {
+    const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
     if (p?.kind === 'user') {
       if (req.get('x-csrf-token') !== p.session.csrfToken)
         throw new HttpError(403, 'csrf', 'missing or wrong x-csrf-token');
@@ -69,5 +70,5 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     res.set('Set-Cookie', clearedSessionCookie(deps.secureCookie));
     res.status(204).end();
   });
-  return router;
+  return routes.router;
 }

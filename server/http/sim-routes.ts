@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { guardedRouter } from '../auth/guarded-router.ts';
 import type { LaneDevice } from '../devices.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
@@ -18,8 +19,8 @@ const STEP_MS = 150;
 
 /** `POST /api/sim/lanes/:laneId/arrivals`: simulated devices put a person's real frames on the wire. */
 export function simRoutes(devices: readonly LaneDevice[]): Router {
-  const router = Router();
-  router.post('/api/sim/lanes/:laneId/arrivals', (req, res) => {
+  const routes = guardedRouter();
+  routes.post('/api/sim/lanes/:laneId/arrivals', 'sim:drive', (req, res) => {
     const laneId = req.params.laneId;
     const laneDevices = devices.filter((d) => d.laneId === laneId);
     if (laneDevices.length === 0) throw new HttpError(404, 'not_found', `no lane "${laneId}"`);
@@ -48,5 +49,5 @@ export function simRoutes(devices: readonly LaneDevice[]): Router {
     }
     res.status(202).json({ laneId, accepted: true });
   });
-  return router;
+  return routes.router;
 }

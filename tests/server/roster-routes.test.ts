@@ -11,6 +11,7 @@ import { PeopleStore } from '../../kiosk/store/people.ts';
 import { errorHandler, notFound } from '../../server/http/errors.ts';
 import { rosterRoutes } from '../../server/http/roster-routes.ts';
 import { createLogger } from '../../server/logger.ts';
+import { actAs, TEST_CSRF } from '../helpers/access.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 
 const fixture = (name: string) => readFileSync(`fixtures/roster/${name}`);
@@ -27,6 +28,7 @@ describe('POST /api/roster/import', () => {
     db = openDatabase(dir.path);
     people = new PeopleStore(db);
     const app = express();
+    actAs(app, 'admin');
     // As in the kiosk: JSON bodies are parsed for every other route.
     app.use(express.json({ limit: '64kb' }));
     app.use(rosterRoutes(people, 'Asia/Shanghai', (current) => seen.push(current)));
@@ -51,7 +53,7 @@ describe('POST /api/roster/import', () => {
   async function post(query: string, body: Uint8Array | string, type = 'application/octet-stream') {
     const res = await fetch(url + query, {
       method: 'POST',
-      headers: { 'content-type': type },
+      headers: { 'content-type': type, 'x-csrf-token': TEST_CSRF },
       body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -9,6 +9,7 @@ import { Uploader } from '../../kiosk/upload/uploader.ts';
 import { errorHandler, notFound } from '../../server/http/errors.ts';
 import { outboxRoutes, registerOutboxMetrics } from '../../server/http/outbox-routes.ts';
 import { createLogger } from '../../server/logger.ts';
+import { actAs, TEST_CSRF } from '../helpers/access.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 import { insertOutboxRows } from './records.ts';
 
@@ -26,6 +27,7 @@ describe('GET /api/outbox and the rejected records', () => {
     outbox = new Outbox(db, 'Asia/Shanghai');
     uploader = new Uploader({ outbox, endpoint: null, schoolId: 's', kioskId: 'k', batchSize: 10 });
     const app = express();
+    actAs(app, 'admin');
     app.use(outboxRoutes(uploader));
     app.use(notFound);
     app.use(errorHandler(createLogger('silent')));
@@ -66,10 +68,20 @@ describe('GET /api/outbox and the rejected records', () => {
         attempts: 1,
       },
     ]);
-    const retry = await fetch(`${url}/api/outbox/rejected/${id}/retry`, { method: 'POST' });
+    const retry = await fetch(`${url}/api/outbox/rejected/${id}/retry`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': TEST_CSRF },
+    });
     expect(retry.status).toBe(200);
     expect(await (await fetch(`${url}/api/outbox`)).json()).toMatchObject({ pending: 1, failed: 0 });
-    expect((await fetch(`${url}/api/outbox/rejected/${id}/retry`, { method: 'POST' })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${url}/api/outbox/rejected/${id}/retry`, {
+          method: 'POST',
+          headers: { 'x-csrf-token': TEST_CSRF },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('says in the status, and in /metrics, when records cannot be written', async () => {
