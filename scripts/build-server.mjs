@@ -1,19 +1,54 @@
-// Bundles the server into dist/gate-kiosk.js for `npm start`: plain JavaScript starts faster and
-// takes less memory than running the TypeScript sources through a loader. Packages stay external.
+// Bundles the server into dist/gate-kiosk.js, which `npm start` and the `gate-kiosk` command run:
+// plain JavaScript starts faster and takes less memory than running the TypeScript sources through a
+// loader. Packages stay external. Run as a script (`npm run build`) or imported by bin/gate-kiosk.js,
+// which builds the bundle on first run and again whenever a source is newer than it.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-await build({
-  entryPoints: [join(root, 'server', 'main.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  outfile: join(root, 'dist', 'gate-kiosk.js'),
-  logLevel: 'warning',
-});
-console.log('server: built dist/gate-kiosk.js');
+export const SERVER_BUNDLE = join(root, 'dist', 'gate-kiosk.js');
+
+/**
+ * Builds the bundle. Every output is written beside its final name and renamed into place, the entry
+ * last, so a command starting meanwhile (or another build running at the same time) never reads half
+ * a file. The entry takes the time the build started: a source saved during the build is newer.
+ */
+export async function buildServer() {
+  const { build } = await import('esbuild');
+  const startedAt = new Date();
+  const result = await build({
+    entryPoints: [{ in: join(root, 'server', 'main.ts'), out: 'gate-kiosk' }],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    outdir: join(root, 'dist'),
+    write: false,
+    logLevel: 'warning',
+  });
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(a.path === SERVER_BUNDLE) - Number(b.path === SERVER_BUNDLE),
+  );
+  for (const file of files) {
+    const tmp = `${file.path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, file.contents);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (file.path === SERVER_BUNDLE) utimesSync(tmp, startedAt, startedAt);
+    renameSync(tmp, file.path);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildServer();
+  console.log('server: built dist/gate-kiosk.js');
+}
