@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.ts';
+import { upgradeSchema } from './schema-upgrade.ts';
 
 export type Db = Database.Database;
 
@@ -26,18 +27,7 @@ export function schemaVersion(db: Db): number {
   return (db.pragma('user_version', { simple: true }) as number) ?? 0;
 }
 
+/** Up to date in one transaction, after a copy of the old file; refuses a file from a newer build. */
 export function migrate(db: Db): void {
-  const current = schemaVersion(db);
-  const ordered = [...migrations].sort((a, b) => a.version - b.version);
-  const newest = ordered.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new Error(`the database is at schema version ${current}, newer than this program (${newest})`);
-  }
-  for (const m of ordered) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  upgradeSchema(db, migrations);
 }
