@@ -23,6 +23,7 @@ import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
+import { backupDirOf, scheduleDailyBackups } from '../kiosk/store/backup-schedule.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { CaseStore } from '../kiosk/store/cases.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
@@ -132,7 +133,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     schoolId: config.school.id,
     kioskId: kioskIdFor(config.dataDir),
   });
-  logUploads(uploader, log.child({ part: 'upload' }));
+  logUploads(uploader, log.child({ part: 'upload' }), { demo: config.simulation.demoAccounts });
   const caseStore = new CaseStore(db);
   screenings.alsoInCommit((record) => caseStore.openFor(record));
   const healthSources = buildHealthSources(
@@ -463,6 +464,20 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   purge();
   const purgeTimer = setInterval(purge, 24 * 3_600_000);
   purgeTimer.unref();
+  const backupLog = log.child({ part: 'backup' });
+  const dailyBackups = config.backup.daily
+    ? scheduleDailyBackups({
+        db,
+        dir: backupDirOf(config),
+        daily: config.backup.daily,
+        keep: config.backup.keep,
+        timeZone: config.school.timezone,
+        now,
+        firstCheckMs: 5000,
+        onCopy: (copy) => backupLog.info({ ...copy }, 'daily backup written'),
+        onError: (err) => backupLog.error({ err }, 'daily backup failed'),
+      })
+    : null;
   const stopArrivals = startAutoArrivals({
     perMinute: config.simulation.autoArrivalsPerMin,
     devices,
@@ -491,6 +506,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       healthSources.stop();
       clockWatch.stop();
       clearInterval(purgeTimer);
+      await dailyBackups?.stop();
       if (infoSoon) clearTimeout(infoSoon);
       await deviceSet.stop();
       for (const lane of lanes) lane.dispose();

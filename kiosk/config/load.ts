@@ -48,6 +48,7 @@ export function parseConfig(text: string, file: string, baseDir: string): KioskC
   if (config.roster !== undefined) config.roster = abs(config.roster);
   if (config.server.tls)
     config.server.tls = { cert: abs(config.server.tls.cert), key: abs(config.server.tls.key) };
+  if (config.backup.dir !== undefined) config.backup.dir = abs(config.backup.dir);
   if (config.healthCodes.statusDir !== undefined)
     config.healthCodes.statusDir = abs(config.healthCodes.statusDir);
   for (const lane of config.lanes) {

@@ -237,6 +237,18 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Copies of the SQLite file, taken while the lanes keep deciding. */
+    backup: z
+      .object({
+        /** A copy every day at this time of day (school time zone), or at the first start after it. */
+        daily: clock.optional(),
+        /** How many daily copies are kept (the oldest beyond go). */
+        keep: z.number().int().min(1).max(366).default(7),
+        /** Where the copies go; default `backups` in the data folder. */
+        dir: z.string().optional(),
+      })
+      .strict()
+      .default({ keep: 7 }),
     simulation: z
       .object({
         autoArrivalsPerMin: z.number().min(0).max(600).default(0),

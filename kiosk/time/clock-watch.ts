@@ -31,6 +31,9 @@ export interface ClockWatchOptions {
   clearInterval?: (handle: unknown) => void;
 }
 
+/** No kiosk of this build runs before this: a clock that reads earlier lost its time. */
+export const EARLIEST_PLAUSIBLE = new Date('2026-01-01T00:00:00Z');
+
 type ClockWatchEvents = { jump: [ClockJump]; implausible: [ClockImplausible] };
 
 /**
@@ -55,7 +58,7 @@ export class ClockWatch extends EventEmitter<ClockWatchEvents> {
     super();
     this.checkMs = options.checkMs ?? 1000;
     this.toleranceMs = options.toleranceMs ?? 2000;
-    this.earliest = options.earliest ?? new Date('2026-01-01T00:00:00Z');
+    this.earliest = options.earliest ?? EARLIEST_PLAUSIBLE;
     this.wallNow = options.wallNow ?? Date.now;
     this.monotonicNow = options.monotonicNow ?? (() => performance.now());
     this.setIntervalFn =

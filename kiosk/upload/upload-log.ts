@@ -11,11 +11,22 @@ export interface UploadLogger {
  * Turns the uploader's events into log lines: a line when the district goes out of reach and when it
  * comes back, each refused record with its reason, and a loud one when records cannot be written.
  * Batches are logged only at the first one after a failure, so a drain does not flood the log.
+ * The demo points at a collector on its own machine that nobody has started: that is said once, as
+ * information, not as a fault.
  */
-export function logUploads(uploader: Uploader, log: UploadLogger): void {
+export function logUploads(uploader: Uploader, log: UploadLogger, opts: { demo?: boolean } = {}): void {
   let quiet = false;
+  let demoNoted = false;
   uploader.on('offline', ({ since, error, pending }) => {
     quiet = false;
+    if (opts.demo && !demoNoted) {
+      demoNoted = true;
+      log.info(
+        { since, pending, error },
+        '演示：没有运行区级收集端，记录留在待发队列 / demo: no district collector is running (start one with `gate-kiosk collector`); records wait in the outbox',
+      );
+      return;
+    }
     log.warn({ since, pending, error }, 'the district is out of reach: records wait in the outbox');
   });
   uploader.on('online', ({ offlineSince, pending }) => {

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { KioskConfig } from '../config/schema.ts';
+import { zonedMoment } from '../time/zoned.ts';
+import { type BackupCopy, dailyBackups, takeDailyBackup } from './backup.ts';
+import { BACKUPS_DIR } from './schema-upgrade.ts';
+
+/** Where the config's copies go: `backup.dir`, or `backups` in the data folder. */
+export function backupDirOf(config: Pick<KioskConfig, 'backup' | 'dataDir'>): string {
+  return config.backup.dir ?? join(config.dataDir, BACKUPS_DIR);
+}
+
+export interface DailyBackupOptions {
+  db: Database.Database;
+  dir: string;
+  /** `HH:mm` in the school's time zone. */
+  daily: string;
+  keep: number;
+  timeZone: string;
+  now?: () => number;
+  /** How often the kiosk looks whether today's copy is due (first look after `firstCheckMs`). */
+  checkEveryMs?: number;
+  firstCheckMs?: number;
+  onCopy?: (copy: BackupCopy & { removed: string[] }) => void;
+  onError?: (err: Error) => void;
+}
+
+/**
+ * Takes the day's copy once the daily time has passed and there is none for the day yet, so a gate
+ * PC switched off at night makes it at its next start. The copy is taken in small steps on the
+ * kiosk's own connection: the lanes keep deciding meanwhile. `stop` waits for a copy under way.
+ */
+export function scheduleDailyBackups(opts: DailyBackupOptions): { stop(): Promise<void> } {
+  const now = opts.now ?? Date.now;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const check = () => {
+    if (stopped || running) return;
+    const today = zonedMoment(new Date(now()), opts.timeZone);
+    if (today.time < opts.daily) return;
+    if (dailyBackups(opts.dir).some((b) => b.date === today.date)) return;
+    running = takeDailyBackup(opts.db, opts.dir, today.date, opts.keep, { pagesPerStep: 256 })
+      .then(
+        (copy) => opts.onCopy?.(copy),
+        (err: Error) => opts.onError?.(err),
+      )
+      .finally(() => {
+        running = null;
+      });
+  };
+  const first = setTimeout(check, opts.firstCheckMs ?? 30_000);
+  const every = setInterval(check, opts.checkEveryMs ?? 5 * 60_000);
+  first.unref();
+  every.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}
