@@ -3,18 +3,25 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { deviceModels, isDeviceModelName } from '../drivers/registry.ts';
 import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
-import { ConfigError } from '../kiosk/config/load.ts';
+import { ConfigError, loadConfig } from '../kiosk/config/load.ts';
 import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
 import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
+import { registerBackupCommands } from './commands/backup.ts';
 import { registerCollectorCommand } from './commands/collector.ts';
+import { bilingual, CommandFailure, QuietExit } from './commands/command-failure.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { portsCommand } from './commands/ports.ts';
 import { registerRosterCommand } from './commands/roster.ts';
+import { registerServiceCommands } from './commands/service.ts';
 import { DEFAULT_CONFIG } from './defaults.ts';
 import { createLogger } from './logger.ts';
+import { markRunning, runningKiosk } from './service/run-marker.ts';
+import { superviseBySystemd } from './service/supervision.ts';
 import { VERSION } from './version.ts';
 
 export { DEFAULT_CONFIG } from './defaults.ts';
@@ -60,14 +67,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <h>', 'address to listen on')
     .option('--data <dir>', 'data folder (env GATE_KIOSK_DATA)', process.env.GATE_KIOSK_DATA)
     .action(async (o: { config: string; port?: number; host?: string; data?: string }) => {
+      const dataDir = o.data !== undefined ? resolve(o.data) : loadConfig(resolve(o.config)).dataDir;
+      const other = runningKiosk(dataDir);
+      if (other) {
+        throw new CommandFailure(
+          `另一个 kiosk（进程 ${other.pid}）正在使用数据文件夹 ${dataDir}`,
+          `another kiosk (process ${other.pid}) is serving from the data folder ${dataDir}`,
+        );
+      }
       await firstAdminIfNone({ config: o.config, ...(o.data !== undefined ? { data: o.data } : {}) });
+      const log = createLogger();
       const kiosk = await startKiosk({
         configPath: resolve(o.config),
         ...(o.data !== undefined ? { dataDir: resolve(o.data) } : {}),
         ...(o.port !== undefined ? { port: o.port } : {}),
         ...(o.host !== undefined ? { host: o.host } : {}),
-        logger: createLogger(),
+        logger: log,
       });
+      const unmark = markRunning(kiosk.config.dataDir);
+      const systemd = superviseBySystemd(kiosk, log);
       process.stdout.write(`gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`);
       if (kiosk.demoAccounts.length > 0) {
         process.stdout.write('demo accounts for this start (log in at /login/):\n');
@@ -79,7 +97,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       await new Promise<void>((done) => {
         const shutdown = () => {
-          kiosk.stop().then(done, done);
+          systemd.stopping();
+          kiosk.stop().finally(unmark).then(done, done);
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
@@ -91,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
   registerUserCommands(program);
   registerDisplayCommands(program);
   registerCollectorCommand(program);
+  registerBackupCommands(program);
+  registerDoctorCommand(program);
+  registerServiceCommands(program);
+  registerLogsCommand(program);
 
   program
     .command('ports')
@@ -165,6 +188,12 @@ function failureCode(err: unknown): number {
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
       return 0;
     return 2;
+  }
+  if (err instanceof QuietExit) return err.code;
+  const both = bilingual(err);
+  if (both) {
+    process.stderr.write(`gate-kiosk: ${both.zh}\ngate-kiosk: ${both.en}\n`);
+    return 1;
   }
   if (err instanceof ConfigError) {
     process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
