@@ -14,8 +14,11 @@ export interface Notifier {
 }
 
 // Reads NUL-terminated messages on stdin and sends each as one datagram; "@name" is an abstract socket.
+// It ignores the signals that stop the service (systemd signals every process of the unit at once) and
+// ends when the kiosk has gone (end of its input), so the kiosk's last word, STOPPING=1, still goes.
 const HELPER = [
   'use strict; use Socket;',
+  '$SIG{TERM} = $SIG{INT} = $SIG{HUP} = "IGNORE";',
   'my $path = shift; $path =~ s/^@/\\0/;',
   'socket(my $s, AF_UNIX, SOCK_DGRAM, 0) or die "gate-kiosk sd_notify: socket: $!\\n";',
   'my $to = pack_sockaddr_un($path); $/ = "\\0"; $| = 1;',
