@@ -156,7 +156,12 @@ export async function restore(file: string, dataDir: string): Promise<Restored> 
   let screenings: number;
   let pending: number;
   try {
-    const problems = integrityProblems(backup);
+    let problems: string[];
+    try {
+      problems = integrityProblems(backup);
+    } catch (err) {
+      problems = [(err as Error).message];
+    }
     if (problems.length > 0) {
       throw new BackupError(
         `${file} 未通过完整性检查，没有恢复：${problems.slice(0, 3).join('；')}`,
