@@ -28,9 +28,7 @@ export function lineMatches(line: string, filter: LogFilter): boolean {
       entry = null;
     }
   }
-  if (!entry || typeof entry.level !== 'number') {
-    return filter.lane === undefined && filter.device === undefined && filter.sinceMs === undefined;
-  }
+  if (!entry || typeof entry.level !== 'number') return Object.values(filter).every((v) => v === undefined);
   if (filter.lane !== undefined && String(entry.lane) !== filter.lane) return false;
   if (filter.device !== undefined && String(entry.device) !== filter.device) return false;
   if (filter.minLevel !== undefined && entry.level < filter.minLevel) return false;
