@@ -13,10 +13,19 @@ export interface CliRun {
 /** Runs the real `gate-kiosk` command (`node bin/gate-kiosk.js …`) to its end. */
 export function gateKiosk(
   args: readonly string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string; runAs?: string; cwd?: string } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    input?: string;
+    runAs?: string;
+    cwd?: string;
+    /** Another copy's bin/gate-kiosk.js. */
+    bin?: string;
+  } = {},
 ): Promise<CliRun> {
   const command = opts.runAs ? 'runuser' : process.execPath;
-  const argv = opts.runAs ? ['-u', opts.runAs, '--', process.execPath, BIN, ...args] : [BIN, ...args];
+  const bin = opts.bin ?? BIN;
+  const argv = opts.runAs ? ['-u', opts.runAs, '--', process.execPath, bin, ...args] : [bin, ...args];
   const started = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(command, argv, {
