@@ -4,6 +4,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureBacklogDrain } from './backlog-drain.ts';
 import { measureAllCodecs } from './codec-throughput.ts';
+import { measureCommand } from './command.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
 import { measureFootprint } from './footprint.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
@@ -65,6 +66,14 @@ try {
       `ready in ${footprint.readyMs} ms, ${footprint.rssMB} MB resident`,
   );
 
+  const command = await measureCommand(dir);
+  console.log(
+    '\nthe command (the demo, a data folder that has run before; medians): ' +
+      `\`gate-kiosk --version\` ${command.versionMs.bin} ms (through npx ${command.versionMs.npx} ms); ` +
+      `\`npx gate-kiosk start\` ready in ${command.readyMs.npx} ms, \`gate-kiosk start\` (the bundle) ${command.readyMs.bin} ms, ` +
+      `the sources through tsx ${command.readyMs.sources} ms`,
+  );
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -74,6 +83,7 @@ try {
     ingest,
     drain,
     footprint,
+    command,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

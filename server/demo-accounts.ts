@@ -14,15 +14,16 @@ export interface DemoAccount {
  * exists anywhere); the start prints them.
  */
 export async function ensureDemoAccounts(users: UserStore): Promise<DemoAccount[]> {
-  const out: DemoAccount[] = [];
-  for (const role of roles) {
-    const name = `demo-${role}`;
-    const password = randomBytes(12).toString('base64url');
-    if (users.byName(name)) await users.setPassword(name, password);
-    else await users.add(name, role, password);
-    out.push({ name, role, password });
-  }
-  return out;
+  // The hashes are made side by side (scrypt runs off the main thread): a demo start waits for one.
+  return Promise.all(
+    roles.map(async (role) => {
+      const name = `demo-${role}`;
+      const password = randomBytes(12).toString('base64url');
+      if (users.byName(name)) await users.setPassword(name, password);
+      else await users.add(name, role, password);
+      return { name, role, password };
+    }),
+  );
 }
 
 const DEMO_DISPLAY = 'demo display';

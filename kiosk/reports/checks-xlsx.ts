@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ChecksRecord, ClassCheck, SessionCheck } from './checks-record.ts';
 import { checkColumns, countsText, rowCells, sessionTitle, zeroReportText } from './checks-text.ts';
 
@@ -16,7 +16,9 @@ const thin: Partial<ExcelJS.Borders> = {
 
 /** The 晨午检 record as a printable workbook: a summary sheet, then one A4 sheet per class and check. */
 export async function checksWorkbook(record: ChecksRecord): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded when a workbook is asked for: a kiosk starts without it.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = record.school.name;
   wb.created = new Date(record.generatedAt);
   const names = new Set<string>();
