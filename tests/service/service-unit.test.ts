@@ -103,6 +103,12 @@ describe('gate-kiosk service install --print', () => {
     expect(out.stdout).toContain('[Seat:*]\nautologin-user=gate-display\n');
   });
 
+  it('accepts the example gate config the README starts from', async () => {
+    const out = await gateKiosk(['service', 'install', '--print', '--config', 'fixtures/config/gate-example.yaml']);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+  });
+
   it('refuses a user name that cannot be one, in both languages', async () => {
     const out = await gateKiosk(['service', 'install', '--print', '--config', config, '--user', 'Bad User']);
     expect(out.code).toBe(1);
