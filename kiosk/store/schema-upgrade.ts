@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 
@@ -72,12 +72,18 @@ export function upgradeSchema(
 
 function copyBeforeUpgrade(db: Db, from: number, to: number): string {
   const dir = join(dirname(db.name), BACKUPS_DIR);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const made = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const file = join(dir, `gate-kiosk-before-v${to}-from-v${from}-${stamp}.sqlite`);
   // A consistent copy of the whole file in one statement, WAL included.
   db.prepare('VACUUM INTO ?').run(file);
   chmodSync(file, 0o600);
+  // A command run by root upgrades the service's file: what it makes stays the file owner's.
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = statSync(db.name);
+    if (made) chownSync(dir, uid, gid);
+    chownSync(file, uid, gid);
+  }
   const fd = openSync(file, 'r+');
   try {
     fsyncSync(fd);

@@ -104,7 +104,13 @@ describe('gate-kiosk service install --print', () => {
   });
 
   it('accepts the example gate config the README starts from', async () => {
-    const out = await gateKiosk(['service', 'install', '--print', '--config', 'fixtures/config/gate-example.yaml']);
+    const out = await gateKiosk([
+      'service',
+      'install',
+      '--print',
+      '--config',
+      'fixtures/config/gate-example.yaml',
+    ]);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
   });

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,28 @@ describe('upgrading the database file', () => {
     openDatabase(data).close();
     expect(readdirSync(join(data, 'backups'))).toHaveLength(1);
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'a command run by root leaves the copy to the owner of the file',
+    () => {
+      const data = join(dir.path, 'owned');
+      const file = fileAtVersion(data, 4);
+      const nobody = {
+        uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })),
+      };
+      chownSync(file, nobody.uid, nobody.gid);
+      openDatabase(data).close();
+      const backups = join(data, 'backups');
+      expect(statSync(backups)).toMatchObject({ uid: nobody.uid, gid: nobody.gid });
+      const copy = readdirSync(backups)[0] ?? '';
+      expect(statSync(join(backups, copy))).toMatchObject({
+        uid: nobody.uid,
+        gid: nobody.gid,
+        mode: 0o100600,
+      });
+    },
+  );
 
   it('applies every pending migration in one transaction: a failure leaves the file at its old version', () => {
     const data = join(dir.path, 'clash');
