@@ -152,3 +152,45 @@ describe('the return certificate (复课证明)', () => {
     expect((await arrive('S0001')).decision).toBe('pass');
   });
 });
+
+describe('a repeat scan sees what changed since (during 晨检)', () => {
+  const dir = tempDir('gk-repeat-');
+  let kiosk: RunningKiosk;
+  let display: DisplayClient;
+
+  beforeAll(async () => {
+    kiosk = await startTestKiosk(dir.path, { clock: clockAt('07:40') });
+    display = new DisplayClient(kiosk.url);
+    await display.connected();
+  });
+  afterAll(async () => {
+    display?.close();
+    await kiosk?.stop();
+    dir.remove();
+  });
+
+  async function arrive(identity: string): Promise<LaneUpdate> {
+    const mark = display.mark;
+    await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity, temperatureC: 36.5 });
+    return display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided', 10_000, mark);
+  }
+
+  it('decides afresh once the nurse has recorded the return certificate, instead of showing verify again', async () => {
+    new ReturnCertificateStore(kiosk.db).require('S0001');
+    kiosk.refreshPeople();
+    const first = await arrive('S0001');
+    expect(first.decision).toBe('verify');
+    // Scanned again before anything changed: the same decision, no second record.
+    const again = await arrive('S0001');
+    expect(again).toMatchObject({ decision: 'verify', repeat: true, screeningId: first.screeningId });
+
+    const ok = await postJson(`${kiosk.url}/api/people/S0001/return-certificate`, {
+      issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    expect(ok.status).toBe(201);
+    const after = await arrive('S0001');
+    expect(after.decision).toBe('pass');
+    expect(after.repeat).toBeUndefined();
+    expect(after.screeningId).not.toBe(first.screeningId);
+  });
+});
