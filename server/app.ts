@@ -16,6 +16,7 @@ import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
 import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
+import { rosterLimitsOf } from '../kiosk/identities/roster-limits.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import type { Clock } from '../kiosk/lanes/pairing.ts';
@@ -111,7 +112,10 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const db = openDatabase(config.dataDir);
   const people = new PeopleStore(db);
   if (config.roster) {
-    const result = await syncRosterFile(people, config.roster, config.school.timezone);
+    const result = await syncRosterFile(people, config.roster, config.school.timezone, {
+      audit: new AuditLog(db),
+      limits: rosterLimitsOf(config.rosterLimits),
+    });
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
   const now = () => opts.clock?.now() ?? Date.now();
@@ -312,7 +316,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(summaryRoutes({ db, config, now }));
 
   app.use(simRoutes(devices));
-  app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
+  app.use(
+    rosterRoutes(people, config.school.timezone, (current) => directory.replace(current), {
+      audit,
+      limits: rosterLimitsOf(config.rosterLimits),
+    }),
+  );
   // The demo opens straight on its gate display; a real kiosk's display is paired with `display add`.
   app.get('/', (_req, res) =>
     res.redirect(302, demoDisplayToken ? `/display/?token=${demoDisplayToken}` : '/display/'),

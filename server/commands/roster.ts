@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { importRoster } from '../../kiosk/identities/roster-import.ts';
+import { rosterLimitsOf } from '../../kiosk/identities/roster-limits.ts';
 import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import type { RosterImportReport, RosterPersonLine } from '../../kiosk/identities/roster-report.ts';
 import { describeRosterError, rosterFailure } from '../../kiosk/identities/roster-sync.ts';
+import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { openDatabase } from '../../kiosk/store/database.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
@@ -57,15 +59,20 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
   }
   const db = openDatabase(dataDir);
   try {
-    const outcome = await importRoster(new PeopleStore(db), {
-      bytes,
-      source: resolve(opts.file),
-      timeZone: config.school.timezone,
-      dryRun: opts.dryRun === true,
-    });
+    const outcome = await importRoster(
+      { people: new PeopleStore(db), audit: new AuditLog(db) },
+      {
+        bytes,
+        source: resolve(opts.file),
+        timeZone: config.school.timezone,
+        dryRun: opts.dryRun === true,
+        actor: 'cli',
+        limits: rosterLimitsOf(config.rosterLimits),
+      },
+    );
     if (!outcome.ok) {
       if (opts.json) out.write(`${JSON.stringify({ file: opts.file, ...outcome })}\n`);
-      throw rosterFailure(opts.file, outcome.errors);
+      throw rosterFailure(opts.file, outcome.errors, outcome.refusal);
     }
     const report = outcome.report;
     if (opts.json) {
