@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { defaultRosterLimits, type RosterLimits } from './roster-limits.ts';
 import { type SheetCell, type SheetRow, UnreadableRosterFile } from './roster-sheet.ts';
 import { checkWorkbookBounds } from './workbook-bounds.ts';
@@ -12,7 +12,9 @@ export async function xlsxSheet(
   limits: RosterLimits = defaultRosterLimits,
 ): Promise<SheetRow[]> {
   checkWorkbookBounds(bytes, limits);
-  const workbook = new ExcelJS.Workbook();
+  // Loaded only for a file within the limits: a refusal does not wait for the workbook reader.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     // exceljs's typings call a Node Buffer an ArrayBuffer; a Buffer is what it reads.
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -288,6 +288,31 @@ describe('the roster named in the config', () => {
   });
 });
 
+describe('a config roster past the limits', () => {
+  const dir = tempDir('gk-roster-sync-limits-');
+  afterEach(() => dir.remove());
+
+  it('stops the start naming the bound in both languages, and goes into the audit log as the system', async () => {
+    const db = openDatabase(join(dir.path, 'data'));
+    const file = join(dir.path, 'roster.csv');
+    writeFileSync(file, `${header}S1,张三,1,1班,student,,,no,green,\nS2,李四,1,1班,student,,,no,green,\n`);
+    const audit = new AuditLog(db);
+    const failure = await syncRosterFile(new PeopleStore(db), file, tz, {
+      audit,
+      limits: { maxRows: 1, maxUnzippedBytes: 1e6, maxCellChars: 100 },
+    }).catch((e: unknown) => e);
+    expect((failure as Error).message).toBe(
+      `${file}: 名单行数过多（2 人），一份名单最多 1 人（配置 rosterLimits.maxRows）；未导入` +
+        ' · too many rows (2 people); a roster has at most 1 people (config rosterLimits.maxRows); nothing imported',
+    );
+    expect(new PeopleStore(db).current()).toEqual([]);
+    expect(audit.list()).toMatchObject([
+      { actor: 'system', action: 'roster_import_refused', detail: { file, reason: 'too_many_rows' } },
+    ]);
+    db.close();
+  });
+});
+
 describe('schema version 3', () => {
   const dir = tempDir('gk-roster-migrate-');
   afterEach(() => dir.remove());
