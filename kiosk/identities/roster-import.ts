@@ -80,9 +80,15 @@ export async function importRoster(
   deps: RosterImportDeps,
   req: RosterImportRequest,
 ): Promise<RosterImportOutcome> {
-  const read = await (deps.read ?? readRosterOffThread)(req.bytes, req.timeZone, req.limits);
   const sha256 = rosterHash(req.bytes);
   const base = { file: req.source, dryRun: req.dryRun, bytes: req.bytes.length, sha256 };
+  let read: RosterRead;
+  try {
+    read = await (deps.read ?? readRosterOffThread)(req.bytes, req.timeZone, req.limits);
+  } catch (err) {
+    auditRosterRefusal(deps.audit, req.actor, { ...base, reason: 'reader_failed', message: String(err) });
+    throw err;
+  }
   if (!read.ok) {
     auditRosterRefusal(deps.audit, req.actor, { ...base, ...refusalOf(read) });
     return read;

@@ -30,6 +30,14 @@ export function rosterLimitsOf(config: {
   };
 }
 
+/** The most a roster file may be, uploaded or read from disk: a school's roster is well under 2 MB. */
+export const MAX_ROSTER_FILE_MB = 10;
+
+export const fileTooLarge = {
+  zh: `文件超过 ${MAX_ROSTER_FILE_MB} MB，名单文件最多 ${MAX_ROSTER_FILE_MB} MB`,
+  en: `the file is larger than ${MAX_ROSTER_FILE_MB} MB, the most a roster file may be`,
+};
+
 export type RosterRefusalCode =
   | 'too_many_rows'
   | 'too_many_cells'

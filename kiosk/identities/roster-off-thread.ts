@@ -20,12 +20,15 @@ function workerScript(): { url: URL; typescript: boolean } {
   };
 }
 
-function startWorker(data: { bytes: Uint8Array; timeZone: string; limits: RosterLimits }): Worker {
+function startWorker(
+  data: { bytes: Uint8Array; timeZone: string; limits: RosterLimits },
+  heapMB: number,
+): Worker {
   const script = workerScript();
   const options = {
     workerData: data,
     transferList: [data.bytes.buffer as ArrayBuffer],
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: heapMB },
   };
   if (!script.typescript) return new Worker(script.url, options);
   // A worker does not inherit a loader registered at run time (tsx in bin/gate-kiosk.js, a test
@@ -47,10 +50,11 @@ export function readRosterOffThread(
   bytes: Uint8Array,
   timeZone: string,
   limits: RosterLimits = defaultRosterLimits,
+  heapMB = WORKER_HEAP_MB,
 ): Promise<RosterRead> {
   return new Promise((resolve, reject) => {
     // A copy of just these bytes (a Buffer may share a larger pool), handed over without another copy.
-    const worker = startWorker({ bytes: new Uint8Array(bytes), timeZone, limits });
+    const worker = startWorker({ bytes: new Uint8Array(bytes), timeZone, limits }, heapMB);
     let answered = false;
     worker.once('message', (read: RosterRead) => {
       answered = true;
@@ -59,8 +63,7 @@ export function readRosterOffThread(
     });
     worker.once('error', (err: NodeJS.ErrnoException) => {
       answered = true;
-      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY')
-        resolve(refusedFile(tooMuchToRead(limits, WORKER_HEAP_MB)));
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') resolve(refusedFile(tooMuchToRead(limits, heapMB)));
       else reject(err);
     });
     worker.once('exit', (code) => {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { PeopleStore, RosterImportResult } from '../store/people.ts';
 import type { RosterError } from './roster-file.ts';
 import { auditRosterRefusal, refusalOf, rosterHash } from './roster-import.ts';
-import type { RosterLimits, RosterRefusal } from './roster-limits.ts';
+import { fileTooLarge, MAX_ROSTER_FILE_MB, type RosterLimits, type RosterRefusal } from './roster-limits.ts';
 import { readRosterOffThread } from './roster-off-thread.ts';
 
 /** A roster file with bad rows: nothing of it was imported. `errors` lists every one. */
@@ -21,6 +21,29 @@ export class RosterImportError extends Error {
 export function describeRosterError(e: RosterError): string {
   if (e.row === 0) return e.message;
   return e.field ? `row ${e.row}, ${e.field}: ${e.message}` : `row ${e.row}: ${e.message}`;
+}
+
+/** A roster file over `MAX_ROSTER_FILE_MB`: not read at all. */
+export class RosterFileTooLarge extends Error {
+  constructor(
+    readonly file: string,
+    readonly bytes: number,
+  ) {
+    super(`${file}: ${fileTooLarge.zh}；未导入 · ${fileTooLarge.en}; nothing imported`);
+    this.name = 'RosterFileTooLarge';
+  }
+}
+
+/** A roster file's bytes; a file over `MAX_ROSTER_FILE_MB` throws `RosterFileTooLarge` unread. */
+export function readRosterFile(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_ROSTER_FILE_MB * 1024 * 1024) throw new RosterFileTooLarge(file, size);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -45,7 +68,21 @@ export async function syncRosterFile(
   timeZone: string,
   opts: { audit: AuditLog; limits?: RosterLimits },
 ): Promise<RosterImportResult | 'unchanged'> {
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readRosterFile(file);
+  } catch (err) {
+    if (err instanceof RosterFileTooLarge) {
+      auditRosterRefusal(opts.audit, 'system', {
+        file,
+        dryRun: false,
+        bytes: err.bytes,
+        reason: 'too_large',
+        message: fileTooLarge.en,
+      });
+    }
+    throw err;
+  }
   const sha256 = rosterHash(bytes);
   if (people.lastImportHash(file) === sha256) return 'unchanged';
   const read = await readRosterOffThread(bytes, timeZone, opts.limits);

@@ -6,7 +6,12 @@ import {
   importRoster,
   type RosterImportDeps,
 } from '../../kiosk/identities/roster-import.ts';
-import { defaultRosterLimits, type RosterLimits } from '../../kiosk/identities/roster-limits.ts';
+import {
+  defaultRosterLimits,
+  fileTooLarge,
+  MAX_ROSTER_FILE_MB,
+  type RosterLimits,
+} from '../../kiosk/identities/roster-limits.ts';
 import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import { rosterFailure } from '../../kiosk/identities/roster-sync.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
@@ -14,8 +19,6 @@ import type { PeopleStore } from '../../kiosk/store/people.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
-
-const MAX_ROSTER_MB = 10;
 
 const query = z
   .object({
@@ -61,7 +64,7 @@ export function rosterRoutes(
   });
   router.post(
     '/api/roster/import',
-    express.raw({ type: () => true, limit: `${MAX_ROSTER_MB}mb` }),
+    express.raw({ type: () => true, limit: `${MAX_ROSTER_FILE_MB}mb` }),
     async (req: Request, res: Response) => {
       const { actor, file, dryRun } = attempt(req, res);
       let bytes: Buffer;
@@ -126,12 +129,8 @@ export function rosterRoutes(
         return;
       }
       const { actor, file, dryRun } = attempt(req, res);
-      const text = {
-        zh: `文件超过 ${MAX_ROSTER_MB} MB，名单上传最多 ${MAX_ROSTER_MB} MB`,
-        en: `the file is larger than ${MAX_ROSTER_MB} MB, the most a roster upload may be`,
-      };
-      auditRosterRefusal(opts.audit, actor, { file, dryRun, reason: 'too_large', message: text.en });
-      refuse(res, 413, 'too_large', text, { limit: 'upload', max: MAX_ROSTER_MB });
+      auditRosterRefusal(opts.audit, actor, { file, dryRun, reason: 'too_large', message: fileTooLarge.en });
+      refuse(res, 413, 'too_large', fileTooLarge, { limit: 'upload', max: MAX_ROSTER_FILE_MB });
     },
   );
   return router;

@@ -243,4 +243,16 @@ describe('reading in a worker thread', () => {
     // The bytes handed to the worker were a copy: the caller's are still there.
     expect(big.length).toBeGreaterThan(1_000_000);
   });
+
+  it('answers a reader that ran out of its heap as a refused file; this thread goes on', async () => {
+    const read = await readRosterOffThread(rosterWorkbook(20_000), tz, defaultRosterLimits, 16);
+    expect(refusal(read)).toEqual({
+      code: 'too_much_to_read',
+      limit: 'rosterLimits.maxRows',
+      max: 20_000,
+      zh: '读取此文件需要超过 16 MB 内存，已停止；一份名单最多 20000 人（配置 rosterLimits.maxRows）',
+      en: 'reading the file needed more than 16 MB of memory and was stopped; a roster has at most 20000 people (config rosterLimits.maxRows)',
+    });
+    expect((await readRosterOffThread(rosterWorkbook(3), tz)).ok).toBe(true);
+  });
 });

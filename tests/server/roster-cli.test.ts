@@ -132,18 +132,25 @@ describe('gate-kiosk roster import', () => {
     expect(refused.stderr).toMatch(
       /工作簿解压后过大（350 MB），上限 50 MB（配置 rosterLimits\.maxUnzippedMB）/,
     );
+    const huge = join(dir.path, 'huge.csv');
+    writeFileSync(huge, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41));
+    expect(await gateKiosk('roster', 'import', huge, ...common)).toMatchObject({
+      code: 1,
+      stderr: `gate-kiosk: ${huge}: 文件超过 10 MB，名单文件最多 10 MB；未导入 · the file is larger than 10 MB, the most a roster file may be; nothing imported\n`,
+    });
     expect(current()).toEqual(before);
     const db = openDatabase(data);
     try {
       expect(
         new AuditLog(db)
-          .list({ limit: 3 })
+          .list({ limit: 4 })
           .reverse()
           .map((e) => [e.actor, e.action, e.detail.reason, e.detail.dryRun]),
       ).toEqual([
         ['cli', 'roster_import_refused', 'too_many_rows', false],
         ['cli', 'roster_import_refused', 'too_many_rows', false],
         ['cli', 'roster_import_refused', 'unzipped_too_large', true],
+        ['cli', 'roster_import_refused', 'too_large', false],
       ]);
     } finally {
       db.close();

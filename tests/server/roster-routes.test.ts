@@ -171,9 +171,9 @@ describe('POST /api/roster/import', () => {
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual({
       code: 'too_large',
-      message: 'the file is larger than 10 MB, the most a roster upload may be',
-      zh: '文件超过 10 MB，名单上传最多 10 MB',
-      en: 'the file is larger than 10 MB, the most a roster upload may be',
+      message: 'the file is larger than 10 MB, the most a roster file may be',
+      zh: '文件超过 10 MB，名单文件最多 10 MB',
+      en: 'the file is larger than 10 MB, the most a roster file may be',
       limit: 'upload',
       max: 10,
     });
