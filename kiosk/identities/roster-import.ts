@@ -66,7 +66,7 @@ export function refusalOf(
   const whole = read.errors.length === 1 && read.errors[0]?.row === 0 ? read.errors[0] : undefined;
   return {
     reason: read.refusal?.code ?? (whole ? 'unreadable' : 'bad_rows'),
-    message: whole?.message ?? `${read.errors.length} bad rows`,
+    message: whole?.message ?? `${read.errors.length} ${read.errors.length === 1 ? 'error' : 'errors'}`,
     errors: read.errors,
   };
 }

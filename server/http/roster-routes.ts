@@ -1,11 +1,7 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Person } from '../../kiosk/identities/person.ts';
-import {
-  auditRosterRefusal,
-  importRoster,
-  type RosterImportDeps,
-} from '../../kiosk/identities/roster-import.ts';
+import { auditRosterRefusal, importRoster } from '../../kiosk/identities/roster-import.ts';
 import {
   defaultRosterLimits,
   fileTooLarge,
@@ -51,7 +47,7 @@ export function rosterRoutes(
   people: PeopleStore,
   timeZone: string,
   onImported: (current: Person[]) => void,
-  opts: { audit: AuditLog; limits?: RosterLimits; read?: RosterImportDeps['read'] },
+  opts: { audit: AuditLog; limits?: RosterLimits },
 ): Router {
   const router = Router();
   const limits = opts.limits ?? defaultRosterLimits;
@@ -105,7 +101,7 @@ export function rosterRoutes(
       let outcome: Awaited<ReturnType<typeof importRoster>>;
       try {
         outcome = await importRoster(
-          { people, audit: opts.audit, ...(opts.read ? { read: opts.read } : {}) },
+          { people, audit: opts.audit },
           { bytes, source: `upload:${filename}`, timeZone, dryRun, actor, limits },
         );
       } finally {

@@ -225,7 +225,7 @@ describe('importing a roster into the store', () => {
         action: 'roster_import_refused',
         detail: {
           reason: 'bad_rows',
-          message: '1 bad rows',
+          message: '1 error',
           errorCount: 1,
           errorsAt: [{ row: 2, field: 'guardianPhone' }],
           sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
