@@ -7,6 +7,7 @@ import { measureAllCodecs } from './codec-throughput.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
 import { measureFootprint } from './footprint.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
+import { measureRosterImport } from './roster-import.ts';
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'gk-bench-'));
@@ -65,6 +66,30 @@ try {
       `ready in ${footprint.readyMs} ms, ${footprint.rssMB} MB resident`,
   );
 
+  const roster = await measureRosterImport(dir, Math.max(3000, durationMs / 2));
+  console.log(
+    `\nroster uploads while ${roster.lanes} lanes stream arrivals (kiosk from the sources, this process): one upload after another for each`,
+  );
+  for (const p of roster.phases) {
+    const answer = p.uploads
+      ? `${p.uploads} × HTTP ${p.status}, answered p50 ${p.answerMs.p50.toFixed(0)} ms max ${p.answerMs.max.toFixed(0)} ms; `
+      : '';
+    console.log(
+      `  ${p.what.padEnd(32)} ${answer}frame → display p50 ${p.latencyMs.p50.toFixed(2)} ms p99 ${p.latencyMs.p99.toFixed(2)} ms ` +
+        `max ${p.latencyMs.max.toFixed(2)} ms (${p.latencyMs.n}); event-loop delay p99 ${p.eventLoopDelayP99Ms} ms max ${p.eventLoopDelayMaxMs} ms`,
+    );
+  }
+  const own = roster.ownProcess;
+  console.log(
+    `  the bundled \`gate-kiosk start\` as its own process (2 lanes, simulated arrivals): ${own.readyRssMB} MB resident when ready, ` +
+      `${own.peakRssMB} MB at its peak after these uploads`,
+  );
+  for (const u of own.uploads) {
+    console.log(
+      `    ${u.what.padEnd(32)} HTTP ${u.status} in ${u.answerMs} ms; /healthz max ${u.healthzMaxMs} ms; ${u.decisions} decisions meanwhile`,
+    );
+  }
+
   const results = {
     at: new Date().toISOString(),
     node: process.version,
@@ -74,6 +99,7 @@ try {
     ingest,
     drain,
     footprint,
+    roster,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -1,19 +1,24 @@
 // Bundles the server into dist/gate-kiosk.js for `npm start`: plain JavaScript starts faster and
 // takes less memory than running the TypeScript sources through a loader. Packages stay external.
+// The roster reader runs in a worker thread: its script is bundled beside it, dist/roster-worker.js,
+// where kiosk/identities/roster-off-thread.ts looks for it.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await build({
-  entryPoints: [join(root, 'server', 'main.ts')],
+  entryPoints: [
+    { in: join(root, 'server', 'main.ts'), out: 'gate-kiosk' },
+    { in: join(root, 'kiosk', 'identities', 'roster-worker.ts'), out: 'roster-worker' },
+  ],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
   sourcemap: true,
-  outfile: join(root, 'dist', 'gate-kiosk.js'),
+  outdir: join(root, 'dist'),
   logLevel: 'warning',
 });
-console.log('server: built dist/gate-kiosk.js');
+console.log('server: built dist/gate-kiosk.js and dist/roster-worker.js');

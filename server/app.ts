@@ -16,6 +16,7 @@ import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
 import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
+import { rosterLimitsOf } from '../kiosk/identities/roster-limits.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import { purgeRawData } from '../kiosk/privacy/retention.ts';
@@ -118,7 +119,10 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const db = openDatabase(config.dataDir);
   const people = new PeopleStore(db);
   if (config.roster) {
-    const result = await syncRosterFile(people, config.roster, config.school.timezone);
+    const result = await syncRosterFile(people, config.roster, config.school.timezone, {
+      audit: new AuditLog(db),
+      limits: rosterLimitsOf(config.rosterLimits),
+    });
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
   const now = () => opts.clock?.now() ?? Date.now();
@@ -349,7 +353,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(summaryRoutes({ db, config, now }));
 
   app.use(simRoutes(devices));
-  app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
+  app.use(
+    rosterRoutes(people, config.school.timezone, (current) => directory.replace(current), {
+      audit,
+      limits: rosterLimitsOf(config.rosterLimits),
+    }),
+  );
   // What no route answered under /api and /metrics ends here, before any file is looked for.
   app.use(['/api', '/metrics'], notFound);
   // The pages: built files only, which hold no data (what they show comes through the API and sockets).
