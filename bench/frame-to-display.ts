@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { deviceModels } from '../drivers/registry.ts';
 import type { LaneUpdate } from '../kiosk/lanes/lane-update.ts';
@@ -18,6 +18,11 @@ export interface LatencyFigures {
   readyMs: number;
   /** Screenings per SQLite transaction (each one fsync): decisions ready together commit together. */
   decisionsPerFsync: number;
+  /** How late the event loop ran while lanes decided (commits included): what a port read may wait. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Decisions whose scan and reading could not be ordered (should be none: each scan comes 5 ms first). */
+  orderUnknown: number;
 }
 
 /**
@@ -83,6 +88,8 @@ export async function measureFrameToDisplay(
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
   const end = performance.now() + durationMs;
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   await Promise.all(
@@ -108,7 +115,9 @@ export async function measureFrameToDisplay(
       }
     }),
   );
+  loopDelay.disable();
   const rssMB = Math.round(process.memoryUsage().rss / 1e6);
+  const orderUnknown = kiosk.lanes.reduce((n, l) => n + l.counts.orderUnknown, 0);
   const { records, transactions } = kiosk.commits;
   client.close();
   await kiosk.stop();
@@ -120,5 +129,8 @@ export async function measureFrameToDisplay(
     rssMB,
     readyMs: Math.round(readyMs),
     decisionsPerFsync: transactions ? Math.round((records / transactions) * 100) / 100 : 0,
+    eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+    eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e4) / 100,
+    orderUnknown,
   };
 }

@@ -34,7 +34,8 @@ try {
     const l = f.latencyMs;
     console.log(
       `  ${String(lanes).padStart(2)} lanes: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
-        `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
+        `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync, ${f.orderUnknown} order unknown; ` +
+        `event-loop delay p99 ${f.eventLoopDelayP99Ms} ms max ${f.eventLoopDelayMaxMs} ms; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
   }
 
