@@ -25,14 +25,14 @@ import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
-import { CaseStore } from '../kiosk/store/cases.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { GuardActionStore } from '../kiosk/store/guard-actions.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
-import { ScreeningStore } from '../kiosk/store/screenings.ts';
+import { screeningsWithCases } from '../kiosk/store/screening-commits.ts';
 import { UserStore } from '../kiosk/store/users.ts';
+import { WriterThread } from '../kiosk/store/writer-thread.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import type { Clock } from '../kiosk/time/clock.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
@@ -128,7 +128,11 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const now = () => opts.clock?.now() ?? Date.now();
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
-  const screenings = new ScreeningStore(db);
+  const { screenings, cases: caseStore } = screeningsWithCases(db);
+  // The lanes' commits (and their fsyncs) happen on a thread of their own, never on the one that reads the ports.
+  const writer = new WriterThread(config.dataDir);
+  await writer.ready;
+  screenings.useWriter(writer);
   const uploader = new Uploader({
     outbox: new Outbox(db, config.school.timezone),
     endpoint: config.upload?.endpoint ?? null,
@@ -137,8 +141,6 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     kioskId: kioskIdFor(config.dataDir),
   });
   logUploads(uploader, log.child({ part: 'upload' }));
-  const caseStore = new CaseStore(db);
-  screenings.alsoInCommit((record) => caseStore.openFor(record));
   const healthSources = buildHealthSources(
     config,
     db,
@@ -508,6 +510,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         io.close(() => resolve());
         http.closeAllConnections();
       });
+      await writer.close();
       db.close();
     })();
     return stopping;

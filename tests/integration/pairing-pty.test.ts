@@ -157,7 +157,7 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     stall(150);
     await new Promise<void>((done) =>
       setImmediate(() => {
-        stall(40);
+        stall(150);
         done();
       }),
     );
