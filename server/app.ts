@@ -83,6 +83,11 @@ export interface StartOptions {
   seed?: number;
   /** The lanes' clock (tests pin the time of day to a session). */
   clock?: Clock;
+  /**
+   * Commit screenings on this thread's connection instead of the writer thread: for tests that
+   * change that connection (make the file look full) and expect the lanes' commits to meet it.
+   */
+  commitOnThisThread?: boolean;
 }
 
 export interface RunningKiosk {
@@ -130,9 +135,11 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const directory = new PersonDirectory(people.current());
   const { screenings, cases: caseStore } = screeningsWithCases(db);
   // The lanes' commits (and their fsyncs) happen on a thread of their own, never on the one that reads the ports.
-  const writer = new WriterThread(config.dataDir);
-  await writer.ready;
-  screenings.useWriter(writer);
+  const writer = opts.commitOnThisThread ? null : new WriterThread(config.dataDir);
+  if (writer) {
+    await writer.ready;
+    screenings.useWriter(writer);
+  }
   const uploader = new Uploader({
     outbox: new Outbox(db, config.school.timezone),
     endpoint: config.upload?.endpoint ?? null,
@@ -510,7 +517,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         io.close(() => resolve());
         http.closeAllConnections();
       });
-      await writer.close();
+      await writer?.close();
       db.close();
     })();
     return stopping;
