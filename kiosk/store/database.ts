@@ -1,24 +1,38 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.ts';
+import { makePrivateDir, makePrivateFile, tightenFile } from './private-files.ts';
 
 export type Db = Database.Database;
 
 export const DATABASE_FILE = 'gate-kiosk.sqlite';
 
+/** SQLite's files beside the database; each takes the database file's mode when SQLite makes it. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
 /**
  * Opens (creating if needed) the kiosk's SQLite file in `dataDir`: WAL with synchronous=FULL, so a
- * committed screening survives a kill or a power cut, then brings the schema up to date.
+ * committed screening survives a kill or a power cut, then brings the schema up to date. The folder
+ * is made (or tightened to) 0700 and the files 0600, whatever the umask.
  */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  makePrivateDir(dataDir);
+  const file = join(dataDir, DATABASE_FILE);
+  // Made before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  makePrivateFile(file);
+  for (const side of SIDE_FILES) tightenFile(file + side);
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    for (const side of SIDE_FILES) tightenFile(file + side);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 
