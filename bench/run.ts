@@ -1,4 +1,5 @@
 // `npm run bench`: prints figures (never pass/fail) and writes them to bench/results/latest.json.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,24 @@ try {
   }
 
   console.log(
+    '\nframe → display, the SQLite file plain and encrypted (SQLCipher 4: AES-256, HMAC-SHA512 per page), runs alternating',
+  );
+  const keyFile = join(dir, 'bench.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const encryption: LatencyFigures[] = [];
+  for (const lanes of [4, 16]) {
+    for (const keyed of [false, true, false, true]) {
+      const f = await measureFrameToDisplay(lanes, dir, durationMs, keyed ? { keyFile } : {});
+      encryption.push(f);
+      const l = f.latencyMs;
+      console.log(
+        `  ${String(lanes).padStart(2)} lanes ${keyed ? 'encrypted' : 'plain    '}: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
+          `  CPU ${f.cpuMsPerDecision.toFixed(2)} ms/decision  (${f.decisions} decisions; ready in ${f.readyMs} ms)`,
+      );
+    }
+  }
+
+  console.log(
     `\ncontinuous ingest: gy-mcu90614 at 115200 baud, transport + codec + presence detection, ${durationMs / 1000} s`,
   );
   const ingest = await measureContinuousIngest(16, dir, durationMs);
@@ -71,6 +90,7 @@ try {
     cores: cpus().length,
     codecs,
     latency,
+    encryption,
     ingest,
     drain,
     footprint,

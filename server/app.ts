@@ -27,6 +27,7 @@ import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { CaseStore } from '../kiosk/store/cases.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
+import { readDatabaseKey } from '../kiosk/store/database-key.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { GuardActionStore } from '../kiosk/store/guard-actions.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
@@ -108,7 +109,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();
 
-  const db = openDatabase(config.dataDir);
+  const db = openDatabase(config.dataDir, readDatabaseKey(config.encryption));
   const people = new PeopleStore(db);
   if (config.roster) {
     const result = await syncRosterFile(people, config.roster, config.school.timezone);

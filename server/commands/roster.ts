@@ -7,6 +7,7 @@ import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import type { RosterImportReport, RosterPersonLine } from '../../kiosk/identities/roster-report.ts';
 import { describeRosterError, rosterFailure } from '../../kiosk/identities/roster-sync.ts';
 import { openDatabase } from '../../kiosk/store/database.ts';
+import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
 
@@ -55,7 +56,7 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
   } catch (err) {
     throw new Error(`${opts.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDir, readDatabaseKey(config.encryption));
   try {
     const outcome = await importRoster(new PeopleStore(db), {
       bytes,
