@@ -109,7 +109,6 @@ function unlock(db: Db, key: DatabaseKey, file: string): void {
  * file as it was. Returns the number of pages encrypted.
  */
 export function encryptDatabase(dataDir: string, key: DatabaseKey): { pages: number } {
-  makePrivateDir(dataDir);
   const file = join(dataDir, DATABASE_FILE);
   let kind: ReturnType<typeof databaseFileKind>;
   try {
@@ -124,6 +123,7 @@ export function encryptDatabase(dataDir: string, key: DatabaseKey): { pages: num
       `${file} is encrypted already (or is not an SQLite database)`,
     );
   }
+  makePrivateDir(dataDir);
   for (const side of SIDE_FILES) tightenFile(file + side);
   const db = openCipher(file, { timeout: 0 });
   try {

@@ -195,6 +195,12 @@ describe('the SQLite file encrypted at rest', () => {
     ]);
     expect(noBlock.code).toBe(1);
     expect(noBlock.stderr).toContain('has no encryption block');
+
+    const none = join(dir.path, 'no-data');
+    const missing = await gateKiosk(['db', 'encrypt', '--config', encrypted, '--data', none]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`${join(none, DATABASE_FILE)} does not exist`);
+    expect(readdirSync(dir.path)).not.toContain('no-data');
   });
 
   it('refuses a key file others may read, a short key, a missing one, and a key in the config itself', async () => {
