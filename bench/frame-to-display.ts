@@ -11,6 +11,8 @@ import { concat, type Summary, summarize } from './stats.ts';
 
 export interface LatencyFigures {
   lanes: number;
+  /** The SQLite file encrypted (a key file named in the config). */
+  encrypted: boolean;
   decisions: number;
   decisionsPerS: number;
   latencyMs: Summary;
@@ -23,19 +25,24 @@ export interface LatencyFigures {
   eventLoopDelayMaxMs: number;
   /** Decisions whose scan and reading could not be ordered (should be none: each scan comes 5 ms first). */
   orderUnknown: number;
+  /** CPU time of the whole process (kiosk and display client) per decision: steadier than latency on a busy machine. */
+  cpuMsPerDecision: number;
 }
 
 /**
  * Every lane streams arrivals at once: a scan, then a K3 reading whose last line completes the frame.
  * Latency runs from injecting that last chunk into the (simulated) serial port to the `lane:update`
  * for the decision reaching a socket.io display client; it includes the durable SQLite commit.
+ * With `keyFile` the SQLite file is encrypted with the key in that file.
  */
 export async function measureFrameToDisplay(
   lanes: number,
   dir: string,
   durationMs: number,
+  options: { keyFile?: string } = {},
 ): Promise<LatencyFigures> {
-  const configPath = join(dir, `bench-${lanes}.yaml`);
+  const variant = options.keyFile ? `${lanes}-encrypted` : `${lanes}`;
+  const configPath = join(dir, `bench-${variant}.yaml`);
   writeFileSync(
     configPath,
     JSON.stringify({
@@ -51,12 +58,13 @@ export async function measureFrameToDisplay(
       })),
       roster: resolve('fixtures/roster/demo-roster.csv'),
       simulation: { freshenRosterStatuses: true },
+      ...(options.keyFile ? { encryption: { keyFile: options.keyFile } } : {}),
     }),
   );
   const t0 = performance.now();
   const kiosk = await startKiosk({
     configPath,
-    dataDir: join(dir, `data-${lanes}`),
+    dataDir: join(dir, `data-${variant}`),
     port: 0,
     logger: createLogger('silent'),
   });
@@ -87,6 +95,7 @@ export async function measureFrameToDisplay(
     .filter((id): id is string => Boolean(id));
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + durationMs;
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
@@ -116,6 +125,7 @@ export async function measureFrameToDisplay(
     }),
   );
   loopDelay.disable();
+  const cpu = process.cpuUsage(cpu0);
   const rssMB = Math.round(process.memoryUsage().rss / 1e6);
   const orderUnknown = kiosk.lanes.reduce((n, l) => n + l.counts.orderUnknown, 0);
   const { records, transactions } = kiosk.commits;
@@ -123,8 +133,11 @@ export async function measureFrameToDisplay(
   await kiosk.stop();
   return {
     lanes,
+    encrypted: options.keyFile !== undefined,
     decisions: samples.length,
     decisionsPerS: Math.round(samples.length / (durationMs / 1000)),
+    cpuMsPerDecision:
+      Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, samples.length)) * 1000) / 1000,
     latencyMs: summarize(samples),
     rssMB,
     readyMs: Math.round(readyMs),

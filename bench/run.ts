@@ -1,4 +1,5 @@
 // `npm run bench`: prints figures (never pass/fail) and writes them to bench/results/latest.json.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,24 @@ try {
         `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync, ${f.orderUnknown} order unknown; ` +
         `event-loop delay p99 ${f.eventLoopDelayP99Ms} ms max ${f.eventLoopDelayMaxMs} ms; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
+  }
+
+  console.log(
+    '\nframe → display, the SQLite file plain and encrypted (SQLCipher 4: AES-256, HMAC-SHA512 per page), runs alternating',
+  );
+  const keyFile = join(dir, 'bench.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const encryption: LatencyFigures[] = [];
+  for (const lanes of [4, 16]) {
+    for (const keyed of [false, true, false, true]) {
+      const f = await measureFrameToDisplay(lanes, dir, durationMs, keyed ? { keyFile } : {});
+      encryption.push(f);
+      const l = f.latencyMs;
+      console.log(
+        `  ${String(lanes).padStart(2)} lanes ${keyed ? 'encrypted' : 'plain    '}: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
+          `  CPU ${f.cpuMsPerDecision.toFixed(2)} ms/decision  (${f.decisions} decisions; ready in ${f.readyMs} ms)`,
+      );
+    }
   }
 
   console.log(
@@ -97,6 +116,7 @@ try {
     cores: cpus().length,
     codecs,
     latency,
+    encryption,
     ingest,
     drain,
     footprint,

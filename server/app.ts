@@ -26,6 +26,7 @@ import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
+import { readDatabaseKey } from '../kiosk/store/database-key.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { GuardActionStore } from '../kiosk/store/guard-actions.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
@@ -121,7 +122,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();
 
-  const db = openDatabase(config.dataDir);
+  const databaseKey = readDatabaseKey(config.encryption);
+  const db = openDatabase(config.dataDir, databaseKey);
   const people = new PeopleStore(db);
   if (config.roster) {
     const result = await syncRosterFile(people, config.roster, config.school.timezone, {
@@ -135,7 +137,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const directory = new PersonDirectory(people.current());
   const { screenings, cases: caseStore } = screeningsWithCases(db);
   // The lanes' commits (and their fsyncs) happen on a thread of their own, never on the one that reads the ports.
-  const writer = opts.commitOnThisThread ? null : new WriterThread(config.dataDir);
+  const writer = opts.commitOnThisThread ? null : new WriterThread(config.dataDir, databaseKey);
   if (writer) {
     await writer.ready;
     screenings.useWriter(writer);

@@ -8,6 +8,7 @@ import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
 import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { registerCollectorCommand } from './commands/collector.ts';
+import { registerDatabaseCommands } from './commands/database.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   registerUserCommands(program);
   registerDisplayCommands(program);
   registerCollectorCommand(program);
+  registerDatabaseCommands(program);
 
   program
     .command('ports')

@@ -146,6 +146,20 @@ export const configSchema = z
       .strict()
       .default({ days: 30 }),
     dataDir: z.string().default('./data'),
+    /**
+     * Encrypts the SQLite file. The config names where the key is, never the key itself: a file only
+     * the kiosk's user may read, else a systemd credential in $CREDENTIALS_DIRECTORY.
+     */
+    encryption: z
+      .object({
+        keyFile: z.string().min(1).optional(),
+        credential: z
+          .string()
+          .regex(/^[A-Za-z0-9_.@-]+$/, 'a systemd credential name')
+          .default('gate-kiosk-db-key'),
+      })
+      .strict()
+      .optional(),
     rules: z
       .object({
         feverC: z.number().min(34).max(39).refine(tenths, 'a multiple of 0.1 °C').default(37.3),

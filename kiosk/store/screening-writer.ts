@@ -2,6 +2,7 @@
 // the lanes' screenings in batches, so the fsync never holds up the thread that reads the ports.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
+import type { DatabaseKey } from './database-key.ts';
 import { screeningsWithCases } from './screening-commits.ts';
 import type { ScreeningRecord } from './screenings.ts';
 
@@ -17,8 +18,9 @@ export interface WriterAnswer {
   transactions: number;
 }
 
-const { dataDir } = workerData as { dataDir: string };
-const db = openDatabase(dataDir);
+const { dataDir, key } = workerData as { dataDir: string; key: DatabaseKey | null };
+// A Buffer arrives here as a plain Uint8Array.
+const db = openDatabase(dataDir, key ? { ...key, bytes: Buffer.from(key.bytes) } : null);
 const { screenings } = screeningsWithCases(db);
 
 parentPort?.on('message', (request: WriterRequest) => {

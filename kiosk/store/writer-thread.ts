@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
+import type { DatabaseKey } from './database-key.ts';
 import type { WriterAnswer, WriterRequest } from './screening-writer.ts';
 import type { BatchWriter, ScreeningRecord } from './screenings.ts';
 
@@ -21,9 +22,9 @@ export class WriterThread implements BatchWriter {
   /** Transactions the thread committed (each one fsync). */
   transactions = 0;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, key: DatabaseKey | null = null) {
     this.worker = startWorker(new URL('./screening-writer', import.meta.url), import.meta.url, {
-      workerData: { dataDir },
+      workerData: { dataDir, key },
     });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());

@@ -13,6 +13,7 @@ import {
 } from '../../kiosk/identities/roster-sync.ts';
 import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { openDatabase } from '../../kiosk/store/database.ts';
+import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
 
@@ -76,7 +77,7 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
     }
     throw new Error(`${opts.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDir, readDatabaseKey(config.encryption));
   try {
     const outcome = await importRoster(
       { people: new PeopleStore(db), audit: new AuditLog(db) },
