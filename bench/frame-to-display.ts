@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { deviceModels } from '../drivers/registry.ts';
 import type { LaneUpdate } from '../kiosk/lanes/lane-update.ts';
@@ -11,6 +11,8 @@ import { concat, type Summary, summarize } from './stats.ts';
 
 export interface LatencyFigures {
   lanes: number;
+  /** The SQLite file encrypted (a key file named in the config). */
+  encrypted: boolean;
   decisions: number;
   decisionsPerS: number;
   latencyMs: Summary;
@@ -18,19 +20,29 @@ export interface LatencyFigures {
   readyMs: number;
   /** Screenings per SQLite transaction (each one fsync): decisions ready together commit together. */
   decisionsPerFsync: number;
+  /** How late the event loop ran while lanes decided (commits included): what a port read may wait. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Decisions whose scan and reading could not be ordered (should be none: each scan comes 5 ms first). */
+  orderUnknown: number;
+  /** CPU time of the whole process (kiosk and display client) per decision: steadier than latency on a busy machine. */
+  cpuMsPerDecision: number;
 }
 
 /**
  * Every lane streams arrivals at once: a scan, then a K3 reading whose last line completes the frame.
  * Latency runs from injecting that last chunk into the (simulated) serial port to the `lane:update`
  * for the decision reaching a socket.io display client; it includes the durable SQLite commit.
+ * With `keyFile` the SQLite file is encrypted with the key in that file.
  */
 export async function measureFrameToDisplay(
   lanes: number,
   dir: string,
   durationMs: number,
+  options: { keyFile?: string } = {},
 ): Promise<LatencyFigures> {
-  const configPath = join(dir, `bench-${lanes}.yaml`);
+  const variant = options.keyFile ? `${lanes}-encrypted` : `${lanes}`;
+  const configPath = join(dir, `bench-${variant}.yaml`);
   writeFileSync(
     configPath,
     JSON.stringify({
@@ -46,12 +58,13 @@ export async function measureFrameToDisplay(
       })),
       roster: resolve('fixtures/roster/demo-roster.csv'),
       simulation: { freshenRosterStatuses: true },
+      ...(options.keyFile ? { encryption: { keyFile: options.keyFile } } : {}),
     }),
   );
   const t0 = performance.now();
   const kiosk = await startKiosk({
     configPath,
-    dataDir: join(dir, `data-${lanes}`),
+    dataDir: join(dir, `data-${variant}`),
     port: 0,
     logger: createLogger('silent'),
   });
@@ -82,7 +95,10 @@ export async function measureFrameToDisplay(
     .filter((id): id is string => Boolean(id));
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + durationMs;
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   await Promise.all(
@@ -108,17 +124,26 @@ export async function measureFrameToDisplay(
       }
     }),
   );
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpu0);
   const rssMB = Math.round(process.memoryUsage().rss / 1e6);
+  const orderUnknown = kiosk.lanes.reduce((n, l) => n + l.counts.orderUnknown, 0);
   const { records, transactions } = kiosk.commits;
   client.close();
   await kiosk.stop();
   return {
     lanes,
+    encrypted: options.keyFile !== undefined,
     decisions: samples.length,
     decisionsPerS: Math.round(samples.length / (durationMs / 1000)),
+    cpuMsPerDecision:
+      Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, samples.length)) * 1000) / 1000,
     latencyMs: summarize(samples),
     rssMB,
     readyMs: Math.round(readyMs),
     decisionsPerFsync: transactions ? Math.round((records / transactions) * 100) / 100 : 0,
+    eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+    eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e4) / 100,
+    orderUnknown,
   };
 }

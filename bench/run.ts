@@ -1,4 +1,5 @@
 // `npm run bench`: prints figures (never pass/fail) and writes them to bench/results/latest.json.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { measureCommand } from './command.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
 import { measureFootprint } from './footprint.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
+import { measureRosterImport } from './roster-import.ts';
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'gk-bench-'));
@@ -34,8 +36,27 @@ try {
     const l = f.latencyMs;
     console.log(
       `  ${String(lanes).padStart(2)} lanes: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
-        `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
+        `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync, ${f.orderUnknown} order unknown; ` +
+        `event-loop delay p99 ${f.eventLoopDelayP99Ms} ms max ${f.eventLoopDelayMaxMs} ms; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
+  }
+
+  console.log(
+    '\nframe → display, the SQLite file plain and encrypted (SQLCipher 4: AES-256, HMAC-SHA512 per page), runs alternating',
+  );
+  const keyFile = join(dir, 'bench.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const encryption: LatencyFigures[] = [];
+  for (const lanes of [4, 16]) {
+    for (const keyed of [false, true, false, true]) {
+      const f = await measureFrameToDisplay(lanes, dir, durationMs, keyed ? { keyFile } : {});
+      encryption.push(f);
+      const l = f.latencyMs;
+      console.log(
+        `  ${String(lanes).padStart(2)} lanes ${keyed ? 'encrypted' : 'plain    '}: p50 ${l.p50.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(2)} ms` +
+          `  CPU ${f.cpuMsPerDecision.toFixed(2)} ms/decision  (${f.decisions} decisions; ready in ${f.readyMs} ms)`,
+      );
+    }
   }
 
   console.log(
@@ -66,6 +87,30 @@ try {
       `ready in ${footprint.readyMs} ms, ${footprint.rssMB} MB resident`,
   );
 
+  const roster = await measureRosterImport(dir, Math.max(3000, durationMs / 2));
+  console.log(
+    `\nroster uploads while ${roster.lanes} lanes stream arrivals (kiosk from the sources, this process): one upload after another for each`,
+  );
+  for (const p of roster.phases) {
+    const answer = p.uploads
+      ? `${p.uploads} × HTTP ${p.status}, answered p50 ${p.answerMs.p50.toFixed(0)} ms max ${p.answerMs.max.toFixed(0)} ms; `
+      : '';
+    console.log(
+      `  ${p.what.padEnd(32)} ${answer}frame → display p50 ${p.latencyMs.p50.toFixed(2)} ms p99 ${p.latencyMs.p99.toFixed(2)} ms ` +
+        `max ${p.latencyMs.max.toFixed(2)} ms (${p.latencyMs.n}); event-loop delay p99 ${p.eventLoopDelayP99Ms} ms max ${p.eventLoopDelayMaxMs} ms`,
+    );
+  }
+  const own = roster.ownProcess;
+  console.log(
+    `  the bundled \`gate-kiosk start\` as its own process (2 lanes, simulated arrivals): ${own.readyRssMB} MB resident when ready, ` +
+      `${own.peakRssMB} MB at its peak after these uploads`,
+  );
+  for (const u of own.uploads) {
+    console.log(
+      `    ${u.what.padEnd(32)} HTTP ${u.status} in ${u.answerMs} ms; /healthz max ${u.healthzMaxMs} ms; ${u.decisions} decisions meanwhile`,
+    );
+  }
+
   const command = await measureCommand(dir);
   console.log(
     '\nthe command (the demo, a data folder that has run before; medians): ' +
@@ -80,9 +125,11 @@ try {
     cores: cpus().length,
     codecs,
     latency,
+    encryption,
     ingest,
     drain,
     footprint,
+    roster,
     command,
   };
   mkdirSync('bench/results', { recursive: true });

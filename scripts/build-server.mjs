@@ -2,6 +2,9 @@
 // plain JavaScript starts faster and takes less memory than running the TypeScript sources through a
 // loader. Packages stay external. Run as a script (`npm run build`) or imported by bin/gate-kiosk.js,
 // which builds the bundle on first run and again whenever a source is newer than it.
+// The roster reader runs in a worker thread: its script is bundled beside it, dist/roster-worker.js,
+// where kiosk/identities/roster-off-thread.ts looks for it; so does the screenings' writer thread,
+// dist/screening-writer.js (kiosk/store/writer-thread.ts).
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,15 +14,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = join(root, 'dist', 'gate-kiosk.js');
 
 /**
- * Builds the bundle. Every output is written beside its final name and renamed into place, the entry
- * last, so a command starting meanwhile (or another build running at the same time) never reads half
- * a file. The entry takes the time the build started: a source saved during the build is newer.
+ * Builds the bundles. Every output is written beside its final name and renamed into place, the
+ * entry last, so a command starting meanwhile (or another build running at the same time) never reads
+ * half a file. The entry takes the time the build started: a source saved during the build is newer.
  */
 export async function buildServer() {
   const { build } = await import('esbuild');
   const startedAt = new Date();
   const result = await build({
-    entryPoints: [{ in: join(root, 'server', 'main.ts'), out: 'gate-kiosk' }],
+    entryPoints: [
+      { in: join(root, 'server', 'main.ts'), out: 'gate-kiosk' },
+      { in: join(root, 'kiosk', 'identities', 'roster-worker.ts'), out: 'roster-worker' },
+      { in: join(root, 'kiosk', 'store', 'screening-writer.ts'), out: 'screening-writer' },
+    ],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -50,5 +57,5 @@ export async function buildServer() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildServer();
-  console.log('server: built dist/gate-kiosk.js');
+  console.log('server: built dist/gate-kiosk.js, dist/roster-worker.js and dist/screening-writer.js');
 }

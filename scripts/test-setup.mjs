@@ -1,7 +1,7 @@
 // Before `npm test`: the tests need Debian's chromium (browser tests) and socat (real serial ports
 // over a pty pair). Installs them when running as root; otherwise names the one command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 const wanted = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },

@@ -16,6 +16,7 @@ import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
 import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
+import { rosterLimitsOf } from '../kiosk/identities/roster-limits.ts';
 import { syncRosterFile } from '../kiosk/identities/roster-sync.ts';
 import { Lane } from '../kiosk/lanes/lane.ts';
 import { purgeRawData } from '../kiosk/privacy/retention.ts';
@@ -25,14 +26,15 @@ import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
 import { backupDirOf, scheduleDailyBackups } from '../kiosk/store/backup-schedule.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
-import { CaseStore } from '../kiosk/store/cases.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
+import { readDatabaseKey } from '../kiosk/store/database-key.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { GuardActionStore } from '../kiosk/store/guard-actions.ts';
 import { PeopleStore } from '../kiosk/store/people.ts';
 import { ReturnCertificateStore } from '../kiosk/store/return-certificates.ts';
-import { ScreeningStore } from '../kiosk/store/screenings.ts';
+import { screeningsWithCases } from '../kiosk/store/screening-commits.ts';
 import { UserStore } from '../kiosk/store/users.ts';
+import { WriterThread } from '../kiosk/store/writer-thread.ts';
 import { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import type { Clock } from '../kiosk/time/clock.ts';
 import { ClockWatch } from '../kiosk/time/clock-watch.ts';
@@ -83,6 +85,11 @@ export interface StartOptions {
   seed?: number;
   /** The lanes' clock (tests pin the time of day to a session). */
   clock?: Clock;
+  /**
+   * Commit screenings on this thread's connection instead of the writer thread: for tests that
+   * change that connection (make the file look full) and expect the lanes' commits to meet it.
+   */
+  commitOnThisThread?: boolean;
 }
 
 export interface RunningKiosk {
@@ -116,16 +123,26 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();
 
-  const db = openDatabase(config.dataDir);
+  const databaseKey = readDatabaseKey(config.encryption);
+  const db = openDatabase(config.dataDir, databaseKey);
   const people = new PeopleStore(db);
   if (config.roster) {
-    const result = await syncRosterFile(people, config.roster, config.school.timezone);
+    const result = await syncRosterFile(people, config.roster, config.school.timezone, {
+      audit: new AuditLog(db),
+      limits: rosterLimitsOf(config.rosterLimits),
+    });
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
   const now = () => opts.clock?.now() ?? Date.now();
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
-  const screenings = new ScreeningStore(db);
+  const { screenings, cases: caseStore } = screeningsWithCases(db);
+  // The lanes' commits (and their fsyncs) happen on a thread of their own, never on the one that reads the ports.
+  const writer = opts.commitOnThisThread ? null : new WriterThread(config.dataDir, databaseKey);
+  if (writer) {
+    await writer.ready;
+    screenings.useWriter(writer);
+  }
   const uploader = new Uploader({
     outbox: new Outbox(db, config.school.timezone),
     endpoint: config.upload?.endpoint ?? null,
@@ -134,8 +151,6 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     kioskId: kioskIdFor(config.dataDir),
   });
   logUploads(uploader, log.child({ part: 'upload' }), { demo: config.simulation.demoAccounts });
-  const caseStore = new CaseStore(db);
-  screenings.alsoInCommit((record) => caseStore.openFor(record));
   const healthSources = buildHealthSources(
     config,
     db,
@@ -350,7 +365,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(summaryRoutes({ db, config, now }));
 
   app.use(simRoutes(devices));
-  app.use(rosterRoutes(people, config.school.timezone, (current) => directory.replace(current)));
+  app.use(
+    rosterRoutes(people, config.school.timezone, (current) => directory.replace(current), {
+      audit,
+      limits: rosterLimitsOf(config.rosterLimits),
+    }),
+  );
   // What no route answered under /api and /metrics ends here, before any file is looked for.
   app.use(['/api', '/metrics'], notFound);
   // The pages: built files only, which hold no data (what they show comes through the API and sockets).
@@ -515,6 +535,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
         io.close(() => resolve());
         http.closeAllConnections();
       });
+      await writer?.close();
       db.close();
     })();
     return stopping;

@@ -10,6 +10,7 @@ import { AccountFailure, registerDisplayCommands, registerUserCommands } from '.
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerCollectorCommand } from './commands/collector.ts';
 import { bilingual, CommandFailure, QuietExit } from './commands/command-failure.ts';
+import { registerDatabaseCommands } from './commands/database.ts';
 import { DiagFailure, diagCommand } from './commands/diag.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   registerUserCommands(program);
   registerDisplayCommands(program);
   registerCollectorCommand(program);
+  registerDatabaseCommands(program);
   registerBackupCommands(program);
   registerDoctorCommand(program);
   registerServiceCommands(program);

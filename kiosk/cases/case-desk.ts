@@ -11,6 +11,7 @@ import {
   type Disposition,
   needsRecheckToClose,
   needsReturnCertificate,
+  opensCase,
   type RecheckMethod,
 } from './case-rules.ts';
 import { type CaseView, caseView } from './case-view.ts';
@@ -62,7 +63,7 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
     super();
     for (const lane of deps.lanes) {
       lane.on('screened', (screened) => {
-        if (screened.repeat) return;
+        if (screened.repeat || !opensCase(screened.record.decision)) return;
         const opened = deps.store.byScreening(screened.record.id);
         if (opened) this.emit('opened', opened);
       });

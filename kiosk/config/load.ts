@@ -46,6 +46,7 @@ export function parseConfig(text: string, file: string, baseDir: string): KioskC
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   config.dataDir = abs(config.dataDir);
   if (config.roster !== undefined) config.roster = abs(config.roster);
+  if (config.encryption?.keyFile !== undefined) config.encryption.keyFile = abs(config.encryption.keyFile);
   if (config.server.tls)
     config.server.tls = { cert: abs(config.server.tls.cert), key: abs(config.server.tls.key) };
   if (config.backup.dir !== undefined) config.backup.dir = abs(config.backup.dir);

@@ -146,6 +146,20 @@ export const configSchema = z
       .strict()
       .default({ days: 30 }),
     dataDir: z.string().default('./data'),
+    /**
+     * Encrypts the SQLite file. The config names where the key is, never the key itself: a file only
+     * the kiosk's user may read, else a systemd credential in $CREDENTIALS_DIRECTORY.
+     */
+    encryption: z
+      .object({
+        keyFile: z.string().min(1).optional(),
+        credential: z
+          .string()
+          .regex(/^[A-Za-z0-9_.@-]+$/, 'a systemd credential name')
+          .default('gate-kiosk-db-key'),
+      })
+      .strict()
+      .optional(),
     rules: z
       .object({
         feverC: z.number().min(34).max(39).refine(tenths, 'a multiple of 0.1 °C').default(37.3),
@@ -195,6 +209,15 @@ export const configSchema = z
     sessions: z.array(sessionSchema).default([]),
     lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
     roster: z.string().optional(),
+    /** Bounds on a roster file, however it is imported: people, unzipped .xlsx size, characters per cell. */
+    rosterLimits: z
+      .object({
+        maxRows: z.number().int().min(1).max(200_000).default(20_000),
+        maxUnzippedMB: z.number().positive().max(1024).default(50),
+        maxCellChars: z.number().int().min(64).max(32_767).default(1000),
+      })
+      .strict()
+      .default({ maxRows: 20_000, maxUnzippedMB: 50, maxCellChars: 1000 }),
     /** Health-code sources besides the roster: signed passes, the district's status feed, an online lookup. */
     healthCodes: z
       .object({

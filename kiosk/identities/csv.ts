@@ -3,7 +3,11 @@
  * Excel's "Unicode text" export is the same with tabs.
  */
 export function parseCsv(text: string, delimiter: ',' | '\t' | ';' = ','): string[][] {
-  const rows: string[][] = [];
+  return [...csvRows(text, delimiter)];
+}
+
+/** `parseCsv` one row at a time, so a reader can stop early. */
+export function* csvRows(text: string, delimiter: ',' | '\t' | ';' = ','): Generator<string[]> {
   let row: string[] = [];
   let field = '';
   let quoted = false;
@@ -24,14 +28,13 @@ export function parseCsv(text: string, delimiter: ',' | '\t' | ';' = ','): strin
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      yield row;
       row = [];
       field = '';
     } else field += c;
   }
   if (field !== '' || row.length > 0) {
     row.push(field);
-    rows.push(row);
+    yield row;
   }
-  return rows;
 }

@@ -13,6 +13,9 @@ export const rosterColumns = [
 ] as const;
 export type RosterColumn = (typeof rosterColumns)[number];
 
+/** A title line or two above the header is common in school sheets; look this far for the header. */
+export const HEADER_SEARCH_ROWS = 10;
+
 /** Header texts, after `normalizeHeader`, that name each column. */
 const headerNames: Record<string, RosterColumn> = {
   id: 'id',

@@ -1,8 +1,18 @@
 import type { Person } from './person.ts';
-import { columnLetter, columnOfHeader, type RosterColumn } from './roster-columns.ts';
+import { columnLetter, columnOfHeader, HEADER_SEARCH_ROWS, type RosterColumn } from './roster-columns.ts';
 import { csvSheet } from './roster-csv.ts';
-import type { SheetCell, SheetRow } from './roster-sheet.ts';
 import {
+  defaultRosterLimits,
+  RosterLimitExceeded,
+  type RosterLimits,
+  type RosterRefusal,
+  tooManyRows,
+} from './roster-limits.ts';
+import type { SheetCell, SheetRow } from './roster-sheet.ts';
+import { hasDirectionControls, visibleText } from './roster-text.ts';
+import {
+  charCount,
+  fieldMaxChars,
   formatDateCell,
   isShortenedNumber,
   type Parsed,
@@ -13,6 +23,7 @@ import {
   parseKind,
   parsePhone,
   parseStatusTime,
+  quote,
   statusTimeOfDateCell,
 } from './roster-values.ts';
 
@@ -30,15 +41,19 @@ export type RosterParse = { ok: true; people: Person[] } | { ok: false; errors: 
 /** A read roster: everyone in it (with the row each came from) or every problem; warnings either way. */
 export type RosterRead =
   | { ok: true; people: Person[]; rows: number[]; warnings: RosterIssue[] }
-  | { ok: false; errors: RosterError[]; warnings: RosterIssue[] };
+  | { ok: false; errors: RosterError[]; warnings: RosterIssue[]; refusal?: RosterRefusal };
 
 const required: readonly RosterColumn[] = ['id', 'name', 'kind'];
-/** A title line or two above the header is common in school sheets; look this far for the header. */
-const HEADER_SEARCH_ROWS = 10;
 
 /** Reads a roster CSV (UTF-8) into people; any problem means no people at all. */
 export function parseRosterCsv(text: string, timeZone: string): RosterParse {
-  const read = parseRosterSheet(csvSheet(text), timeZone);
+  let read: RosterRead;
+  try {
+    read = parseRosterSheet(csvSheet(text), timeZone);
+  } catch (err) {
+    if (!(err instanceof RosterLimitExceeded)) throw err;
+    read = refusedFile(err.refusal);
+  }
   return read.ok ? { ok: true, people: read.people } : { ok: false, errors: read.errors };
 }
 
@@ -46,11 +61,20 @@ export function fileProblem(message: string): RosterRead {
   return { ok: false, errors: [{ row: 0, field: 'file', message }], warnings: [] };
 }
 
+/** A file refused for a bound it crossed: a problem of the file as a whole, and which bound. */
+export function refusedFile(refusal: RosterRefusal): RosterRead {
+  return { ok: false, errors: [{ row: 0, field: 'file', message: refusal.en }], warnings: [], refusal };
+}
+
 /**
  * Checks every row and reports every problem with its row and field; any problem means no people at
- * all, so nothing half-imports.
+ * all, so nothing half-imports. More people than `limits.maxRows` refuses the file as a whole.
  */
-export function parseRosterSheet(sheet: readonly SheetRow[], timeZone: string): RosterRead {
+export function parseRosterSheet(
+  sheet: readonly SheetRow[],
+  timeZone: string,
+  limits: RosterLimits = defaultRosterLimits,
+): RosterRead {
   const rows = sheet.filter((r) => r.cells.some((c) => cellText(c) !== ''));
   const errors: RosterError[] = [];
   const warnings: RosterIssue[] = [];
@@ -71,7 +95,7 @@ export function parseRosterSheet(sheet: readonly SheetRow[], timeZone: string): 
       if (text !== '') {
         warnings.push({
           row: header.row,
-          field: text,
+          field: Array.from(text).slice(0, 40).join(''),
           message: `column ${columnLetter(index)} is not a roster column; ignored`,
         });
       }
@@ -94,28 +118,61 @@ export function parseRosterSheet(sheet: readonly SheetRow[], timeZone: string): 
   if (errors.length) return { ok: false, errors, warnings };
   const body = rows.slice(headerAt + 1);
   if (body.length === 0) return { ...fileProblem('no people in the file, only a header'), warnings };
+  if (body.length > limits.maxRows)
+    return {
+      ...refusedFile(tooManyRows(limits, { zh: `${body.length} 人`, en: `${body.length} people` })),
+      warnings,
+    };
 
   const people: Person[] = [];
   const personRows: number[] = [];
   const idRows = new Map<string, number>();
   const cardRows = new Map<string, number>();
+  const fieldOfIndex = (index: number): string => {
+    for (const [column, at] of columns) if (at === index) return column;
+    const text = cellText(header.cells[index] ?? '');
+    return text ? Array.from(text).slice(0, 40).join('') : columnLetter(index);
+  };
   for (const r of body) {
     const before = errors.length;
     const fail = (field: string, message: string) => errors.push({ row: r.row, field, message });
+    // Any cell, read or ignored, is bounded; an over-long one is reported and not read further.
+    const tooLong = new Set<number>();
+    r.cells.forEach((cell, index) => {
+      if (typeof cell !== 'string' || cell.length <= limits.maxCellChars) return;
+      tooLong.add(index);
+      fail(
+        fieldOfIndex(index),
+        `${cell.length} characters; a cell holds at most ${limits.maxCellChars} (config rosterLimits.maxCellChars)`,
+      );
+    });
+    let redirected = false;
     const cellOf = (column: RosterColumn): SheetCell => {
       const index = columns.get(column);
       return index === undefined ? '' : (r.cells[index] ?? '');
     };
     /** The cell's text, or null when it cannot be read (the problem is already reported). */
     const text = (column: RosterColumn): string | null => {
+      const index = columns.get(column);
+      if (index !== undefined && tooLong.has(index)) return null;
       const cell = cellOf(column);
       if (typeof cell === 'object' && !(cell instanceof Date)) {
         fail(column, cell.unreadable);
         return null;
       }
+      if (typeof cell === 'string' && hasDirectionControls(cell)) redirected = true;
       const t = cellText(cell);
       if (t.includes('\ufffd')) {
-        fail(column, `"${t}" has characters lost to the file's encoding; save it as CSV UTF-8 or .xlsx`);
+        fail(column, `${quote(t)} has characters lost to the file's encoding; save it as CSV UTF-8 or .xlsx`);
+        return null;
+      }
+      return t;
+    };
+    /** Free text (a name, a class): line breaks and runs of spaces are one space; at most `max` characters. */
+    const words = (column: 'name' | 'class', max: number): string | null => {
+      const t = text(column)?.replace(/\s+/g, ' ') ?? null;
+      if (t !== null && charCount(t) > max) {
+        fail(column, `${charCount(t)} characters; a ${column} has at most ${max}`);
         return null;
       }
       return t;
@@ -133,16 +190,18 @@ export function parseRosterSheet(sheet: readonly SheetRow[], timeZone: string): 
 
     const id = text('id');
     if (id === '') fail('id', 'empty id');
+    else if (id !== null && charCount(id) > fieldMaxChars.id)
+      fail('id', `${charCount(id)} characters; an id has at most ${fieldMaxChars.id}`);
     else if (id !== null && isShortenedNumber(id))
       fail('id', `"${id}" is a number Excel shortened; format the column as text and export the file again`);
-    const name = text('name');
+    const name = words('name', fieldMaxChars.name);
     if (name === '') fail('name', 'empty name');
     const kind = value('kind', parseKind);
     const gradeText = text('grade');
     let grade: number | null = null;
     if (gradeText) grade = value('grade', parseGrade) ?? null;
     else if (gradeText === '' && kind === 'student') fail('grade', 'a student needs a grade');
-    const className = text('class');
+    const className = words('class', fieldMaxChars.class);
     const healthCode = value('healthCode', parseHealthCode);
     const healthCodeAt = statusTime(cellOf('healthCodeAt'), timeZone, () => text('healthCodeAt'), fail);
     const boarder = value('boarder', parseBoarder);
@@ -163,6 +222,13 @@ export function parseRosterSheet(sheet: readonly SheetRow[], timeZone: string): 
       inRow.add(card);
     }
 
+    if (redirected) {
+      warnings.push({
+        row: r.row,
+        field: '',
+        message: 'text-direction control characters (such as U+202E) removed',
+      });
+    }
     if (errors.length > before || !id || !name || !kind || !healthCode || boarder === undefined) continue;
     people.push({
       id,
@@ -207,11 +273,9 @@ function statusTime(
   return parsed.value;
 }
 
-const invisibleEnds = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/g;
-
-/** Text with spaces (full-width ones too) and invisible characters trimmed from both ends. */
+/** Text without invisible and text-direction characters, spaces (full-width ones too) trimmed. */
 function cellText(cell: SheetCell): string {
-  if (typeof cell === 'string') return cell.replace(invisibleEnds, '');
+  if (typeof cell === 'string') return visibleText(cell);
   if (cell instanceof Date) return formatDateCell(cell);
   return '';
 }

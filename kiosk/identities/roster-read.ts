@@ -1,5 +1,6 @@
 import { csvSheetFromBytes } from './roster-csv.ts';
-import { fileProblem, parseRosterSheet, type RosterRead } from './roster-file.ts';
+import { fileProblem, parseRosterSheet, type RosterRead, refusedFile } from './roster-file.ts';
+import { defaultRosterLimits, RosterLimitExceeded, type RosterLimits } from './roster-limits.ts';
 import { UnreadableRosterFile } from './roster-sheet.ts';
 import { xlsxSheet } from './roster-xlsx.ts';
 
@@ -21,19 +22,28 @@ function isCompoundFile(bytes: Uint8Array): boolean {
   return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
 }
 
-/** Reads a roster by its content, whatever it is called: a workbook's first sheet, or CSV text. */
-export async function readRoster(bytes: Uint8Array, timeZone: string): Promise<RosterRead> {
-  if (!isWorkbook(bytes)) return readCsvRoster(bytes, timeZone);
+/**
+ * Reads a roster by its content, whatever it is called: a workbook's first sheet, or CSV text. A file
+ * past the limits is refused as soon as that shows, before it is read in full. This runs on the
+ * thread that calls it: the kiosk calls it through `readRosterOffThread`.
+ */
+export async function readRoster(
+  bytes: Uint8Array,
+  timeZone: string,
+  limits: RosterLimits = defaultRosterLimits,
+): Promise<RosterRead> {
   try {
-    return parseRosterSheet(await xlsxSheet(bytes), timeZone);
+    if (!isWorkbook(bytes)) return readCsvRoster(bytes, timeZone, limits);
+    return parseRosterSheet(await xlsxSheet(bytes, limits), timeZone, limits);
   } catch (err) {
     if (err instanceof UnreadableRosterFile) return fileProblem(err.message);
+    if (err instanceof RosterLimitExceeded) return refusedFile(err.refusal);
     throw err;
   }
 }
 
 /** CSV in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16. */
-export function readCsvRoster(bytes: Uint8Array, timeZone: string): RosterRead {
+function readCsvRoster(bytes: Uint8Array, timeZone: string, limits: RosterLimits): RosterRead {
   if (isCompoundFile(bytes)) {
     return fileProblem(
       'an Excel 97–2003 (.xls) or password-protected workbook; save it as .xlsx without a password, or as CSV',
@@ -41,5 +51,5 @@ export function readCsvRoster(bytes: Uint8Array, timeZone: string): RosterRead {
   }
   if (bytes.includes(0) && !(bytes[0] === 0xff || bytes[0] === 0xfe))
     return fileProblem('not a text file; a roster is .xlsx or .csv');
-  return parseRosterSheet(csvSheetFromBytes(bytes), timeZone);
+  return parseRosterSheet(csvSheetFromBytes(bytes, limits), timeZone, limits);
 }

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import type { AuditLog } from '../store/audit-log.ts';
 import type { PeopleStore, RosterImportResult } from '../store/people.ts';
 import type { RosterError } from './roster-file.ts';
-import { rosterHash } from './roster-import.ts';
-import { isWorkbook, readCsvRoster, readRoster } from './roster-read.ts';
+import { auditRosterRefusal, refusalOf, rosterHash } from './roster-import.ts';
+import { fileTooLarge, MAX_ROSTER_FILE_MB, type RosterLimits, type RosterRefusal } from './roster-limits.ts';
+import { readRosterOffThread } from './roster-off-thread.ts';
 
 /** A roster file with bad rows: nothing of it was imported. `errors` lists every one. */
 export class RosterImportError extends Error {
@@ -21,24 +23,78 @@ export function describeRosterError(e: RosterError): string {
   return e.field ? `row ${e.row}, ${e.field}: ${e.message}` : `row ${e.row}: ${e.message}`;
 }
 
-/** The error to throw for a roster that cannot be imported: the file's own problem, or its bad rows. */
-export function rosterFailure(file: string, errors: RosterError[]): Error {
+/** A roster file over `MAX_ROSTER_FILE_MB`: not read at all. */
+export class RosterFileTooLarge extends Error {
+  constructor(
+    readonly file: string,
+    readonly bytes: number,
+  ) {
+    super(`${file}: ${fileTooLarge.zh}；未导入 · ${fileTooLarge.en}; nothing imported`);
+    this.name = 'RosterFileTooLarge';
+  }
+}
+
+/** A roster file's bytes; a file over `MAX_ROSTER_FILE_MB` throws `RosterFileTooLarge` unread. */
+export function readRosterFile(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_ROSTER_FILE_MB * 1024 * 1024) throw new RosterFileTooLarge(file, size);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The error to throw for a roster that cannot be imported: a bound it crossed (in Chinese, then
+ * English), the file's own problem, or its bad rows.
+ */
+export function rosterFailure(file: string, errors: RosterError[], refusal?: RosterRefusal): Error {
+  if (refusal) return new Error(`${file}: ${refusal.zh}；未导入 · ${refusal.en}; nothing imported`);
   const whole = errors.length === 1 && errors[0]?.row === 0 ? errors[0] : undefined;
   return whole
     ? new Error(`${file}: ${whole.message}; nothing imported`)
     : new RosterImportError(file, errors);
 }
 
-/** Imports the config's roster file (.csv or .xlsx) when its content changed since the last import. */
+/**
+ * Imports the config's roster file (.csv or .xlsx) when its content changed since the last import,
+ * reading it off the event loop; the import, or why it was refused, goes into the audit log as `system`'s.
+ */
 export async function syncRosterFile(
   people: PeopleStore,
   file: string,
   timeZone: string,
+  opts: { audit: AuditLog; limits?: RosterLimits },
 ): Promise<RosterImportResult | 'unchanged'> {
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readRosterFile(file);
+  } catch (err) {
+    if (err instanceof RosterFileTooLarge) {
+      auditRosterRefusal(opts.audit, 'system', {
+        file,
+        dryRun: false,
+        bytes: err.bytes,
+        reason: 'too_large',
+        message: fileTooLarge.en,
+      });
+    }
+    throw err;
+  }
   const sha256 = rosterHash(bytes);
   if (people.lastImportHash(file) === sha256) return 'unchanged';
-  const read = isWorkbook(bytes) ? await readRoster(bytes, timeZone) : readCsvRoster(bytes, timeZone);
-  if (!read.ok) throw rosterFailure(file, read.errors);
-  return people.replaceRoster(read.people, file, sha256);
+  const read = await readRosterOffThread(bytes, timeZone, opts.limits);
+  const base = { file, dryRun: false, bytes: bytes.length, sha256 };
+  if (!read.ok) {
+    auditRosterRefusal(opts.audit, 'system', { ...base, ...refusalOf(read) });
+    throw rosterFailure(file, read.errors, read.refusal);
+  }
+  return opts.audit.record(
+    'system',
+    'roster_import',
+    () => people.replaceRoster(read.people, file, sha256),
+    (result) => ({ ...base, people: read.people.length, counts: result }),
+  );
 }

@@ -18,3 +18,23 @@ export function decodeRosterText(bytes: Uint8Array): { text: string; encoding: R
     return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
   }
 }
+
+/**
+ * Characters that change how text around them is shown without showing themselves: every format
+ * character (bidi embeddings, overrides, isolates and marks — U+202E shows what follows mirrored —
+ * zero-width spaces and joiners, the word joiner, the BOM, soft hyphens, tag characters), control
+ * characters other than tab and line breaks, and the Hangul fillers, which show as blank.
+ */
+const hidden = /[^\P{Cc}\t\n\r]|\p{Cf}|[\u115f\u1160\u3164\uffa0]/gu;
+
+/** Only the direction controls: worth a warning when a file has them. */
+const direction = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Text without the characters above; spaces (full-width ones too) trimmed from both ends. */
+export function visibleText(text: string): string {
+  return text.replace(hidden, '').trim();
+}
+
+export function hasDirectionControls(text: string): boolean {
+  return direction.test(text);
+}

@@ -40,22 +40,34 @@ const yesNo: Record<string, boolean> = {
   '': false,
 };
 
+/** The longest a free-text field may be, in characters. */
+export const fieldMaxChars = { id: 32, name: 64, class: 32, card: 64 } as const;
+
+/** A cell's text quoted in a message: at most 40 characters of it. */
+export function quote(text: string): string {
+  const chars = Array.from(text);
+  return chars.length > 40 ? `"${chars.slice(0, 40).join('')}…"` : `"${text}"`;
+}
+
+/** Length in characters (not UTF-16 units). */
+export const charCount = (text: string) => Array.from(text).length;
+
 /** Full-width letters and digits (typed with a Chinese input method) read as their ASCII selves. */
 const fold = (text: string) => text.normalize('NFKC').toLowerCase();
 
 export function parseKind(text: string): Parsed<Person['kind']> {
   const kind = kinds[fold(text)];
-  return kind ? { value: kind } : { problem: `"${text}" is not student/学生 or staff/教职工` };
+  return kind ? { value: kind } : { problem: `${quote(text)} is not student/学生 or staff/教职工` };
 }
 
 export function parseHealthCode(text: string): Parsed<HealthCode> {
   const code = codes[fold(text)];
-  return code ? { value: code } : { problem: `"${text}" is not green/绿, yellow/黄 or red/红` };
+  return code ? { value: code } : { problem: `${quote(text)} is not green/绿, yellow/黄 or red/红` };
 }
 
 export function parseBoarder(text: string): Parsed<boolean> {
   const boarder = yesNo[fold(text)];
-  return boarder === undefined ? { problem: `"${text}" is not yes/是 or no/否` } : { value: boarder };
+  return boarder === undefined ? { problem: `${quote(text)} is not yes/是 or no/否` } : { value: boarder };
 }
 
 const chineseGrades = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'];
@@ -70,7 +82,7 @@ export function parseGrade(text: string): Parsed<number> {
   if (digits?.[1]) grade = Number(digits[1]);
   else if (chinese?.[1]) grade = chineseGrades.indexOf(chinese[1]) + 1;
   else if (stage?.[1] && stage[2]) grade = (stage[1] === '初' ? 6 : 9) + chineseGrades.indexOf(stage[2]) + 1;
-  return grade >= 1 && grade <= 12 ? { value: grade } : { problem: `unknown grade "${text}"` };
+  return grade >= 1 && grade <= 12 ? { value: grade } : { problem: `unknown grade ${quote(text)}` };
 }
 
 /** Digits with an optional +86, 7 to 15 digits; spaces and dashes between groups are dropped. */
@@ -78,7 +90,7 @@ export function parsePhone(text: string): Parsed<string> {
   const phone = text.normalize('NFKC').replace(/[\s-]/g, '');
   return /^(\+86)?\d{7,15}$/.test(phone)
     ? { value: phone }
-    : { problem: `"${text}" is not a phone number (7 to 15 digits, optionally +86)` };
+    : { problem: `${quote(text)} is not a phone number (7 to 15 digits, optionally +86)` };
 }
 
 /** What Excel shows for a long number in a narrow column, e.g. 4.00857E+09: the digits are gone. */
@@ -94,11 +106,12 @@ export function parseCards(text: string): Parsed<string[]> {
   for (const card of cards) {
     if (shortenedNumber.test(card)) {
       return {
-        problem: `"${card}" is a number Excel shortened; format the column as text and export the file again`,
+        problem: `${quote(card)} is a number Excel shortened; format the column as text and export the file again`,
       };
     }
-    if (/\s/.test(card)) return { problem: `card "${card}" has a space in it; separate cards with ";"` };
-    if (card.length > 64) return { problem: `card "${card.slice(0, 20)}…" is longer than 64 characters` };
+    if (charCount(card) > fieldMaxChars.card)
+      return { problem: `card ${quote(card)} is longer than ${fieldMaxChars.card} characters` };
+    if (/\s/.test(card)) return { problem: `card ${quote(card)} has a space in it; separate cards with ";"` };
   }
   return { value: cards };
 }
@@ -114,7 +127,7 @@ const localTime = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(
  * month, day or hour, as Excel writes it, or a date alone) is wall-clock time at the school.
  */
 export function parseStatusTime(text: string, timeZone: string): Parsed<string> {
-  const problem = { problem: `"${text}" is not ISO 8601 or YYYY-MM-DD HH:mm` };
+  const problem = { problem: `${quote(text)} is not ISO 8601 or YYYY-MM-DD HH:mm` };
   const t = text.normalize('NFKC');
   const local = localTime.exec(t);
   if (local) {

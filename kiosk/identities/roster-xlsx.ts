@@ -1,9 +1,20 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { defaultRosterLimits, type RosterLimits } from './roster-limits.ts';
 import { type SheetCell, type SheetRow, UnreadableRosterFile } from './roster-sheet.ts';
+import { checkWorkbookBounds } from './workbook-bounds.ts';
 
-/** The first sheet of an .xlsx workbook, each cell as the spreadsheet shows it. */
-export async function xlsxSheet(bytes: Uint8Array): Promise<SheetRow[]> {
-  const workbook = new ExcelJS.Workbook();
+/**
+ * The first sheet of an .xlsx workbook, each cell as the spreadsheet shows it. The archive is checked
+ * against the limits first (`RosterLimitExceeded`), so the workbook reader only sees bounded files.
+ */
+export async function xlsxSheet(
+  bytes: Uint8Array,
+  limits: RosterLimits = defaultRosterLimits,
+): Promise<SheetRow[]> {
+  checkWorkbookBounds(bytes, limits);
+  // Loaded only for a file within the limits: a refusal does not wait for the workbook reader.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     // exceljs's typings call a Node Buffer an ArrayBuffer; a Buffer is what it reads.
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -17,8 +17,8 @@ export interface IdentityReader {
 
 /**
  * A text that parses as a signed pass is a pass: verified offline against the trusted keys (no keys
- * configured means none is trusted). A valid pass names its person by `sub` and brings its colour;
- * any other text is looked up as an id or a card number.
+ * configured means none is trusted). A valid pass names its person by roster id (`sub`, never a card
+ * number) and brings its colour; any other text is looked up as an id or a card number.
  */
 export function createIdentityReader(
   directory: PersonDirectory,
@@ -40,7 +40,9 @@ export function createIdentityReader(
         const result = passes.verify(text, at);
         if (!result.ok)
           return { kind: 'bad_pass', reason: { code: `pass_${result.reason}`, ...result.message } };
-        const person = directory.find(result.pass.sub);
+        // A pass names its holder by roster id; a card number is something the holder carries, so a
+        // pass issued to a card number would let anyone who knows it pass as the card's owner.
+        const person = directory.get(result.pass.sub);
         if (!person) return { kind: 'unknown', text: result.pass.sub };
         return { kind: 'person', person, passStatus: { code: result.pass.code, at: result.pass.iat } };
       }

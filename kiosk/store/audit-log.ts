@@ -31,6 +31,23 @@ export class AuditLog {
     this.insert.run(new Date().toISOString(), actor, action, personId, JSON.stringify(detail));
   }
 
+  /**
+   * Runs `change` and appends the entry `describe` makes of its result in one transaction: the change
+   * is not kept without its entry, nor the entry without the change.
+   */
+  record<T>(
+    actor: string,
+    action: string,
+    change: () => T,
+    describe: (result: T) => Record<string, unknown>,
+  ): T {
+    return this.db.transaction(() => {
+      const result = change();
+      this.append(actor, action, describe(result));
+      return result;
+    })();
+  }
+
   list(filter: { personId?: string; limit?: number } = {}): AuditEntry[] {
     const rows = (
       filter.personId

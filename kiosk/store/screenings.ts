@@ -46,6 +46,11 @@ interface Row {
   reasons: string;
 }
 
+/** Commits batches of screenings elsewhere (another thread): each record's error, or null where durable. */
+export interface BatchWriter {
+  commit(records: readonly ScreeningRecord[]): Promise<(Error | null)[]>;
+}
+
 /** The screenings table, and the outbox row each screening is queued with for the district. */
 export class ScreeningStore {
   private readonly insertScreening;
@@ -56,6 +61,7 @@ export class ScreeningStore {
   private readonly inCommit: ((record: ScreeningRecord) => void)[] = [];
   private readonly commitBatchTx;
   private batch: { record: ScreeningRecord; done: (err: Error | null) => void }[] = [];
+  private writer: BatchWriter | null = null;
   /** Transactions (one fsync each) and the records they carried, for the bench. */
   readonly commits = { transactions: 0, records: 0 };
 
@@ -81,45 +87,72 @@ export class ScreeningStore {
       for (const hook of this.inCommit) hook(r);
     };
     this.commitTx = db.transaction(insert);
-    this.commitBatchTx = db.transaction((records: ScreeningRecord[]) => {
+    this.commitBatchTx = db.transaction((records: readonly ScreeningRecord[]) => {
       for (const r of records) insert(r);
     });
   }
 
   /**
    * Commits `record` together with every other record handed in during this turn of the event loop:
-   * one transaction, one fsync for all of them. Resolves once it is durable; rejects if it is not.
-   * A batch that fails is retried record by record, so one bad record fails alone.
+   * one transaction, one fsync for all of them, here or in the writer thread (`useWriter`). Resolves
+   * once it is durable; rejects if it is not.
    */
   commitSoon(record: ScreeningRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.batch.length === 0) setImmediate(() => this.flush());
+      if (this.batch.length === 0) setImmediate(() => void this.flush());
       this.batch.push({ record, done: (err) => (err ? reject(err) : resolve()) });
     });
   }
 
-  private flush(): void {
+  /** Hands `commitSoon`'s batches to another thread's connection (see screening-writer.ts). */
+  useWriter(writer: BatchWriter): void {
+    this.writer = writer;
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
+    const records = batch.map((b) => b.record);
+    let errors: (Error | null)[];
     try {
-      this.commitBatchTx(batch.map((b) => b.record));
+      errors = this.writer ? await this.writer.commit(records) : this.commitMany(records);
+      if (this.writer) {
+        this.commits.transactions++;
+        this.commits.records += errors.filter((e) => e === null).length;
+      }
+    } catch (err) {
+      // The writer thread is gone: nothing it did not answer is lost, it is committed here.
+      if (this.writer && err instanceof Error && err.name === 'WriterGone') {
+        this.writer = null;
+        errors = this.commitMany(records);
+      } else errors = records.map(() => err as Error);
+    }
+    batch.forEach((b, i) => {
+      b.done(errors[i] ?? null);
+    });
+  }
+
+  /**
+   * Commits the records in one transaction; when that fails, each on its own, so one bad record
+   * fails alone. Returns each record's error, or null where it is durable.
+   */
+  commitMany(records: readonly ScreeningRecord[]): (Error | null)[] {
+    try {
+      this.commitBatchTx(records);
       this.commits.transactions++;
-      this.commits.records += batch.length;
-      for (const b of batch) b.done(null);
+      this.commits.records += records.length;
+      return records.map(() => null);
     } catch (batchErr) {
-      if (batch.length === 1) {
-        batch[0]?.done(batchErr as Error);
-        return;
-      }
-      for (const b of batch) {
+      if (records.length === 1) return [batchErr as Error];
+      return records.map((r) => {
         try {
-          this.commit(b.record);
-          b.done(null);
+          this.commit(r);
+          return null;
         } catch (err) {
-          b.done(err as Error);
+          return err as Error;
         }
-      }
+      });
     }
   }
 

@@ -26,10 +26,18 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function zonedMoment(at: Date, timeZone: string): ZonedMoment {
+  // Every decision asks; the answer only changes once a minute (zones are whole minutes from UTC).
+  const minute = Math.floor(at.getTime() / 60_000);
+  const cached = lastMoment.get(timeZone);
+  if (cached && cached.minute === minute) return { ...cached.moment };
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  const moment = { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  lastMoment.set(timeZone, { minute, moment });
+  return { ...moment };
 }
+
+const lastMoment = new Map<string, { minute: number; moment: ZonedMoment }>();
 
 /** The instant of a wall-clock `YYYY-MM-DD HH:mm` in a time zone (no DST ambiguity in Asia/Shanghai). */
 export function zonedToInstant(date: string, time: string, timeZone: string): Date {

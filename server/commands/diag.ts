@@ -1,10 +1,10 @@
 import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest, type SelfTestResult } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { buildDevices, type LaneDevice } from '../devices.ts';
-import { maskScanText } from '../sockets/diag.ts';
 
 export interface DiagOptions {
   config: string;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isLocalDate } from '../../kiosk/absences/local-date.ts';
 import {
@@ -8,6 +8,7 @@ import {
   exportFormats,
 } from '../../kiosk/reports/checks-export.ts';
 import { AuditLog } from '../../kiosk/store/audit-log.ts';
+import { PRIVATE_FILE_MODE, tightenOpenFile } from '../../kiosk/store/private-files.ts';
 import { type DataOptions, openKioskData, withDataOptions } from './kiosk-data.ts';
 
 export interface ExportOptions extends DataOptions {
@@ -59,7 +60,7 @@ export async function exportCommand(o: ExportOptions, out = process.stdout): Pro
       ...(o.session !== undefined ? { session: o.session } : {}),
     });
     try {
-      writeFileSync(o.out, file.bytes);
+      writePrivately(o.out, file.bytes);
     } catch (err) {
       throw new Error(`${o.out}: cannot write the file (${(err as NodeJS.ErrnoException).code ?? err})`);
     }
@@ -72,5 +73,17 @@ export async function exportCommand(o: ExportOptions, out = process.stdout): Pro
     );
   } finally {
     db.close();
+  }
+}
+
+/** The record holds pupils' names: the file is made 0600 (an existing regular file is set to 0600). */
+function writePrivately(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w', PRIVATE_FILE_MODE);
+  try {
+    tightenOpenFile(fd);
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
 import { type Db, openDatabase } from '../../kiosk/store/database.ts';
+import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
 
 export interface DataOptions {
@@ -28,5 +29,5 @@ export function withDataOptions(command: Command): Command {
 export function openKioskData(o: DataOptions): { config: KioskConfig; db: Db } {
   const config = loadConfig(resolve(o.config));
   if (o.data !== undefined) config.dataDir = resolve(o.data);
-  return { config, db: openDatabase(config.dataDir) };
+  return { config, db: openDatabase(config.dataDir, readDatabaseKey(config.encryption)) };
 }

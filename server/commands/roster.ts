@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../kiosk/config/load.ts';
-import { importRoster } from '../../kiosk/identities/roster-import.ts';
+import { auditRosterRefusal, importRoster } from '../../kiosk/identities/roster-import.ts';
+import { fileTooLarge, rosterLimitsOf } from '../../kiosk/identities/roster-limits.ts';
 import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import type { RosterImportReport, RosterPersonLine } from '../../kiosk/identities/roster-report.ts';
-import { describeRosterError, rosterFailure } from '../../kiosk/identities/roster-sync.ts';
+import {
+  describeRosterError,
+  RosterFileTooLarge,
+  readRosterFile,
+  rosterFailure,
+} from '../../kiosk/identities/roster-sync.ts';
+import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { openDatabase } from '../../kiosk/store/database.ts';
+import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
 
@@ -51,21 +58,41 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
   const dataDir = opts.data !== undefined ? resolve(opts.data) : config.dataDir;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(opts.file);
+    bytes = readRosterFile(opts.file);
   } catch (err) {
+    if (err instanceof RosterFileTooLarge) {
+      const db = openDatabase(dataDir);
+      try {
+        auditRosterRefusal(new AuditLog(db), 'cli', {
+          file: resolve(opts.file),
+          dryRun: opts.dryRun === true,
+          bytes: err.bytes,
+          reason: 'too_large',
+          message: fileTooLarge.en,
+        });
+      } finally {
+        db.close();
+      }
+      throw new Error(`${opts.file}: ${fileTooLarge.zh}；未导入 · ${fileTooLarge.en}; nothing imported`);
+    }
     throw new Error(`${opts.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDir, readDatabaseKey(config.encryption));
   try {
-    const outcome = await importRoster(new PeopleStore(db), {
-      bytes,
-      source: resolve(opts.file),
-      timeZone: config.school.timezone,
-      dryRun: opts.dryRun === true,
-    });
+    const outcome = await importRoster(
+      { people: new PeopleStore(db), audit: new AuditLog(db) },
+      {
+        bytes,
+        source: resolve(opts.file),
+        timeZone: config.school.timezone,
+        dryRun: opts.dryRun === true,
+        actor: 'cli',
+        limits: rosterLimitsOf(config.rosterLimits),
+      },
+    );
     if (!outcome.ok) {
       if (opts.json) out.write(`${JSON.stringify({ file: opts.file, ...outcome })}\n`);
-      throw rosterFailure(opts.file, outcome.errors);
+      throw rosterFailure(opts.file, outcome.errors, outcome.refusal);
     }
     const report = outcome.report;
     if (opts.json) {

@@ -1,14 +1,27 @@
-import express, { type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { z } from 'zod';
 import type { Person } from '../../kiosk/identities/person.ts';
-import { importRoster } from '../../kiosk/identities/roster-import.ts';
+import { auditRosterRefusal, importRoster } from '../../kiosk/identities/roster-import.ts';
+import {
+  defaultRosterLimits,
+  fileTooLarge,
+  MAX_ROSTER_FILE_MB,
+  type RosterLimits,
+} from '../../kiosk/identities/roster-limits.ts';
 import { rosterFormatOf } from '../../kiosk/identities/roster-read.ts';
 import { rosterFailure } from '../../kiosk/identities/roster-sync.ts';
+import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { PeopleStore } from '../../kiosk/store/people.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
+import { principalOf } from '../auth/http-guard.ts';
+import { actorName } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
-
-const MAX_ROSTER_BYTES = '10mb';
 
 const query = z
   .object({
@@ -19,48 +32,111 @@ const query = z
   })
   .strict();
 
+/** A refusal in both languages: `message` is the English, as in every other error answer. */
+function refuse(
+  res: Response,
+  status: number,
+  code: string,
+  text: { zh: string; en: string },
+  more: object = {},
+): void {
+  res.status(status).json({ error: { code, message: text.en, zh: text.zh, en: text.en, ...more } });
+}
+
 /**
  * `POST /api/roster/import?dryRun=&filename=` with the file's bytes as the body: a dry run answers
  * what would change; a real import replaces the roster (all rows or none) and hands the new roster
- * to `onImported`, so the lanes know it at once.
+ * to `onImported`, so the lanes know it at once. The file is read in a worker thread, one at a
+ * time; a file past `limits` is refused with 413 naming the bound. Every attempt, refused ones too,
+ * goes into the audit log with who made it.
  */
 export function rosterRoutes(
   people: PeopleStore,
   timeZone: string,
   onImported: (current: Person[]) => void,
+  opts: { audit: AuditLog; limits?: RosterLimits },
 ): Router {
   const routes = guardedRouter();
+  const limits = opts.limits ?? defaultRosterLimits;
+  let reading = false;
+  /** The request's own account of itself, for an entry about a request refused before it was read. */
+  const attempt = (req: Request, res: Response) => ({
+    actor: actorName(principalOf(res)),
+    file: `upload:${typeof req.query.filename === 'string' ? req.query.filename.slice(0, 200) : ''}`,
+    dryRun: req.query.dryRun === 'true',
+  });
   routes.post(
     '/api/roster/import',
     'roster:import',
-    express.raw({ type: () => true, limit: MAX_ROSTER_BYTES }),
-    async (req, res) => {
-      const q = parseRequest(query, req.query, 'query');
-      if (req.is('multipart/form-data') || req.is('application/x-www-form-urlencoded')) {
-        throw new HttpError(400, 'invalid_request', 'send the file itself as the request body, not a form', [
-          { field: 'body', message: 'the raw bytes of the .xlsx or .csv file' },
-        ]);
+    express.raw({ type: () => true, limit: `${MAX_ROSTER_FILE_MB}mb` }),
+    async (req: Request, res: Response) => {
+      const { actor, file, dryRun } = attempt(req, res);
+      let bytes: Buffer;
+      let filename: string;
+      try {
+        const q = parseRequest(query, req.query, 'query');
+        filename = q.filename;
+        if (req.is('multipart/form-data') || req.is('application/x-www-form-urlencoded')) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            'send the file itself as the request body, not a form',
+            [{ field: 'body', message: 'the raw bytes of the .xlsx or .csv file' }],
+          );
+        }
+        const body: unknown = req.body;
+        if (!Buffer.isBuffer(body) || body.length === 0) {
+          throw new HttpError(400, 'invalid_request', 'the request has no file in its body', [
+            { field: 'body', message: 'the raw bytes of the .xlsx or .csv file' },
+          ]);
+        }
+        bytes = body;
+      } catch (err) {
+        if (err instanceof HttpError)
+          auditRosterRefusal(opts.audit, actor, { file, dryRun, reason: err.code, message: err.message });
+        throw err;
       }
-      const body: unknown = req.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new HttpError(400, 'invalid_request', 'the request has no file in its body', [
-          { field: 'body', message: 'the raw bytes of the .xlsx or .csv file' },
-        ]);
+      if (reading) {
+        const busy = {
+          zh: '另一个名单文件正在读取，请稍后再试',
+          en: 'another roster file is being read; try again when it is done',
+        };
+        auditRosterRefusal(opts.audit, actor, { file, dryRun, reason: 'busy', message: busy.en });
+        refuse(res, 409, 'roster_busy', busy);
+        return;
       }
-      const dryRun = q.dryRun === 'true';
-      const outcome = await importRoster(people, {
-        bytes: body,
-        source: `upload:${q.filename}`,
-        timeZone,
-        dryRun,
-      });
+      reading = true;
+      let outcome: Awaited<ReturnType<typeof importRoster>>;
+      try {
+        outcome = await importRoster(
+          { people, audit: opts.audit },
+          { bytes, source: `upload:${filename}`, timeZone, dryRun, actor, limits },
+        );
+      } finally {
+        reading = false;
+      }
       if (!outcome.ok) {
-        const failure = rosterFailure(q.filename, outcome.errors);
+        const r = outcome.refusal;
+        if (r) {
+          refuse(res, 413, 'roster_too_large', r, { limit: r.limit, max: r.max, details: outcome.errors });
+          return;
+        }
+        const failure = rosterFailure(filename, outcome.errors);
         throw new HttpError(422, 'invalid_roster', failure.message, outcome.errors);
       }
       if (!dryRun) onImported(people.current());
       res.json(outcome.report);
     },
+    // A route's own error handler: the body over the limit is refused here, and audited.
+    ((err: unknown, req: Request, res: Response, next: NextFunction) => {
+      if ((err as { type?: string }).type !== 'entity.too.large') {
+        next(err);
+        return;
+      }
+      const { actor, file, dryRun } = attempt(req, res);
+      auditRosterRefusal(opts.audit, actor, { file, dryRun, reason: 'too_large', message: fileTooLarge.en });
+      refuse(res, 413, 'too_large', fileTooLarge, { limit: 'upload', max: MAX_ROSTER_FILE_MB });
+    }) as unknown as RequestHandler,
   );
   return routes.router;
 }

@@ -1,11 +1,12 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { LoginThrottle } from '../../kiosk/auth/login-throttle.ts';
+import { type LoginThrottle, loginKeys } from '../../kiosk/auth/login-throttle.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { SessionStore } from '../../kiosk/store/auth-sessions.ts';
 import type { UserStore } from '../../kiosk/store/users.ts';
 import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
+import { isOwnHost } from '../auth/own-host.ts';
 import { type PrincipalSources, principalFrom } from '../auth/principal.ts';
 import { HttpError, parseRequest } from './errors.ts';
 
@@ -15,7 +16,7 @@ export interface SessionRouteDeps {
   users: UserStore;
   sessions: SessionStore;
   sources: PrincipalSources;
-  /** Per account: a few tries. */
+  /** Per account: a few tries (counted apart at the kiosk's own machine). */
   throttle: LoginThrottle;
   /** Per address: more, since everyone at a shared office PC counts there. */
   addressThrottle: LoginThrottle;
@@ -28,24 +29,28 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   const routes = guardedRouter();
   routes.post('/api/session', 'public', async (req, res) => {
     const { name, password } = parseRequest(login, req.body, 'body');
-    const account = [`account:${name}`];
-    const address = [`address:${req.socket.remoteAddress ?? '?'}`];
-    const waitMs = Math.max(deps.throttle.waitMs(account), deps.addressThrottle.waitMs(address));
+    const from = req.socket.remoteAddress ?? '?';
+    const keys = loginKeys(name, from, isOwnHost(from));
+    const waitMs = Math.max(deps.throttle.waitMs(keys.account), deps.addressThrottle.waitMs(keys.address));
     if (waitMs > 0) {
       const s = Math.ceil(waitMs / 1000);
       res.set('Retry-After', String(s));
       throw new HttpError(429, 'too_many_attempts', `too many failed logins: try again in ${s} s`, {
         retryAfterS: s,
+        zh: `登录失败次数过多，请 ${s} 秒后再试`,
+        en: `Too many failed logins: try again in ${s} s`,
       });
     }
+    // Counted before the slow check, so tries sent at once get no more than tries sent in turn.
+    deps.throttle.begin(keys.account);
+    deps.addressThrottle.begin(keys.address);
     const user = await deps.users.check(name, password);
     if (!user) {
-      deps.throttle.failed(account);
-      deps.addressThrottle.failed(address);
       deps.audit.append(name, 'login_failed', { address: req.socket.remoteAddress ?? null });
       throw new HttpError(401, 'invalid_login', 'wrong name or password');
     }
-    deps.throttle.succeeded(account[0] as string);
+    for (const key of keys.account) deps.throttle.succeeded(key);
+    for (const key of keys.address) deps.addressThrottle.refund(key);
     const { token, csrfToken } = deps.sessions.create(user);
     deps.audit.append(user.name, 'login', { address: req.socket.remoteAddress ?? null });
     res.set('Set-Cookie', sessionCookie(token, deps.secureCookie));

@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { FixtureLibrary } from '../../drivers/fixture-library.ts';
 import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
 import type { PrincipalSources } from '../auth/principal.ts';
@@ -23,13 +24,6 @@ export interface DiagDevice {
   /** Streams or is polled: silence from it is a fault. */
   expectsTraffic: boolean;
   fixtures: string[];
-}
-
-/** Scanned text may hold a national ID number: diagnostics show its shape, not its content. */
-export function maskScanText(text: string): string {
-  const chars = Array.from(text);
-  if (chars.length <= 4) return '*'.repeat(chars.length);
-  return `${chars.slice(0, 2).join('')}${'*'.repeat(chars.length - 4)}${chars.slice(-2).join('')}`;
 }
 
 function diagEvent(event: DeviceEvent): DeviceEvent {

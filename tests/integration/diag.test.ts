@@ -51,7 +51,8 @@ describe('diagnostics for maintenance staff', () => {
       't1 reading',
     );
     const scan = frames.find((f) => f.deviceId === 's1' && f.events.length > 0);
-    expect(scan?.events[0]).toMatchObject({ kind: 'identity', text: 'S0*01' });
+    // No character of the scan: one star for each of its five.
+    expect(scan?.events[0]).toMatchObject({ kind: 'identity', text: '*****' });
     const scanHex = frames
       .filter((f) => f.deviceId === 's1')
       .map((f) => f.hex)
@@ -63,6 +64,19 @@ describe('diagnostics for maintenance staff', () => {
       .map((f) => f.hex)
       .join('');
     expect(Buffer.from(reading, 'hex').toString()).toContain('T body = 36.600 C');
+  });
+
+  it('shows no character of a scan with punctuation either, in the event or the bytes', async () => {
+    const from = frames.length;
+    await postJson(`${kiosk.url}/api/sim/lanes/2/arrivals`, { identity: 'S20-26/03.X' });
+    await waitUntil(
+      () => frames.slice(from).some((f) => f.deviceId === 's2' && f.events.length > 0),
+      5_000,
+      's2 scan',
+    );
+    const s2 = frames.slice(from).filter((f) => f.deviceId === 's2');
+    expect(s2.flatMap((f) => f.events)).toEqual([expect.objectContaining({ text: '***********' })]);
+    expect(s2.map((f) => f.hex).join('')).toMatch(/^(\*\*){11}0d$/);
   });
 
   it('plays a recorded fixture into a simulated device', async () => {

@@ -131,6 +131,14 @@ describe('health codes end to end: signed passes, the online lookup, the distric
     expect((await arrive(pass('NOT-ON-ROSTER', 'green'))).decision).toBe('unknown_person');
   });
 
+  it("matches a pass's sub to a roster id only, never to a card number", async () => {
+    // 0040856634 is S0001's card: scanned as such it finds S0001, as a pass's sub it names nobody.
+    expect((await arrive('0040856634')).person).toMatchObject({ displayName: '张*丰' });
+    const update = await arrive(pass('0040856634', 'green'));
+    expect(update.decision).toBe('unknown_person');
+    expect(update.person ?? null).toBeNull();
+  });
+
   it('decides a stale roster status as verify, and a newer online answer wins', async () => {
     expect((await arrive('S0004')).decision).toBe('verify');
     lookupAnswers.set('S0004', { code: 'green', at: new Date(Date.now() - 60_000).toISOString() });

@@ -105,50 +105,78 @@ describe('lane rules: repeat scans, lanes by grade, per-lane thresholds (during 
   });
 });
 
-describe('the return certificate (复课证明)', () => {
-  const dir = tempDir('gk-cert-');
-  let kiosk: RunningKiosk;
-  let display: DisplayClient;
-
+/** A test kiosk whose lanes' clock reads `time` today, a display, and someone sent through lane 1 at 36.5. */
+function kioskAt(prefix: string, time: string) {
+  const dir = tempDir(prefix);
+  const at = {} as { kiosk: RunningKiosk; display: DisplayClient };
   beforeAll(async () => {
-    // Outside every session, so the second arrival is screened anew rather than shown as a repeat.
-    kiosk = await startTestKiosk(dir.path, { clock: clockAt('16:00') });
-    display = new DisplayClient(kiosk.url);
-    await display.connected();
+    at.kiosk = await startTestKiosk(dir.path, { clock: clockAt(time) });
+    at.display = new DisplayClient(at.kiosk.url);
+    await at.display.connected();
   });
   afterAll(async () => {
-    display?.close();
-    await kiosk?.stop();
+    at.display?.close();
+    await at.kiosk?.stop();
     dir.remove();
   });
+  const arrive = async (identity: string): Promise<LaneUpdate> => {
+    const mark = at.display.mark;
+    await postJson(`${at.kiosk.url}/api/sim/lanes/1/arrivals`, { identity, temperatureC: 36.5 });
+    return at.display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided', 10_000, mark);
+  };
+  return { at, arrive };
+}
 
-  async function arrive(identity: string): Promise<LaneUpdate> {
-    const mark = display.mark;
-    await postJson(`${kiosk.url}/api/sim/lanes/1/arrivals`, { identity, temperatureC: 36.5 });
-    return display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided', 10_000, mark);
-  }
+describe('the return certificate (复课证明)', () => {
+  // Outside every session, so the second arrival is screened anew rather than shown as a repeat.
+  const { at, arrive } = kioskAt('gk-cert-', '16:00');
 
   it('holds a person sent home at verify until their certificate is recorded', async () => {
-    new ReturnCertificateStore(kiosk.db).require('S0001');
-    kiosk.refreshPeople();
+    new ReturnCertificateStore(at.kiosk.db).require('S0001');
+    at.kiosk.refreshPeople();
     expect((await arrive('S0001')).decision).toBe('verify');
-    const rows = await getJson<{ reasons: { code: string }[] }[]>(`${kiosk.url}/api/screenings?limit=1`);
+    const rows = await getJson<{ reasons: { code: string }[] }[]>(`${at.kiosk.url}/api/screenings?limit=1`);
     expect(rows[0]?.reasons.map((r) => r.code)).toContain('return_certificate_due');
 
-    const bad = await postJson(`${kiosk.url}/api/people/S0001/return-certificate`, { issuedAt: 'yesterday' });
+    const bad = await postJson(`${at.kiosk.url}/api/people/S0001/return-certificate`, {
+      issuedAt: 'yesterday',
+    });
     expect(bad).toMatchObject({ status: 400, body: { error: { details: [{ field: 'issuedAt' }] } } });
     expect(
       (
-        await postJson(`${kiosk.url}/api/people/NOBODY/return-certificate`, {
+        await postJson(`${at.kiosk.url}/api/people/NOBODY/return-certificate`, {
           issuedAt: new Date().toISOString(),
         })
       ).status,
     ).toBe(404);
-    const ok = await postJson(`${kiosk.url}/api/people/S0001/return-certificate`, {
+    const ok = await postJson(`${at.kiosk.url}/api/people/S0001/return-certificate`, {
       issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
       note: '社区医院 复课证明',
     });
     expect(ok.status).toBe(201);
     expect((await arrive('S0001')).decision).toBe('pass');
+  });
+});
+
+describe('a repeat scan sees what changed since (during 晨检)', () => {
+  const { at, arrive } = kioskAt('gk-repeat-', '07:40');
+
+  it('decides afresh once the nurse has recorded the return certificate, instead of showing verify again', async () => {
+    new ReturnCertificateStore(at.kiosk.db).require('S0001');
+    at.kiosk.refreshPeople();
+    const first = await arrive('S0001');
+    expect(first.decision).toBe('verify');
+    // Scanned again before anything changed: the same decision, no second record.
+    const again = await arrive('S0001');
+    expect(again).toMatchObject({ decision: 'verify', repeat: true, screeningId: first.screeningId });
+
+    const ok = await postJson(`${at.kiosk.url}/api/people/S0001/return-certificate`, {
+      issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    expect(ok.status).toBe(201);
+    const after = await arrive('S0001');
+    expect(after.decision).toBe('pass');
+    expect(after.repeat).toBeUndefined();
+    expect(after.screeningId).not.toBe(first.screeningId);
   });
 });

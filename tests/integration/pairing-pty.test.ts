@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import type { RunningKiosk } from '../../server/app.ts';
-import { authedFetch, DisplayClient, getJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { PtyPair } from '../helpers/pty-pair.ts';
+import { authedFetch, type DisplayClient, getJson, waitUntil } from '../helpers/kiosk.ts';
+import { ptyLane } from '../helpers/pty-lane.ts';
 
 /** A K3 Pro measurement as the device prints it: noise, the compensated value, then the final one. */
 const k3 = (bodyC: number) =>
@@ -27,54 +25,12 @@ interface Row {
 }
 
 describe('who a reading belongs to, at a real gate: real ports over socat, real timing', () => {
-  const dir = tempDir('gk-pairing-');
-  const thermometer = new PtyPair(join(dir.path, 'ttyKioskT'), join(dir.path, 'ttyDeviceT'));
-  const scanner = new PtyPair(join(dir.path, 'ttyKioskS'), join(dir.path, 'ttyDeviceS'));
+  const lane = ptyLane('gk-pairing-', { sessions: [] });
+  const { thermometer, scanner } = lane;
   let kiosk: RunningKiosk;
   let display: DisplayClient;
-
-  beforeAll(async () => {
-    await thermometer.open();
-    await scanner.open();
-    const config = join(dir.path, 'kiosk.yaml');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        school: { id: 'pairing-001', name: 'Pairing' },
-        sessions: [],
-        lanes: [
-          {
-            id: '1',
-            name: '一号通道',
-            devices: [
-              { id: 't1', role: 'thermometer', model: 'k3-ascii', port: thermometer.hostPath },
-              { id: 's1', role: 'scanner', model: 'line-scanner', port: scanner.hostPath, baudRate: 9600 },
-            ],
-          },
-        ],
-        roster: resolve('fixtures/roster/test-roster.csv'),
-        simulation: { freshenRosterStatuses: true },
-      }),
-    );
-    kiosk = await startTestKiosk(join(dir.path, 'data'), { configPath: config });
-    display = new DisplayClient(kiosk.url);
-    await display.connected();
-    await waitUntil(
-      async () =>
-        (await getJson<{ devices: { state: string }[] }[]>(`${kiosk.url}/api/lanes`))[0]?.devices.every(
-          (d) => d.state === 'online',
-        ) ?? false,
-      5_000,
-      'devices online',
-    );
-  });
-
-  afterAll(async () => {
-    display?.close();
-    await kiosk?.stop();
-    await thermometer.close();
-    await scanner.close();
-    dir.remove();
+  beforeAll(() => {
+    ({ kiosk, display } = lane);
   });
 
   const rows = () => getJson<Row[]>(`${kiosk.url}/api/screenings?limit=100`);
@@ -157,7 +113,7 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     stall(150);
     await new Promise<void>((done) =>
       setImmediate(() => {
-        stall(40);
+        stall(150);
         done();
       }),
     );

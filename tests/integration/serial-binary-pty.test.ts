@@ -130,7 +130,7 @@ describe('a binary forehead module (GY-MCU90614) on a real serial port over soca
 
     streaming = false;
     await module.close();
-    await waitUntil(async () => (await state()) === 'offline', 3_000, 'unplugged module offline');
+    await waitUntil(async () => (await state()) === 'offline', 8_000, 'unplugged module offline');
     await module.open();
     streaming = true;
     const replugged = Date.now();

@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import type { RunningKiosk } from '../../server/app.ts';
-import { DisplayClient, getJson, postJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { PtyPair } from '../helpers/pty-pair.ts';
+import { type DisplayClient, getJson, postJson } from '../helpers/kiosk.ts';
+import { ptyLane } from '../helpers/pty-lane.ts';
 
 // A K3 reading as the device sends it (protocols.md 1d), and a scan with a CRLF terminator.
 const K3_LINES = [
@@ -14,57 +12,14 @@ const K3_LINES = [
 ];
 
 describe('real serial ports: the native bindings over a socat pty pair', () => {
-  const dir = tempDir('gk-pty-');
-  const thermometer = new PtyPair(join(dir.path, 'ttyKioskT'), join(dir.path, 'ttyDeviceT'));
-  const scanner = new PtyPair(join(dir.path, 'ttyKioskS'), join(dir.path, 'ttyDeviceS'));
+  const lane = ptyLane('gk-pty-');
+  const { thermometer, scanner } = lane;
   let kiosk: RunningKiosk;
   let display: DisplayClient;
-
-  beforeAll(async () => {
-    await thermometer.open();
-    await scanner.open();
-    const config = join(dir.path, 'kiosk.yaml');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        school: { id: 'pty-001', name: 'PTY' },
-        lanes: [
-          {
-            id: '1',
-            name: 'real lane',
-            devices: [
-              {
-                id: 't1',
-                role: 'thermometer',
-                model: 'k3-ascii',
-                port: thermometer.hostPath,
-                baudRate: 115200,
-              },
-              { id: 's1', role: 'scanner', model: 'line-scanner', port: scanner.hostPath, baudRate: 9600 },
-            ],
-          },
-        ],
-        roster: resolve('fixtures/roster/test-roster.csv'),
-        simulation: { freshenRosterStatuses: true },
-      }),
-    );
-    kiosk = await startTestKiosk(join(dir.path, 'data'), { configPath: config });
-    display = new DisplayClient(kiosk.url);
-    await display.connected();
-    await waitUntil(async () => (await deviceStates()).every((s) => s === 'online'), 5_000, 'devices online');
+  beforeAll(() => {
+    ({ kiosk, display } = lane);
   });
-  const deviceStates = async () =>
-    (await getJson<{ devices: { state: string }[] }[]>(`${kiosk.url}/api/lanes`))[0]?.devices.map(
-      (d) => d.state,
-    ) ?? [];
-
-  afterAll(async () => {
-    display?.close();
-    await kiosk?.stop();
-    await thermometer.close();
-    await scanner.close();
-    dir.remove();
-  });
+  const deviceStates = () => lane.deviceStates();
 
   it('decodes a scan and a K3 reading written byte by byte into the pty, and decides', async () => {
     scanner.write(']Q1S0001\r\n');

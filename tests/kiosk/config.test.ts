@@ -82,6 +82,23 @@ lanes:${lane('1')}${lane('1')}
     );
   });
 
+  it('bounds roster files by rosterLimits, a school-sized default', () => {
+    const base = `school: { id: s1, name: S }\nlanes:${lane('1')}`;
+    expect(parseConfig(base, 'x.yaml', '/base').rosterLimits).toEqual({
+      maxRows: 20_000,
+      maxUnzippedMB: 50,
+      maxCellChars: 1000,
+    });
+    expect(
+      parseConfig(`${base}\nrosterLimits: { maxRows: 3000 }`, 'x.yaml', '/base').rosterLimits.maxRows,
+    ).toBe(3000);
+    expect(problems(`${base}\nrosterLimits: { maxRows: 0, maxUnzippedMB: -1, maxCellChars: 10 }`)).toEqual([
+      expect.stringMatching(/^rosterLimits\.maxRows: /),
+      expect.stringMatching(/^rosterLimits\.maxUnzippedMB: /),
+      expect.stringMatching(/^rosterLimits\.maxCellChars: /),
+    ]);
+  });
+
   it('names the line of a YAML syntax error', () => {
     expect(problems('school: { id: s1\nlanes: [')[0]).toMatch(/^line \d+: /);
   });

@@ -7,7 +7,9 @@ import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersonDirectory } from '../../kiosk/identities/directory.ts';
 import { importRoster, type RosterImportOutcome } from '../../kiosk/identities/roster-import.ts';
+import { readRoster } from '../../kiosk/identities/roster-read.ts';
 import { RosterImportError, syncRosterFile } from '../../kiosk/identities/roster-sync.ts';
+import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { DATABASE_FILE, type Db, openDatabase } from '../../kiosk/store/database.ts';
 import { migrations } from '../../kiosk/store/migrations.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
@@ -35,8 +37,12 @@ describe('importing a roster into the store', () => {
   const dir = tempDir('gk-roster-');
   let db: Db;
   let store: PeopleStore;
+  // The store is what these tests are about: the file is read on this thread.
   const run = (bytes: Uint8Array, dryRun = false) =>
-    importRoster(store, { bytes, source: 'r.csv', timeZone: tz, dryRun });
+    importRoster(
+      { people: store, audit: new AuditLog(db), read: readRoster },
+      { bytes, source: 'r.csv', timeZone: tz, dryRun, actor: 'wang' },
+    );
 
   beforeEach(async () => {
     db = openDatabase(join(dir.path, String(Math.random())));
@@ -185,6 +191,51 @@ describe('importing a roster into the store', () => {
     expect(store.get('S1')).toMatchObject({ healthCode: 'yellow', healthCodeAt: '2026-11-23T02:00:00.000Z' });
   });
 
+  it('puts every attempt in the audit log: who, dry run or not, the counts, or why it was refused', async () => {
+    const entries = () => new AuditLog(db).list().reverse();
+    // The beforeEach import.
+    expect(entries()).toMatchObject([
+      {
+        actor: 'wang',
+        action: 'roster_import',
+        detail: { file: 'r.csv', dryRun: false, people: 3, counts: { added: 3, updated: 0, removed: 0 } },
+      },
+    ]);
+    const next = csv(
+      'S1,张三,1,1班,student,C1;C2,13800000001,no,green,2026-11-23 06:00',
+      'S4,赵六,1,1班,student,,,no,green,2026-11-23 06:00',
+    );
+    report(await run(next, true));
+    report(await run(next));
+    const bad = await run(csv('S1,张三,1,1班,student,,13800000009x,no,green,'));
+    expect(bad.ok).toBe(false);
+    expect(entries().slice(1)).toMatchObject([
+      {
+        actor: 'wang',
+        action: 'roster_dry_run',
+        detail: { dryRun: true, people: 2, counts: { added: 1, updated: 0, removed: 2, unchanged: 1 } },
+      },
+      {
+        actor: 'wang',
+        action: 'roster_import',
+        detail: { dryRun: false, people: 2, counts: { added: 1, updated: 0, removed: 2, unchanged: 1 } },
+      },
+      {
+        actor: 'wang',
+        action: 'roster_import_refused',
+        detail: {
+          reason: 'bad_rows',
+          message: '1 error',
+          errorCount: 1,
+          errorsAt: [{ row: 2, field: 'guardianPhone' }],
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
+      },
+    ]);
+    // Where the file was wrong, not what it said: a phone number stays out of the log.
+    expect(JSON.stringify(entries())).not.toContain('13800000009x');
+  });
+
   it('imports an xlsx workbook', async () => {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('Sheet1');
@@ -205,12 +256,20 @@ describe('the roster named in the config', () => {
     const store = new PeopleStore(db);
     const file = join(dir.path, 'roster.csv');
     copyFileSync('fixtures/roster/roster-gbk.csv', file);
-    expect(await syncRosterFile(store, file, tz)).toEqual({ added: 4, updated: 0, left: 0 });
-    expect(await syncRosterFile(store, file, tz)).toBe('unchanged');
+    expect(await syncRosterFile(store, file, tz, { audit: new AuditLog(db) })).toEqual({
+      added: 4,
+      updated: 0,
+      left: 0,
+    });
+    expect(await syncRosterFile(store, file, tz, { audit: new AuditLog(db) })).toBe('unchanged');
     const xlsx = join(dir.path, 'roster.xlsx');
     copyFileSync('fixtures/roster/roster-good.xlsx', xlsx);
-    expect(await syncRosterFile(store, xlsx, tz)).toEqual({ added: 8, updated: 0, left: 4 });
-    expect(await syncRosterFile(store, xlsx, tz)).toBe('unchanged');
+    expect(await syncRosterFile(store, xlsx, tz, { audit: new AuditLog(db) })).toEqual({
+      added: 8,
+      updated: 0,
+      left: 4,
+    });
+    expect(await syncRosterFile(store, xlsx, tz, { audit: new AuditLog(db) })).toBe('unchanged');
     expect(new PersonDirectory(store.current()).find('0040856635')?.id).toBe('S0001');
     db.close();
   });
@@ -219,10 +278,37 @@ describe('the roster named in the config', () => {
     const db = openDatabase(join(dir.path, 'data'));
     const file = join(dir.path, 'roster.csv');
     writeFileSync(file, readFileSync('fixtures/roster/roster-bad.csv'));
-    const failure = await syncRosterFile(new PeopleStore(db), file, tz).catch((e: unknown) => e);
+    const failure = await syncRosterFile(new PeopleStore(db), file, tz, { audit: new AuditLog(db) }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(RosterImportError);
     expect((failure as RosterImportError).message).toBe(`${file}: 14 errors, nothing imported`);
     expect((failure as RosterImportError).errors).toHaveLength(14);
+    db.close();
+  });
+});
+
+describe('a config roster past the limits', () => {
+  const dir = tempDir('gk-roster-sync-limits-');
+  afterEach(() => dir.remove());
+
+  it('stops the start naming the bound in both languages, and goes into the audit log as the system', async () => {
+    const db = openDatabase(join(dir.path, 'data'));
+    const file = join(dir.path, 'roster.csv');
+    writeFileSync(file, `${header}S1,张三,1,1班,student,,,no,green,\nS2,李四,1,1班,student,,,no,green,\n`);
+    const audit = new AuditLog(db);
+    const failure = await syncRosterFile(new PeopleStore(db), file, tz, {
+      audit,
+      limits: { maxRows: 1, maxUnzippedBytes: 1e6, maxCellChars: 100 },
+    }).catch((e: unknown) => e);
+    expect((failure as Error).message).toBe(
+      `${file}: 名单行数过多（2 人），一份名单最多 1 人（配置 rosterLimits.maxRows）；未导入` +
+        ' · too many rows (2 people); a roster has at most 1 people (config rosterLimits.maxRows); nothing imported',
+    );
+    expect(new PeopleStore(db).current()).toEqual([]);
+    expect(audit.list()).toMatchObject([
+      { actor: 'system', action: 'roster_import_refused', detail: { file, reason: 'too_many_rows' } },
+    ]);
     db.close();
   });
 });

@@ -1,7 +1,7 @@
 // The forms and the summary through the running kiosk: the 晨午检 download (xlsx and csv), audited;
 // `gate-kiosk export` on the same data; `GET /api/summary` with a drifting lane.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -159,6 +159,8 @@ describe('the 晨午检 export and the daily summary, through the kiosk', () => 
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('zero report');
     const csv = readFileSync(out);
+    // It holds pupils' names: for the user who wrote it only.
+    expect((statSync(out).mode & 0o777).toString(8)).toBe('600');
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString('utf8')).toContain('S0002,李四,缺勤（原因不明）');
     expect(audits('export_checks').at(-1)).toMatchObject({

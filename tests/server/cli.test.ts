@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/kiosk.ts';
@@ -111,6 +111,45 @@ describe('gate-kiosk diag and ports', () => {
       wasOnline: true,
       counters: { frames: 0 },
     });
+  });
+
+  it('shows no character of a scan, in events or bytes', async () => {
+    const file = join(dir.path, 'scans.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        school: { id: 's', name: 'S' },
+        lanes: [
+          {
+            id: '1',
+            name: 'one',
+            devices: [
+              {
+                id: 's1',
+                role: 'scanner',
+                model: 'line-scanner',
+                port: 'simulated',
+                transcript: resolve('fixtures/transcripts/line-scanner-normal.jsonl'),
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const out = await gateKiosk('diag', '--config', file, '--device', 's1', '--seconds', '2', '--json');
+    expect(out.code).toBe(0);
+    // The recording's first scan is the pupil id 2024030117.
+    expect(out.stdout).not.toContain('2024030117');
+    expect(out.stdout).not.toContain(Buffer.from('2024030117').toString('hex'));
+    const records = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; hex?: string; event?: { text?: string } });
+    const events = records.filter((r) => r.type === 'event');
+    expect(events[0]?.event).toMatchObject({ kind: 'identity', text: '**********' });
+    for (const e of events) expect(e.event?.text).toMatch(/^\*+(…\(\d+\))?$/);
+    for (const r of records.filter((x) => x.type === 'rx'))
+      expect(r.hex).toMatch(/^(\*\*|[01][0-9a-f]|7f)+$/);
   });
 
   it('fails naming a device that never came online', async () => {

@@ -1,18 +1,30 @@
-// `gate-kiosk roster import`: counts on success, every bad row on stderr with exit 1, exit 2 on bad
-// usage, and a dry run that writes nothing.
+// `gate-kiosk roster import`: counts on success, every bad row on stderr with exit 1, a file past the
+// limits refused in both languages (from the sources and from the bundle), exit 2 on bad usage, and a
+// dry run that writes nothing.
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { openDatabase } from '../../kiosk/store/database.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { tempDir } from '../helpers/kiosk.ts';
+import { rosterWorkbook, zipBomb } from '../helpers/roster-files.ts';
 
 const run = promisify(execFile);
 
 async function gateKiosk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return command('bin/gate-kiosk.js', args);
+}
+
+/** `bin/gate-kiosk.js` runs the sources; `dist/gate-kiosk.js` is the bundle `npm start` runs (built by `npm run build`). */
+async function command(
+  script: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', ['bin/gate-kiosk.js', ...args], { timeout: 20_000 });
+    const { stdout, stderr } = await run('node', [script, ...args], { timeout: 20_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -99,6 +111,50 @@ describe('gate-kiosk roster import', () => {
     const missing = await gateKiosk('roster', 'import', join(dir.path, 'nope.csv'), ...common);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`gate-kiosk: ${join(dir.path, 'nope.csv')}: cannot read the file (ENOENT)\n`);
+  });
+
+  it('refuses a roster past the limits naming the bound in Chinese and English, from the bundle too', async () => {
+    const before = current();
+    const file = join(dir.path, 'all-ever.xlsx');
+    writeFileSync(file, rosterWorkbook(300_000));
+    const expected =
+      `gate-kiosk: ${file}: 名单行数过多（工作簿有 300001 行），一份名单最多 20000 人（配置 rosterLimits.maxRows）；未导入` +
+      ' · too many rows (300001 rows in the workbook); a roster has at most 20000 people (config rosterLimits.maxRows); nothing imported\n';
+    for (const script of ['bin/gate-kiosk.js', 'dist/gate-kiosk.js']) {
+      const out = await command(script, ['roster', 'import', file, ...common]);
+      expect(out.code, script).toBe(1);
+      expect(out.stderr, script).toBe(expected);
+    }
+    const bomb = join(dir.path, 'bomb.xlsx');
+    writeFileSync(bomb, await zipBomb(350, false));
+    const refused = await command('dist/gate-kiosk.js', ['roster', 'import', bomb, '--dry-run', ...common]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /工作簿解压后过大（350 MB），上限 50 MB（配置 rosterLimits\.maxUnzippedMB）/,
+    );
+    const huge = join(dir.path, 'huge.csv');
+    writeFileSync(huge, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41));
+    expect(await gateKiosk('roster', 'import', huge, ...common)).toMatchObject({
+      code: 1,
+      stderr: `gate-kiosk: ${huge}: 文件超过 10 MB，名单文件最多 10 MB；未导入 · the file is larger than 10 MB, the most a roster file may be; nothing imported\n`,
+    });
+    expect(current()).toEqual(before);
+    const db = openDatabase(data);
+    try {
+      expect(
+        new AuditLog(db)
+          .list({ limit: 4 })
+          .reverse()
+          .map((e) => [e.actor, e.action, e.detail.reason, e.detail.dryRun]),
+      ).toEqual([
+        ['cli', 'roster_import_refused', 'too_many_rows', false],
+        ['cli', 'roster_import_refused', 'too_many_rows', false],
+        ['cli', 'roster_import_refused', 'unzipped_too_large', true],
+        ['cli', 'roster_import_refused', 'too_large', false],
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('exits 2 on bad usage', async () => {

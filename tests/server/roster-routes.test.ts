@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Person } from '../../kiosk/identities/person.ts';
+import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { type Db, openDatabase } from '../../kiosk/store/database.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { errorHandler, notFound } from '../../server/http/errors.ts';
@@ -31,7 +32,9 @@ describe('POST /api/roster/import', () => {
     actAs(app, 'admin');
     // As in the kiosk: JSON bodies are parsed for every other route.
     app.use(express.json({ limit: '64kb' }));
-    app.use(rosterRoutes(people, 'Asia/Shanghai', (current) => seen.push(current)));
+    app.use(
+      rosterRoutes(people, 'Asia/Shanghai', (current) => seen.push(current), { audit: new AuditLog(db) }),
+    );
     app.use(notFound);
     app.use(errorHandler(createLogger('silent')));
     server = app.listen(0, '127.0.0.1');
@@ -150,5 +153,47 @@ describe('POST /api/roster/import', () => {
     const json = await post('?filename=roster.csv', '{"a":1}', 'application/json');
     expect(json.status).toBe(400);
     expect(people.current()).toHaveLength(6);
+    // Each is in the audit log as a refused import, with why.
+    const refused = new AuditLog(db)
+      .list({ limit: 6 })
+      .reverse()
+      .map((e) => [e.action, e.detail.reason, e.detail.file]);
+    expect(refused).toEqual([
+      ['roster_import_refused', 'invalid_request', 'upload:'],
+      ['roster_import_refused', 'invalid_request', 'upload:roster.xls'],
+      ['roster_import_refused', 'invalid_request', 'upload:roster.txt'],
+      ['roster_import_refused', 'invalid_request', 'upload:roster.csv'],
+      ['roster_import_refused', 'invalid_request', 'upload:roster.csv'],
+      ['roster_import_refused', 'invalid_request', 'upload:roster.csv'],
+    ]);
+  });
+
+  it('refuses a body over 10 MB with 413 in both languages, and logs the refusal', async () => {
+    const res = await post('?filename=big.csv&dryRun=true', new Uint8Array(10 * 1024 * 1024 + 1));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual({
+      code: 'too_large',
+      message: 'the file is larger than 10 MB, the most a roster file may be',
+      zh: '文件超过 10 MB，名单文件最多 10 MB',
+      en: 'the file is larger than 10 MB, the most a roster file may be',
+      limit: 'upload',
+      max: 10,
+    });
+    expect(new AuditLog(db).list({ limit: 1 })[0]).toMatchObject({
+      action: 'roster_import_refused',
+      detail: { file: 'upload:big.csv', dryRun: true, reason: 'too_large' },
+    });
+  });
+
+  it('reads one file at a time: a second upload while one is read is answered 409', async () => {
+    const file = fixture('roster-good.xlsx');
+    const answers = await Promise.all([
+      post('?dryRun=true&filename=a.xlsx', file),
+      post('?dryRun=true&filename=b.xlsx', file),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const busy = answers.find((a) => a.status === 409)?.body.error;
+    expect(busy).toMatchObject({ code: 'roster_busy', zh: '另一个名单文件正在读取，请稍后再试' });
+    expect((await post('?dryRun=true&filename=c.xlsx', file)).status).toBe(200);
   });
 });

@@ -58,7 +58,7 @@ describe('a kiosk whose database cannot be written', () => {
   };
 
   it('keeps deciding, shows "not recorded" on the lane, logs the cause, and records again once space is back', async () => {
-    kiosk = await startTestKiosk(dir.path, { logger });
+    kiosk = await startTestKiosk(dir.path, { logger, commitOnThisThread: true });
     display = new DisplayClient(kiosk.url);
     await display.connected();
     const failures: Error[] = [];

@@ -68,7 +68,7 @@ export function symbologyName(aim: string): string {
   return name ?? aim;
 }
 
-/** A decoded event in words: `体温 36.60 °C · object 34.52 °C · weak high`, `scan S2****03 (QR)`. */
+/** A decoded event in words: `体温 36.60 °C · object 34.52 °C · weak high`, `scan ********* (QR)`. */
 export function describeEvent(event: DeviceEvent): string {
   if (event.kind === 'identity') {
     const what = event.source === 'card' ? 'card' : 'scan';

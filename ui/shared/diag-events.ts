@@ -11,7 +11,7 @@ export interface TemperatureEvent {
   remark?: string;
 }
 
-/** A scan or card; `text` is already masked by the server (`S2****03`). */
+/** A scan or card; `text` is already masked by the server: one `*` a character (`*********`). */
 export interface IdentityEvent {
   kind: 'identity';
   text: string;
