@@ -24,6 +24,7 @@ import { Screener } from '../kiosk/screening/screener.ts';
 import { sessionOf } from '../kiosk/sessions/session-of.ts';
 import { AuditLog } from '../kiosk/store/audit-log.ts';
 import { SessionStore } from '../kiosk/store/auth-sessions.ts';
+import { dailyBackupOffThread } from '../kiosk/store/backup-off-thread.ts';
 import { backupDirOf, scheduleDailyBackups } from '../kiosk/store/backup-schedule.ts';
 import { CalibrationStore } from '../kiosk/store/calibrations.ts';
 import { type Db, openDatabase } from '../kiosk/store/database.ts';
@@ -487,10 +488,16 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const backupLog = log.child({ part: 'backup' });
   const dailyBackups = config.backup.daily
     ? scheduleDailyBackups({
-        db,
+        copy: (localDate) =>
+          dailyBackupOffThread({
+            dataDir: config.dataDir,
+            key: databaseKey,
+            dir: backupDirOf(config),
+            localDate,
+            keep: config.backup.keep,
+          }),
         dir: backupDirOf(config),
         daily: config.backup.daily,
-        keep: config.backup.keep,
         timeZone: config.school.timezone,
         now,
         firstCheckMs: 5000,

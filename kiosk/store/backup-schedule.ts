@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import type { KioskConfig } from '../config/schema.ts';
 import { zonedMoment } from '../time/zoned.ts';
-import { type BackupCopy, dailyBackups, takeDailyBackup } from './backup.ts';
+import { type BackupCopy, dailyBackups } from './backup.ts';
 import { BACKUPS_DIR } from './schema-upgrade.ts';
 
 /** Where the config's copies go: `backup.dir`, or `backups` in the data folder. */
@@ -11,11 +10,11 @@ export function backupDirOf(config: Pick<KioskConfig, 'backup' | 'dataDir'>): st
 }
 
 export interface DailyBackupOptions {
-  db: Database.Database;
+  /** Takes the day's copy (on a thread of its own, in the kiosk: `dailyBackupOffThread`). */
+  copy: (localDate: string) => Promise<BackupCopy & { removed: string[] }>;
   dir: string;
   /** `HH:mm` in the school's time zone. */
   daily: string;
-  keep: number;
   timeZone: string;
   now?: () => number;
   /** How often the kiosk looks whether today's copy is due (first look after `firstCheckMs`). */
@@ -27,8 +26,7 @@ export interface DailyBackupOptions {
 
 /**
  * Takes the day's copy once the daily time has passed and there is none for the day yet, so a gate
- * PC switched off at night makes it at its next start. The copy is taken in small steps on the
- * kiosk's own connection: the lanes keep deciding meanwhile. `stop` waits for a copy under way.
+ * PC switched off at night makes it at its next start. `stop` waits for a copy under way.
  */
 export function scheduleDailyBackups(opts: DailyBackupOptions): { stop(): Promise<void> } {
   const now = opts.now ?? Date.now;
@@ -39,7 +37,8 @@ export function scheduleDailyBackups(opts: DailyBackupOptions): { stop(): Promis
     const today = zonedMoment(new Date(now()), opts.timeZone);
     if (today.time < opts.daily) return;
     if (dailyBackups(opts.dir).some((b) => b.date === today.date)) return;
-    running = takeDailyBackup(opts.db, opts.dir, today.date, opts.keep, { pagesPerStep: 256 })
+    running = opts
+      .copy(today.date)
       .then(
         (copy) => opts.onCopy?.(copy),
         (err: Error) => opts.onError?.(err),

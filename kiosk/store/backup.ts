@@ -10,7 +10,9 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openExistingDatabase } from './database.ts';
+import type { DatabaseKey } from './database-key.ts';
 
 type Db = Database.Database;
 
@@ -49,11 +51,17 @@ export interface BackupOptions {
   pagesPerStep?: number;
   /** Runs SQLite's integrity_check on the copy before it takes its name. */
   verify?: boolean;
+  /**
+   * The key of an encrypted database. Its copy is made with `VACUUM INTO` (SQLite's backup cannot
+   * copy between the cipher's pages and a new file): as consistent, encrypted with the same key.
+   */
+  key?: DatabaseKey | null;
 }
 
 /**
- * SQLite's online backup of `db` into `file`: written beside it, made a single self-contained file
- * (rollback journal mode, so no -wal beside it), synced, then renamed into place; 0600.
+ * SQLite's online backup of `db` into `file` (`VACUUM INTO` for an encrypted one): written beside
+ * it, made a single self-contained file (rollback journal mode, so no -wal beside it), synced, then
+ * renamed into place; 0600.
  */
 export async function backupDatabase(db: Db, file: string, opts: BackupOptions = {}): Promise<BackupCopy> {
   const started = performance.now();
@@ -62,9 +70,16 @@ export async function backupDatabase(db: Db, file: string, opts: BackupOptions =
   const partial = join(dir, `.${basename(file)}.${process.pid}.partial`);
   rmSync(partial, { force: true });
   try {
-    const step = opts.pagesPerStep ?? 0x7fffffff;
-    const result = await db.backup(partial, { progress: () => step });
-    const copy = new Database(partial, { fileMustExist: true });
+    const key = opts.key ?? null;
+    let pages: number;
+    if (key) {
+      db.prepare('VACUUM INTO ?').run(partial);
+      pages = db.pragma('page_count', { simple: true }) as number;
+    } else {
+      const step = opts.pagesPerStep ?? 0x7fffffff;
+      pages = (await db.backup(partial, { progress: () => step })).totalPages;
+    }
+    const copy = openExistingDatabase(partial, key);
     try {
       copy.pragma('journal_mode = DELETE');
       if (opts.verify) {
@@ -86,7 +101,7 @@ export async function backupDatabase(db: Db, file: string, opts: BackupOptions =
     return {
       file,
       bytes: statSync(file).size,
-      pages: result.totalPages,
+      pages,
       ms: Math.round(performance.now() - started),
     };
   } catch (err) {

@@ -43,6 +43,33 @@ export function openDatabase(dataDir: string, key: DatabaseKey | null = null): D
   return db;
 }
 
+/**
+ * Opens an existing database file as it is (no folder made, no migration, modes left alone): plain,
+ * or unlocked with `key` when it is encrypted. For copies, checks and commands beside a running kiosk.
+ */
+export function openExistingDatabase(
+  file: string,
+  key: DatabaseKey | null,
+  options: { readonly?: boolean } = {},
+): Db {
+  const opts = { readonly: options.readonly ?? false, fileMustExist: true };
+  if (databaseFileKind(file) !== 'other') return new Database(file, opts);
+  if (!key) {
+    throw new DatabaseKeyError(
+      `${file} 已加密（或已损坏）：请在配置的 encryption 中给出密钥`,
+      `${file} is encrypted (or damaged): give its key in the config's encryption block`,
+    );
+  }
+  const db = openCipher(file, opts);
+  try {
+    unlock(db, key, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
 /** Whether the file is a plain SQLite database (`plain`), another file (`other`: encrypted), or `empty`. */
 export function databaseFileKind(file: string): 'plain' | 'other' | 'empty' {
   const fd = openSync(file, 'r');

@@ -1,6 +1,6 @@
 import { chownSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
@@ -12,14 +12,15 @@ import {
   takeDailyBackup,
 } from '../../kiosk/store/backup.ts';
 import { backupDirOf } from '../../kiosk/store/backup-schedule.ts';
-import { DATABASE_FILE } from '../../kiosk/store/database.ts';
+import { DATABASE_FILE, databaseFileKind, openExistingDatabase } from '../../kiosk/store/database.ts';
+import { type DatabaseKey, readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { migrations } from '../../kiosk/store/migrations.ts';
 import { newestSchema, SchemaTooNewError, schemaVersionOf } from '../../kiosk/store/schema-upgrade.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { runningKiosk } from '../service/run-marker.ts';
 import { systemdRunning, unitState } from '../service/system.ts';
 import { SERVICE_NAME } from '../service/unit.ts';
-import { CommandFailure } from './command-failure.ts';
+import { bilingual, CommandFailure } from './command-failure.ts';
 import { type DataOptions, withDataOptions } from './kiosk-data.ts';
 
 function configOf(o: DataOptions): KioskConfig {
@@ -49,15 +50,16 @@ export function registerBackupCommands(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (o: DataOptions & { out?: string; json?: boolean }) => {
     const config = configOf(o);
-    const source = openSource(join(config.dataDir, DATABASE_FILE));
+    const key = readDatabaseKey(config.encryption);
+    const source = openSource(join(config.dataDir, DATABASE_FILE), key);
     let copy: BackupCopy & { removed?: string[] };
     try {
-      if (o.out !== undefined) copy = await backupDatabase(source, resolve(o.out), { verify: true });
+      if (o.out !== undefined) copy = await backupDatabase(source, resolve(o.out), { verify: true, key });
       else {
         const dir = backupDirOf(config);
         const made = !existsSync(dir);
         const today = zonedMoment(new Date(), config.school.timezone).date;
-        copy = await takeDailyBackup(source, dir, today, config.backup.keep, { verify: true });
+        copy = await takeDailyBackup(source, dir, today, config.backup.keep, { verify: true, key });
         if (made) giveToOwnerOf(config.dataDir, dir);
         giveToOwnerOf(config.dataDir, copy.file);
       }
@@ -84,7 +86,11 @@ export function registerBackupCommands(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (file: string, o: DataOptions & { json?: boolean }) => {
     const config = configOf(o);
-    const result = await restore(resolve(file), config.dataDir);
+    const result = await restore(
+      resolve(file),
+      config.dataDir,
+      config.encryption ? readDatabaseKey(config.encryption) : null,
+    );
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       process.stdout.write(
@@ -93,6 +99,11 @@ export function registerBackupCommands(program: Command): void {
       );
       if (result.keptAside)
         process.stdout.write(`原来的数据库保留在 / the previous database is kept as ${result.keptAside}\n`);
+      if (config.encryption && !result.encrypted)
+        process.stdout.write(
+          '这份备份没有加密：启动前先运行 gate-kiosk db encrypt\n' +
+            'this backup is not encrypted: run gate-kiosk db encrypt before starting the kiosk\n',
+        );
       process.stdout.write(
         '再次启动 kiosk（sudo systemctl start gate-kiosk）：区里已有的记录会被答复为重复，不会存两次\n' +
           'start the kiosk again (sudo systemctl start gate-kiosk): records the district already has are answered as duplicates, never stored twice\n',
@@ -101,14 +112,14 @@ export function registerBackupCommands(program: Command): void {
   });
 }
 
-function openSource(file: string): Database.Database {
+function openSource(file: string, key: DatabaseKey | null): Database.Database {
   if (!existsSync(file)) {
     throw new CommandFailure(
       `没有数据库：${file}（数据文件夹对吗？用 --data 指定）`,
       `no database at ${file} (is the data folder right? give it with --data)`,
     );
   }
-  return new Database(file, { readonly: true, fileMustExist: true });
+  return openExistingDatabase(file, key, { readonly: true });
 }
 
 export interface Restored {
@@ -118,6 +129,7 @@ export interface Restored {
   schema: number;
   screenings: number;
   pending: number;
+  encrypted: boolean;
 }
 
 /**
@@ -125,7 +137,11 @@ export interface Restored {
  * the backup's integrity and schema, copies it beside the database, moves the current file (with
  * its -wal) aside, then renames the copy into place.
  */
-export async function restore(file: string, dataDir: string): Promise<Restored> {
+export async function restore(
+  file: string,
+  dataDir: string,
+  key: DatabaseKey | null = null,
+): Promise<Restored> {
   const running = runningKiosk(dataDir);
   if (running) {
     throw new CommandFailure(
@@ -141,10 +157,12 @@ export async function restore(file: string, dataDir: string): Promise<Restored> 
   }
   if (!existsSync(file)) throw new CommandFailure(`没有这个文件：${file}`, `no such file: ${file}`);
   let backup: Database.Database;
+  const encrypted = databaseFileKind(file) === 'other';
   try {
-    backup = new Database(file, { readonly: true, fileMustExist: true });
+    backup = openExistingDatabase(file, key, { readonly: true });
     backup.pragma('schema_version');
   } catch (err) {
+    if (bilingual(err)) throw err;
     throw new CommandFailure(
       `${file} 不是 SQLite 数据库：${(err as Error).message}`,
       `${file} is not an SQLite database: ${(err as Error).message}`,
@@ -183,7 +201,7 @@ export async function restore(file: string, dataDir: string): Promise<Restored> 
     pending = (
       backup.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }
     ).n;
-    await backupDatabase(backup, partial);
+    await backupDatabase(backup, partial, { key: encrypted ? key : null });
   } finally {
     backup.close();
   }
@@ -200,5 +218,5 @@ export async function restore(file: string, dataDir: string): Promise<Restored> 
   }
   giveToOwnerOf(dataDir, partial);
   renameSync(partial, live);
-  return { from: file, to: live, keptAside, schema, screenings, pending };
+  return { from: file, to: live, keptAside, schema, screenings, pending, encrypted };
 }

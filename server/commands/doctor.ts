@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../kiosk/config/load.ts';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
+import { type DatabaseKey, readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { type CheckResult, pass, problem, type Subject } from '../doctor/check.ts';
 import { backupCheck, databaseChecks, dataFolderChecks, noConfig } from '../doctor/data-checks.ts';
 import { deviceChecks } from '../doctor/device-checks.ts';
@@ -71,8 +72,15 @@ export async function runDoctor(o: DataOptions & { as?: string }): Promise<Docto
   }
   const dataDir = config?.dataDir ?? (o.data !== undefined ? resolve(o.data) : null);
   if (dataDir) {
+    let key: DatabaseKey | null = null;
+    let keyError: unknown = null;
+    try {
+      key = config ? readDatabaseKey(config.encryption) : null;
+    } catch (err) {
+      keyError = err;
+    }
     checks.push(...dataFolderChecks(dataDir, subject));
-    checks.push(...databaseChecks(dataDir));
+    checks.push(...databaseChecks(dataDir, key, keyError));
   } else {
     for (const id of ['data.writable', 'database.integrity']) checks.push(noConfig(id));
   }

@@ -16,6 +16,7 @@ import {
 import { writeFileAtomic } from '../service/files.ts';
 import { has, homeOf, run, systemdRunning, unitState, userExists } from '../service/system.ts';
 import {
+  credentialOf,
   DEFAULT_SERVICE_USER,
   renderUnit,
   SERVICE_DATA_DIR,
@@ -90,6 +91,10 @@ function install(o: InstallOptions): void {
   const displayUser = userName(o.displayUser);
   const configPath = resolve(o.config);
   const config = loadConfig(configPath);
+  const credential =
+    config.encryption && config.encryption.keyFile === undefined
+      ? credentialOf(config.encryption.credential, existsSync)
+      : null;
   const unit = renderUnit({
     node: process.execPath,
     bin: BIN,
@@ -97,6 +102,7 @@ function install(o: InstallOptions): void {
     user,
     writable: [config.backup.dir, config.healthCodes.statusDir].filter((d): d is string => d !== undefined),
     readme: join(PROJECT_ROOT, 'README.md'),
+    credential,
   });
   if (o.print) {
     process.stdout.write(unit);
@@ -110,6 +116,12 @@ function install(o: InstallOptions): void {
   }
   mustBeRootWithSystemd('install');
 
+  if (credential && !existsSync(credential.file)) {
+    throw new CommandFailure(
+      `配置要求以 systemd 凭据 ${credential.name} 提供数据库密钥，但 ${credential.file} 不存在：sudo mkdir -p /etc/credstore.encrypted && sudo systemd-creds encrypt --name=${credential.name} 密钥文件 ${credential.file}`,
+      `the config asks for the database key as the systemd credential ${credential.name}, but ${credential.file} does not exist: sudo mkdir -p /etc/credstore.encrypted && sudo systemd-creds encrypt --name=${credential.name} KEYFILE ${credential.file}`,
+    );
+  }
   ensurePagesBuilt();
   ensureServiceUser(user);
   checkReadableBy(user, configPath, config);
@@ -215,9 +227,13 @@ function checkReadableBy(user: string, configPath: string, config: KioskConfig):
       `the user ${user} cannot run ${process.execPath} ${BIN}: put the program where every user can read it (e.g. /opt/gate-kiosk) and Node.js in /usr/bin or /usr/local/bin`,
     );
   }
-  const files = [configPath, config.roster, config.server.tls?.cert, config.server.tls?.key].filter(
-    (f): f is string => f !== undefined,
-  );
+  const files = [
+    configPath,
+    config.roster,
+    config.server.tls?.cert,
+    config.server.tls?.key,
+    config.encryption?.keyFile,
+  ].filter((f): f is string => f !== undefined);
   for (const file of files) {
     if (run('runuser', ['-u', user, '--', 'test', '-r', file]).status !== 0) {
       throw new CommandFailure(

@@ -1,12 +1,14 @@
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
 import { dailyBackups, integrityProblems } from '../../kiosk/store/backup.ts';
 import { backupDirOf } from '../../kiosk/store/backup-schedule.ts';
-import { DATABASE_FILE } from '../../kiosk/store/database.ts';
+import { DATABASE_FILE, openExistingDatabase } from '../../kiosk/store/database.ts';
+import type { DatabaseKey } from '../../kiosk/store/database-key.ts';
 import { migrations } from '../../kiosk/store/migrations.ts';
 import { newestSchema, SchemaTooNewError, schemaVersionOf } from '../../kiosk/store/schema-upgrade.ts';
+import { bilingual } from '../commands/command-failure.ts';
 import { run } from '../service/system.ts';
 import { canWriteIn } from './access.ts';
 import { type CheckResult, pass, problem, type Subject, skip } from './check.ts';
@@ -109,7 +111,11 @@ export function dataFolderChecks(dataDir: string, subject: Subject): CheckResult
 }
 
 /** The SQLite file: integrity_check, schema, and a WAL that has not grown without bound. */
-export function databaseChecks(dataDir: string): CheckResult[] {
+export function databaseChecks(
+  dataDir: string,
+  key: DatabaseKey | null,
+  keyError: unknown = null,
+): CheckResult[] {
   const file = join(dataDir, DATABASE_FILE);
   if (!existsSync(file)) {
     return [
@@ -124,7 +130,8 @@ export function databaseChecks(dataDir: string): CheckResult[] {
   const out: CheckResult[] = [];
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    if (keyError) throw keyError;
+    db = openExistingDatabase(file, key, { readonly: true });
     const version = schemaVersionOf(db);
     const newest = newestSchema(migrations);
     if (version > newest) {
@@ -165,18 +172,24 @@ export function databaseChecks(dataDir: string): CheckResult[] {
       );
     }
   } catch (err) {
+    const said = bilingual(err);
     out.push(
       problem(
         'database.integrity',
         'fail',
         {
-          zh: `打不开数据库 ${file}：${(err as Error).message}`,
-          en: `cannot open the database ${file}: ${(err as Error).message}`,
+          zh: `打不开数据库 ${file}：${said?.zh ?? (err as Error).message}`,
+          en: `cannot open the database ${file}: ${said?.en ?? (err as Error).message}`,
         },
-        {
-          zh: '若它已损坏，停止 kiosk 并用备份恢复：sudo gate-kiosk restore 备份文件',
-          en: 'if it is damaged, stop the kiosk and restore a backup: sudo gate-kiosk restore BACKUP',
-        },
+        said
+          ? {
+              zh: '密钥见 README“加密 SQLite 文件”；文件若已损坏，停止 kiosk 并用备份恢复',
+              en: 'for the key see the README, "Encrypting the SQLite file"; if the file is damaged, stop the kiosk and restore a backup',
+            }
+          : {
+              zh: '若它已损坏，停止 kiosk 并用备份恢复：sudo gate-kiosk restore 备份文件',
+              en: 'if it is damaged, stop the kiosk and restore a backup: sudo gate-kiosk restore BACKUP',
+            },
       ),
     );
   } finally {

@@ -8,6 +8,20 @@ export const UNIT_PATH = `/etc/systemd/system/${SERVICE_NAME}.service`;
 /** Half of it is how often a kiosk whose lanes answer tells systemd so. */
 export const WATCHDOG_SEC = 30;
 
+/**
+ * Where the unit loads the database key from when the config names a credential: the plain store
+ * `/etc/credstore` when the key is there, else systemd's encrypted store (`systemd-creds encrypt`).
+ */
+export function credentialOf(
+  name: string,
+  exists: (file: string) => boolean,
+): { name: string; file: string; encrypted: boolean } {
+  const plain = `/etc/credstore/${name}`;
+  return exists(plain)
+    ? { name, file: plain, encrypted: false }
+    : { name, file: `/etc/credstore.encrypted/${name}`, encrypted: true };
+}
+
 export interface UnitOptions {
   /** Absolute path of the node binary. */
   node: string;
@@ -18,6 +32,8 @@ export interface UnitOptions {
   user: string;
   /** Folders besides the data folder the kiosk writes to (`backup.dir`, `healthCodes.statusDir`). */
   writable?: readonly string[];
+  /** The database key as a systemd credential: its name and the file it is loaded from. */
+  credential?: { name: string; file: string; encrypted: boolean } | null;
   readme?: string;
 }
 
@@ -86,7 +102,11 @@ RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK
 SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallErrorNumber=EPERM
-${writable.map((dir) => `ReadWritePaths=-${arg(dir)}\n`).join('')}
+${writable.map((dir) => `ReadWritePaths=-${arg(dir)}\n`).join('')}${
+  o.credential
+    ? `# The database key, handed to the kiosk in $CREDENTIALS_DIRECTORY.\n${o.credential.encrypted ? 'LoadCredentialEncrypted' : 'LoadCredential'}=${o.credential.name}:${arg(o.credential.file)}\n`
+    : ''
+}
 [Install]
 WantedBy=multi-user.target
 `;

@@ -103,6 +103,33 @@ describe('gate-kiosk service install --print', () => {
     expect(out.stdout).toContain('[Seat:*]\nautologin-user=gate-display\n');
   });
 
+  it('loads the database key as a systemd credential when the config asks for one', async () => {
+    const encrypted = join(dir.path, 'encrypted.yaml');
+    writeFileSync(
+      encrypted,
+      JSON.stringify({
+        school: { id: 'north', name: '北门小学' },
+        lanes: [
+          {
+            id: '1',
+            name: '一号',
+            devices: [{ id: 't1', role: 'thermometer', model: 'k3-ascii', port: 'simulated' }],
+          },
+        ],
+        encryption: { credential: 'gate-kiosk-db-key' },
+      }),
+    );
+    const out = await gateKiosk(['service', 'install', '--print', '--config', encrypted]);
+    expect(out.code).toBe(0);
+    expect(
+      directives(out.stdout).get(
+        existsSync('/etc/credstore/gate-kiosk-db-key') ? 'LoadCredential' : 'LoadCredentialEncrypted',
+      ),
+    ).toEqual([
+      expect.stringMatching(/^gate-kiosk-db-key:\/etc\/credstore(\.encrypted)?\/gate-kiosk-db-key$/),
+    ]);
+  });
+
   it('accepts the example gate config the README starts from', async () => {
     const out = await gateKiosk([
       'service',
