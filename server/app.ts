@@ -138,6 +138,10 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const { screenings, cases: caseStore } = screeningsWithCases(db);
+  const users = new UserStore(db);
+  // The demo's account hashes (scrypt, off the main thread) are made while the writer thread starts.
+  const demoAccountsMade = config.simulation.demoAccounts ? ensureDemoAccounts(users) : Promise.resolve([]);
+  demoAccountsMade.catch(() => {});
   // The lanes' commits (and their fsyncs) happen on a thread of their own, never on the one that reads the ports.
   const writer = opts.commitOnThisThread ? null : new WriterThread(config.dataDir, databaseKey);
   if (writer) {
@@ -277,13 +281,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     d.link.on('state', (state, detail) => devLog.info({ state, detail }, 'device state'));
   }
 
-  const users = new UserStore(db);
   const sessions = new SessionStore(db, config.server.sessionIdleMin * 60_000);
   const displayTokens = new DisplayTokenStore(db);
   const audit = new AuditLog(db);
   const sources = { sessions, displays: displayTokens };
   const secure = config.server.tls !== undefined;
-  const demoAccounts = config.simulation.demoAccounts ? await ensureDemoAccounts(users) : [];
+  const demoAccounts = await demoAccountsMade;
   const demoDisplayToken = config.simulation.demoAccounts
     ? demoDisplay(
         displayTokens,
