@@ -18,13 +18,17 @@ async function gateKiosk(...args: string[]): Promise<{ code: number; stdout: str
   return command('bin/gate-kiosk.js', args);
 }
 
-/** `bin/gate-kiosk.js` runs the sources; `dist/gate-kiosk.js` is the bundle `npm start` runs (built by `npm run build`). */
+/**
+ * `bin/gate-kiosk.js` with GATE_KIOSK_SOURCES=1 runs the sources; `dist/gate-kiosk.js` is the bundle
+ * that `npm start` and the command otherwise run (built by `npm run build`).
+ */
 async function command(
   script: string,
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', [script, ...args], { timeout: 20_000 });
+    const env = { ...process.env, ...(script.startsWith('bin/') ? { GATE_KIOSK_SOURCES: '1' } : {}) };
+    const { stdout, stderr } = await run('node', [script, ...args], { timeout: 20_000, env });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
