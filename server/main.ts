@@ -1,4 +1,4 @@
 import { main } from './cli.ts';
 
-// The entry `npm start` runs from its bundle (dist/gate-kiosk.js); `npx gate-kiosk` runs the sources.
+// The entry of the bundle dist/gate-kiosk.js, which `npm start` and the gate-kiosk command run.
 process.exitCode = await main(process.argv);
