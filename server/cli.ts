@@ -194,7 +194,7 @@ function failureCode(err: unknown): number {
   if (err instanceof QuietExit) return err.code;
   const both = bilingual(err);
   if (both) {
-    process.stderr.write(`gate-kiosk: ${both.zh}\ngate-kiosk: ${both.en}\n`);
+    process.stderr.write(`gate-kiosk: ${both.zh} / ${both.en}\n`);
     return 1;
   }
   if (err instanceof ConfigError) {
