@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { openExistingDatabase } from './database.ts';
+import { databaseFileKind, openExistingDatabase } from './database.ts';
 import type { DatabaseKey } from './database-key.ts';
 
 type Db = Database.Database;
@@ -52,8 +52,9 @@ export interface BackupOptions {
   /** Runs SQLite's integrity_check on the copy before it takes its name. */
   verify?: boolean;
   /**
-   * The key of an encrypted database. Its copy is made with `VACUUM INTO` (SQLite's backup cannot
-   * copy between the cipher's pages and a new file): as consistent, encrypted with the same key.
+   * The key of an encrypted database (to open its copy). An encrypted database is copied with
+   * `VACUUM INTO` (SQLite's backup cannot copy the cipher's pages into a new file): as consistent,
+   * and encrypted with the same key.
    */
   key?: DatabaseKey | null;
 }
@@ -72,7 +73,7 @@ export async function backupDatabase(db: Db, file: string, opts: BackupOptions =
   try {
     const key = opts.key ?? null;
     let pages: number;
-    if (key) {
+    if (databaseFileKind(db.name) === 'other') {
       db.prepare('VACUUM INTO ?').run(partial);
       pages = db.pragma('page_count', { simple: true }) as number;
     } else {
