@@ -227,13 +227,16 @@ function checkReadableBy(user: string, configPath: string, config: KioskConfig):
       `the user ${user} cannot run ${process.execPath} ${BIN}: put the program where every user can read it (e.g. /opt/gate-kiosk) and Node.js in /usr/bin or /usr/local/bin`,
     );
   }
-  const files = [
-    configPath,
-    config.roster,
-    config.server.tls?.cert,
-    config.server.tls?.key,
-    config.encryption?.keyFile,
-  ].filter((f): f is string => f !== undefined);
+  const files = [configPath, config.roster, config.server.tls?.cert, config.server.tls?.key].filter(
+    (f): f is string => f !== undefined,
+  );
+  const keyFile = config.encryption?.keyFile;
+  if (keyFile !== undefined && run('runuser', ['-u', user, '--', 'test', '-r', keyFile]).status !== 0) {
+    throw new CommandFailure(
+      `用户 ${user} 读不到数据库密钥 ${keyFile}：sudo chown ${user}: ${keyFile} && sudo chmod 600 ${keyFile}，然后再运行一次`,
+      `the user ${user} cannot read the database key ${keyFile}: sudo chown ${user}: ${keyFile} && sudo chmod 600 ${keyFile}, then run this again`,
+    );
+  }
   for (const file of files) {
     if (run('runuser', ['-u', user, '--', 'test', '-r', file]).status !== 0) {
       throw new CommandFailure(
