@@ -34,16 +34,22 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     if (waitMs > 0) {
       const s = Math.ceil(waitMs / 1000);
       res.set('Retry-After', String(s));
-      throw new HttpError(429, 'too_many_attempts', `too many failed logins: try again in ${s} s`, {
-        retryAfterS: s,
-      });
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        { zh: `登录失败次数太多：请 ${s} 秒后再试`, en: `too many failed logins: try again in ${s} s` },
+        { retryAfterS: s },
+      );
     }
     const user = await deps.users.check(name, password);
     if (!user) {
       deps.throttle.failed(account);
       deps.addressThrottle.failed(address);
       deps.audit.append(name, 'login_failed', { address: req.socket.remoteAddress ?? null });
-      throw new HttpError(401, 'invalid_login', 'wrong name or password');
+      throw new HttpError(401, 'invalid_login', {
+        zh: '用户名或密码不对',
+        en: 'wrong name or password',
+      });
     }
     deps.throttle.succeeded(account[0] as string);
     const { token, csrfToken } = deps.sessions.create(user);
@@ -53,7 +59,9 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   });
   routes.get('/api/session', 'public', (req, res) => {
     const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
-    if (p?.kind !== 'user') throw new HttpError(401, 'unauthenticated', 'not logged in');
+    if (p?.kind !== 'user') {
+      throw new HttpError(401, 'unauthenticated', { zh: '尚未登录', en: 'not logged in' });
+    }
     res.json({
       user: { name: p.session.user.name, role: p.session.user.role },
       csrfToken: p.session.csrfToken,
@@ -63,7 +71,10 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
     if (p?.kind === 'user') {
       if (req.get('x-csrf-token') !== p.session.csrfToken)
-        throw new HttpError(403, 'csrf', 'missing or wrong x-csrf-token');
+        throw new HttpError(403, 'csrf', {
+          zh: '页面已过期（安全令牌不符）：请刷新页面',
+          en: 'missing or wrong x-csrf-token',
+        });
       deps.sessions.end(p.token);
       deps.audit.append(p.session.user.name, 'logout');
     }
