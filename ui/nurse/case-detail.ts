@@ -134,8 +134,9 @@ export class CaseDetail {
   /** Brings the case into view with the focus on its first field (or its name once closed). */
   focusFirst(): void {
     if (this.view.status === 'open') {
+      // A fever closes only after a re-check; any other case may close at once.
       const recheckFirst = this.view.decision === 'fever' && this.view.rechecks.length === 0;
-      (recheckFirst || this.view.rechecks.length === 0 ? this.temperature : this.firstRadio()).focus();
+      (recheckFirst ? this.temperature : this.firstRadio()).focus();
     } else this.name.focus();
   }
 

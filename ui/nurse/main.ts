@@ -186,6 +186,7 @@ function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
 }
 
 await loadLanes().catch((err) => console.warn('nurse console: could not read the lanes', err));
+search.focus();
 setLink('connecting');
 renderList();
 
@@ -219,11 +220,12 @@ rowsRoot.addEventListener('keydown', (event) => {
   }
 });
 for (const b of filterButtons) b.addEventListener('click', () => setFilter(b.dataset.filter as Filter));
-// "/" anywhere but in a field goes to the search.
+// "/" anywhere but in a field, or Escape from inside a case, goes back to the search.
 document.addEventListener('keydown', (event) => {
   const t = event.target as HTMLElement | null;
   const typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
-  if (event.key === '/' && !typing) {
+  const inCase = t?.closest('.case-detail') !== null && t?.tagName !== 'SELECT';
+  if ((event.key === '/' && !typing) || (event.key === 'Escape' && inCase)) {
     event.preventDefault();
     search.focus();
     search.select();
