@@ -88,7 +88,11 @@ export class VoicePrompts {
   private speak(key: PromptKey, delayS: number): void {
     const utterance = new SpeechSynthesisUtterance(PROMPTS[key]);
     utterance.lang = 'zh-CN';
-    if (this.voice) utterance.voice = this.voice;
+    try {
+      if (this.voice) utterance.voice = this.voice;
+    } catch {
+      // A voice this browser will not take: the language alone picks one.
+    }
     utterance.rate = 1.05;
     utterance.addEventListener('error', (event) => {
       // A browser that refuses speech without a gesture: the clips take over.
