@@ -77,7 +77,9 @@ describe('roster import page', () => {
     expect(await page.isHidden('#preview')).toBe(true);
     expect(await page.textContent('#status')).toContain('14');
     // The summary is the kiosk's refusal, Chinese first.
-    expect(await page.textContent('#problems-summary')).toMatch(/^roster-bad\.csv：名单中有 14 处错误，未导入任何人/);
+    expect(await page.textContent('#problems-summary')).toMatch(
+      /^roster-bad\.csv：名单中有 14 处错误，未导入任何人/,
+    );
     await page.screenshot({ path: join(artifacts, 'admin-errors.png'), fullPage: true });
     // Nothing was written: the config's roster is still the roster.
     expect(new PeopleStore((kiosk as RunningKiosk).db).current().map((p) => p.id)).toEqual([
