@@ -26,6 +26,14 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
         <td class="n">${s.screened}</td>
         <td class="n${s.flagged > 0 ? ' warn' : ''}">${s.flagged}</td>
         <td class="n">${s.absent}</td>
+        <td class="checks">${
+          s.checks
+            .map(
+              (c) =>
+                `<span>${escapeHtml(c.session)} ${c.screened}${c.flagged > 0 ? ` · <b class="warn">${c.flagged}</b>` : ''}${c.absent > 0 ? ` · 缺 ${c.absent}` : ''}</span>`,
+            )
+            .join(' ') || '–'
+        }</td>
         <td class="n${s.unansweredDirectReports > 0 ? ' alarm' : ''}">${s.unansweredDirectReports}</td>
         <td class="n">${s.kiosks}</td>
         <td>${escapeHtml(clock(s.lastBatchAt, timeZone))}</td>
@@ -62,7 +70,8 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
   th { background: #f1f4f9; font-weight: 600; }
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
   td:first-child { white-space: nowrap; }
-  td.warn { color: #a15c00; font-weight: 600; } td.alarm { color: #b3261e; font-weight: 700; }
+  td.checks span { margin-right: .8rem; white-space: nowrap; } td.checks { font-size: .9rem; }
+  td.warn, b.warn { color: #a15c00; font-weight: 600; } td.alarm { color: #b3261e; font-weight: 700; }
   .empty { color: #5b6475; }
 </style>
 </head>
@@ -70,9 +79,9 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
 <h1>晨午检汇总 · Screening overview <small>${escapeHtml(day.date)}</small></h1>
 <table id="schools">
   <thead><tr><th>学校 School</th><th class="n">已检 Screened</th><th class="n">异常 Flagged</th>
-  <th class="n">缺勤 Absent</th><th class="n">未回复直报 Unanswered reports</th><th class="n">终端 Kiosks</th>
+  <th class="n">缺勤人次 Absences</th><th>各次检查 Checks</th><th class="n">未回复直报 Unanswered reports</th><th class="n">终端 Kiosks</th>
   <th>最近上报 Last upload</th></tr></thead>
-  <tbody>${schoolRows || '<tr><td colspan="7" class="empty">尚无学校上报 · No school has reported yet</td></tr>'}</tbody>
+  <tbody>${schoolRows || '<tr><td colspan="8" class="empty">尚无学校上报 · No school has reported yet</td></tr>'}</tbody>
 </table>
 <h2>未回复的直报 · Direct reports awaiting an answer</h2>
 <table id="direct-reports">
