@@ -52,7 +52,9 @@ function unavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return (
     (e.code !== undefined && UNAVAILABLE.has(e.code)) ||
-    /timeout exceeded when trying to connect|Connection terminated/.test(e.message ?? '')
+    /timeout exceeded when trying to connect|Connection terminated|not currently accepting connections/.test(
+      e.message ?? '',
+    )
   );
 }
 
