@@ -78,7 +78,7 @@ describe('admission control', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': b.key },
       body: b.body,
-      signal,
+      ...(signal ? { signal } : {}),
     });
   /** Holds every batch in the database until released: stores wait for the lock. */
   const blockStores = async () => {
