@@ -57,8 +57,9 @@ export class Admission {
   /** Requests finished per second lately; before there is enough to tell, the in-flight bound. */
   private rate(now: number): number {
     while (this.finished.length > 0 && (this.finished[0] as number) < now - WINDOW_MS) this.finished.shift();
-    const measured = this.finished.length / (WINDOW_MS / 1000);
-    return this.finished.length >= 20 ? measured : Math.max(measured, this.limits.maxInFlight);
+    const first = this.finished[0];
+    if (first === undefined || this.finished.length < 20) return this.limits.maxInFlight;
+    return this.finished.length / Math.max(1, (now - first) / 1000);
   }
 
   /** Seconds until a refused request's turn. */

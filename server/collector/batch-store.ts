@@ -45,10 +45,6 @@ export function recordIdsDigest(ids: readonly string[]): string {
   return hash.digest('hex');
 }
 
-export function bodyDigest(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
-}
-
 /** The UTC date of a record's time: the day its row is stored under, which never changes for it. */
 export function storageDay(at: string): string {
   return new Date(at).toISOString().slice(0, 10);

@@ -4,7 +4,6 @@ import { HttpError, parseRequest } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Admission } from './admission.ts';
 import {
-  bodyDigest,
   type CheckedBatch,
   type EarlierBatch,
   earlierBatch,
@@ -12,6 +11,7 @@ import {
   recordIdsDigest,
   storeBatch,
 } from './batch-store.ts';
+import { bodyDigest, isEncoded, readBody } from './body-reader.ts';
 import type { DayPartitions } from './partitions.ts';
 import { batchEnvelope, checkRecord, outsideKeptDays } from './record-rules.ts';
 
@@ -72,10 +72,12 @@ export function batchesRoute(
 ): Router {
   const router = Router();
   const answer = (res: Response, json: string) => res.type('json').send(json);
+  const unpack = express.raw({ limit: opts.maxBodyBytes, type: () => true });
   router.post(
     '/v1/batches',
     admission.gate,
-    express.raw({ limit: opts.maxBodyBytes, type: () => true }),
+    // A body with a Content-Encoding is unpacked first; a plain one is read as it arrives, below.
+    (req, res, next) => (isEncoded(req) ? unpack(req, res, next) : next()),
     async (req, res) => {
       const abandoned = res.locals.abandoned as () => boolean;
       const charset = /;\s*charset=([^;\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
@@ -85,18 +87,44 @@ export function batchesRoute(
           en: `unsupported charset "${charset}" (send UTF-8)`,
         });
       }
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const key = req.get('idempotency-key');
       if (!key) {
         throw new HttpError(400, 'invalid_request', 'the Idempotency-Key header is missing', [
           { field: 'Idempotency-Key', message: 'required: the batchId' },
         ]);
       }
-      const bodySha256 = bodyDigest(raw);
       try {
+        // The key is looked up as soon as the body's first bytes name the school, while the rest arrives.
+        const pending: {
+          school: string | null;
+          lookup: Promise<EarlierBatch | null> | null;
+          error: unknown;
+        } = {
+          school: null,
+          lookup: null,
+          error: null,
+        };
+        const onHead = (head: Buffer) => {
+          pending.school = peekSchoolId(head);
+          if (pending.school) {
+            pending.lookup = earlierBatch(pool, pending.school, key).catch((err: unknown) => {
+              pending.error = err;
+              return null;
+            });
+          }
+        };
+        let raw: Buffer;
+        let bodySha256: string;
+        if (Buffer.isBuffer(req.body)) {
+          raw = req.body;
+          bodySha256 = bodyDigest(raw);
+          onHead(raw);
+        } else {
+          ({ body: raw, sha256: bodySha256 } = await readBody(req, opts.maxBodyBytes, onHead));
+        }
+        let earlier = pending.lookup ? await pending.lookup : null;
+        if (pending.error) throw pending.error;
         // A resend of the same bytes: answered from the key, nothing parsed or checked again.
-        const peeked = peekSchoolId(raw);
-        let earlier: EarlierBatch | null = peeked ? await earlierBatch(pool, peeked, key) : null;
         if (earlier && earlier.bodySha256 === bodySha256) {
           answer(res, earlier.answer);
           return;
@@ -119,7 +147,7 @@ export function batchesRoute(
           ]);
         }
         const recordIds = body.records.map((r) => r.id);
-        if (peeked !== body.schoolId) earlier = await earlierBatch(pool, body.schoolId, key);
+        if (pending.school !== body.schoolId) earlier = await earlierBatch(pool, body.schoolId, key);
         if (earlier) {
           if (earlier.recordIdsSha256 !== recordIdsDigest(recordIds)) {
             throw new IdempotencyConflict(`Idempotency-Key ${key} was already used for a different batch`);

@@ -99,7 +99,8 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
-      http.listen(opts.port ?? 8090, host, () => {
+      // A district's kiosks reconnect together: room for their connections to queue while being accepted.
+      http.listen({ port: opts.port ?? 8090, host, backlog: 4096 }, () => {
         http.off('error', reject);
         resolve();
       });

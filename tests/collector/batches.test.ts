@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
@@ -239,6 +240,20 @@ describe('the collector: POST /v1/batches', () => {
     const tooLarge = await post(big);
     expect(tooLarge.status).toBe(413);
     expect((await stored()).some((r) => r.id.startsWith('big-'))).toBe(false);
+  });
+
+  it('takes a gzip-compressed batch like any other', async () => {
+    const b = batch([screening('gz-1'), screening('gz-2')]);
+    const res = await fetch(`${collector.url}/v1/batches`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'idempotency-key': b.batchId,
+      },
+      body: gzipSync(JSON.stringify(b)),
+    });
+    expect(await res.json()).toEqual({ accepted: ['gz-1', 'gz-2'], duplicate: [], rejected: [] });
   });
 
   it('counts an empty batch as a sign of life from the kiosk', async () => {
