@@ -202,6 +202,13 @@ const databaseUrl = await pgServer.createDatabase('bench_collector');
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 const collector = await collectorProcess(databaseUrl);
 const pid = collector.proc.pid as number;
+// Stopped early (Ctrl-C): the collector and the database go too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    collector.proc.kill('SIGTERM');
+    pgServer.stop().finally(() => process.exit(130));
+  });
+}
 const results: Record<string, unknown> = {
   at: new Date().toISOString(),
   node: process.version,
@@ -340,11 +347,19 @@ try {
     await postBatch(collector.url, sample.batchId, respaced, KIOSK_TIMEOUT_MS);
     otherBytes.push(performance.now() - t);
   }
+  // The floor: the same bytes posted where nothing reads them (HTTP and the body on the wire alone).
+  const floorTimes: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t = performance.now();
+    await (await fetch(`${collector.url}/v1/nowhere`, { method: 'POST', body: sample.body })).text();
+    floorTimes.push(performance.now() - t);
+  }
   results.replay = {
     first: summarize(firstTimes),
     replay: summarize(replayTimes),
     replayCollectorCpuMs: round(replayCpuMs, 2),
     otherBytes: summarize(otherBytes),
+    httpFloor: summarize(floorTimes),
   };
   console.log(
     `\na batch of ${BATCH} (${Math.round(sample.body.length / 1024)} KB), one request at a time, time to the answer at the kiosk:\n` +
