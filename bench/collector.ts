@@ -7,18 +7,24 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { zonedMoment } from '../kiosk/time/zoned.ts';
-import { busyDelayMs, retryDelayMs } from '../kiosk/upload/backoff.ts';
-import { batchIdFor } from '../kiosk/upload/batch.ts';
 import { postBatch } from '../kiosk/upload/post-batch.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
 import { type Summary, summarize } from './stats.ts';
+import {
+  BATCH,
+  batchOf,
+  KIOSK_TIMEOUT_MS,
+  newTally,
+  type SendTally,
+  sendLikeAKiosk,
+} from './storm-kiosks.ts';
 
 const SCALE = Number(process.env.BENCH_COLLECTOR_SCALE ?? 1);
+/** BENCH_COLLECTOR_PARTS: which parts after the storm, of overview, replay, throughput (default all). */
+const parts = new Set((process.env.BENCH_COLLECTOR_PARTS ?? 'overview,replay,throughput').split(','));
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
 const TIME_ZONE = 'Asia/Shanghai';
 const today = zonedMoment(new Date(), TIME_ZONE).date;
-const KIOSK_TIMEOUT_MS = 30_000;
-const BATCH = 500;
 
 interface Collector {
   url: string;
@@ -62,89 +68,68 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-let recordNo = 0;
-/** One kiosk's batch of screenings: each of the school's pupils once at `session`. */
-function batchOf(school: string, kiosk: string, session: string, firstPupil: number, size: number) {
-  const at = new Date().toISOString();
-  const records = Array.from({ length: size }, (_, i) => {
-    const n = firstPupil + i;
-    return {
-      id: `${school}-${session}-${n}-${++recordNo}`,
-      kind: 'screening',
-      at,
-      data: {
-        laneId: '1',
-        session,
-        localDate: today,
-        personId: `${school}-S${n}`,
-        temperatureC: 36.5,
-        temperatureSource: 'device_body',
-        objectC: null,
-        ambientC: null,
-        healthCode: 'green',
-        decision: n % 97 === 0 ? 'fever' : 'pass',
-        reasons: [],
+/** One batch of a school's kiosk, of today. */
+const batchFor = (school: string, kiosk: string, session: string, firstPupil: number) =>
+  batchOf(school, kiosk, session, firstPupil, BATCH, today);
+
+/**
+ * A reconnect storm from `processes` load processes of `kiosks / processes` kiosks each (kiosks are
+ * separate machines: one event loop for all of them would measure itself). Each builds its batches,
+ * then all start at the same moment.
+ */
+async function storm(url: string, kiosks: number, processes: number): Promise<SendTally> {
+  const share = Math.ceil(kiosks / processes);
+  const procs = Array.from({ length: processes }, (_, i) =>
+    spawn(process.execPath, ['--import', 'tsx', new URL('./storm-kiosks.ts', import.meta.url).pathname], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        STORM_URL: url,
+        STORM_FIRST: String(i * share),
+        STORM_KIOSKS: String(Math.max(0, Math.min(share, kiosks - i * share))),
+        STORM_DATE: today,
       },
+    }),
+  );
+  const readers = procs.map((p) => {
+    const lines: string[] = [];
+    let buffered = '';
+    const waiters: (() => void)[] = [];
+    p.stdout?.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        lines.push(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+      for (const w of waiters.splice(0)) w();
+    });
+    p.once('exit', () => {
+      for (const w of waiters.splice(0)) w();
+    });
+    return async (): Promise<string> => {
+      while (lines.length === 0) {
+        if (p.exitCode !== null) throw new Error(`a storm process exited (${p.exitCode})`);
+        await new Promise<void>((r) => waiters.push(r));
+      }
+      return lines.shift() as string;
     };
   });
-  const sender = { schoolId: school, kioskId: kiosk };
-  const batchId = batchIdFor(
-    sender,
-    records.map((r) => r.id),
-  );
-  return {
-    batchId,
-    body: JSON.stringify({ schoolId: school, kioskId: kiosk, batchId, records }),
-    ids: records.map((r) => r.id),
-  };
-}
-
-interface SendTally {
-  answered: number;
-  busy: number;
-  timeouts: number;
-  broken: number;
-  latencyMs: number[];
-  maxBusyWaitMs: number;
-}
-
-/** Sends one batch as a kiosk's uploader does: busy → wait Retry-After (spread); failure → backoff. */
-async function sendLikeAKiosk(
-  url: string,
-  b: { batchId: string; body: string },
-  tally: SendTally,
-): Promise<void> {
-  for (let failures = 0; ; ) {
-    const t0 = performance.now();
-    const outcome = await postBatch(url, b.batchId, b.body, KIOSK_TIMEOUT_MS);
-    if (outcome.kind === 'answer') {
-      tally.answered++;
-      tally.latencyMs.push(performance.now() - t0);
-      return;
-    }
-    if (outcome.kind === 'busy') {
-      tally.busy++;
-      const wait = busyDelayMs(outcome.retryAfterMs);
-      tally.maxBusyWaitMs = Math.max(tally.maxBusyWaitMs, wait);
-      await sleep(wait);
-      continue;
-    }
-    if (outcome.kind === 'failed' && /within/.test(outcome.message)) tally.timeouts++;
-    else tally.broken++;
-    if (++failures > 20) throw new Error(`a batch failed 20 times: ${JSON.stringify(outcome)}`);
-    await sleep(retryDelayMs(failures, { initialMs: 1000, maxMs: 30_000 }));
+  for (const next of readers)
+    if ((await next()) !== 'ready') throw new Error('a storm process did not get ready');
+  for (const p of procs) p.stdin?.write('go\n');
+  const tallies = await Promise.all(readers.map(async (next) => JSON.parse(await next()) as SendTally));
+  const total = newTally();
+  for (const t of tallies) {
+    total.answered += t.answered;
+    total.busy += t.busy;
+    total.timeouts += t.timeouts;
+    total.broken += t.broken;
+    total.latencyMs.push(...t.latencyMs);
+    total.maxBusyWaitMs = Math.max(total.maxBusyWaitMs, t.maxBusyWaitMs);
+    for (const [m, n] of Object.entries(t.failures)) total.failures[m] = (total.failures[m] ?? 0) + n;
   }
+  return total;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const newTally = (): SendTally => ({
-  answered: 0,
-  busy: 0,
-  timeouts: 0,
-  broken: 0,
-  latencyMs: [],
-  maxBusyWaitMs: 0,
-});
 
 async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<void>) {
   let next = 0;
@@ -162,7 +147,7 @@ async function throughput(url: string, kiosks: number, batches: number, tag: str
     Array.from({ length: kiosks }, async (_, k) => {
       const school = `${tag}-school-${Math.floor(k / 4)}`;
       for (let b = 0; b < batches; b++) {
-        await sendLikeAKiosk(url, batchOf(school, `gate-${k % 4}`, `s${b}`, (k % 4) * BATCH, BATCH), tally);
+        await sendLikeAKiosk(url, batchFor(school, `gate-${k % 4}`, `s${b}`, (k % 4) * BATCH), tally);
       }
     }),
   );
@@ -225,19 +210,9 @@ try {
   console.log(
     `storm: ${stormKiosks} kiosks (4 per school) × ${BATCH} records of ${today} at once, kiosk timeout 30 s`,
   );
-  const storm = newTally();
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: stormKiosks }, (_, k) => {
-      const school = `school-${String(Math.floor(k / 4)).padStart(4, '0')}`;
-      return sendLikeAKiosk(
-        collector.url,
-        batchOf(school, `gate-${k % 4}`, 'morning', (k % 4) * BATCH, BATCH),
-        storm,
-      );
-    }),
-  );
+  const stormTally = await storm(collector.url, stormKiosks, 4);
   const stormS = (performance.now() - t0) / 1000;
   const stored = await db.query<{ n: number; distinct: number }>(
     'SELECT count(*)::int AS n, count(DISTINCT (school_id, id))::int AS distinct FROM records',
@@ -247,16 +222,21 @@ try {
     records: stormKiosks * BATCH,
     seconds: round(stormS, 1),
     recordsPerS: Math.round((stormKiosks * BATCH) / stormS),
-    answered: storm.answered,
-    busyAnswers: storm.busy,
-    longestBusyWaitS: round(storm.maxBusyWaitMs / 1000, 1),
-    timeouts: storm.timeouts,
-    broken: storm.broken,
+    answered: stormTally.answered,
+    busyAnswers: stormTally.busy,
+    longestBusyWaitS: round(stormTally.maxBusyWaitMs / 1000, 1),
+    timeouts: stormTally.timeouts,
+    broken: stormTally.broken,
     stored: stored.rows[0]?.n,
     storedTwice: (stored.rows[0]?.n ?? 0) - (stored.rows[0]?.distinct ?? 0),
-    batchMs: summarize(storm.latencyMs),
+    batchMs: summarize(stormTally.latencyMs),
     collectorPeakMB: memoryMB(pid).peak,
     collectorCpuS: round(cpuSeconds(pid) - cpu0, 1),
+    /** At the collector: from admission to the answer sent. */
+    collectorAnswerMs: (
+      (await (await fetch(`${collector.url}/healthz`)).json()) as { uploads: { answerMs: unknown } }
+    ).uploads.answerMs,
+    failures: stormTally.failures,
   };
   results.storm = stormFigures;
   console.log(
@@ -264,145 +244,149 @@ try {
       `${stormFigures.busyAnswers} busy answers (503 + Retry-After, longest wait ${stormFigures.longestBusyWaitS} s), ` +
       `${stormFigures.timeouts} timeouts, ${stormFigures.broken} broken\n` +
       `  stored ${stormFigures.stored}, ${stormFigures.storedTwice} twice; an admitted batch ${fmt(stormFigures.batchMs)}; ` +
-      `collector peak ${stormFigures.collectorPeakMB} MB resident, ${stormFigures.collectorCpuS} CPU s`,
+      `collector peak ${stormFigures.collectorPeakMB} MB resident, ${stormFigures.collectorCpuS} CPU s; ` +
+      `at the collector, admission → answer ${JSON.stringify(stormFigures.collectorAnswerMs)} ms` +
+      (Object.keys(stormFigures.failures).length > 0
+        ? `\n  failures: ${JSON.stringify(stormFigures.failures)}`
+        : ''),
   );
 
-  // 2. The overview of that day, then with the day at three checks' worth.
-  const at1M = {
-    one: await timeOverview(collector.url, 1, 20),
-    four: await timeOverview(collector.url, 4, 10),
-  };
-  console.log(
-    `\noverview of a day of ${stormFigures.stored} records: one viewer ${fmt(at1M.one)}; four at once ${fmt(at1M.four)}`,
-  );
-  const fillKiosks = stormKiosks;
-  console.log(
-    `filling the day with the noon and afternoon checks (${fillKiosks * BATCH * 2} more records, 16 kiosks at a time) ...`,
-  );
-  const fill = newTally();
-  const tFill = performance.now();
-  const jobs = ['noon', 'afternoon'].flatMap((session) =>
-    Array.from({ length: fillKiosks }, (_, k) => ({ session, k })),
-  );
-  await inParallel(jobs, 16, async ({ session, k }) => {
-    const school = `school-${String(Math.floor(k / 4)).padStart(4, '0')}`;
-    await sendLikeAKiosk(
-      collector.url,
-      batchOf(school, `gate-${k % 4}`, session, (k % 4) * BATCH, BATCH),
-      fill,
+  if (parts.has('overview')) {
+    // 2. The overview of that day, then with the day at three checks' worth.
+    const at1M = {
+      one: await timeOverview(collector.url, 1, 20),
+      four: await timeOverview(collector.url, 4, 10),
+    };
+    console.log(
+      `\noverview of a day of ${stormFigures.stored} records: one viewer ${fmt(at1M.one)}; four at once ${fmt(at1M.four)}`,
     );
-  });
-  const fillS = (performance.now() - tFill) / 1000;
-  const dayRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records')).rows[0]?.n ?? 0;
-  const at3M = {
-    one: await timeOverview(collector.url, 1, 20),
-    four: await timeOverview(collector.url, 4, 10),
-  };
-  const tOld = performance.now();
-  await db.query(
-    `SELECT school_id, count(DISTINCT coalesce(data->>'personId', id)) FILTER (WHERE data->>'decision' NOT IN ('retake', 'not_measured')),
+    const fillKiosks = stormKiosks;
+    console.log(
+      `filling the day with the noon and afternoon checks (${fillKiosks * BATCH * 2} more records, 16 kiosks at a time) ...`,
+    );
+    const fill = newTally();
+    const tFill = performance.now();
+    const jobs = ['noon', 'afternoon'].flatMap((session) =>
+      Array.from({ length: fillKiosks }, (_, k) => ({ session, k })),
+    );
+    await inParallel(jobs, 16, async ({ session, k }) => {
+      const school = `school-${String(Math.floor(k / 4)).padStart(4, '0')}`;
+      await sendLikeAKiosk(collector.url, batchFor(school, `gate-${k % 4}`, session, (k % 4) * BATCH), fill);
+    });
+    const fillS = (performance.now() - tFill) / 1000;
+    const dayRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records')).rows[0]?.n ?? 0;
+    const at3M = {
+      one: await timeOverview(collector.url, 1, 20),
+      four: await timeOverview(collector.url, 4, 10),
+    };
+    const tOld = performance.now();
+    await db.query(
+      `SELECT school_id, count(DISTINCT coalesce(data->>'personId', id)) FILTER (WHERE data->>'decision' NOT IN ('retake', 'not_measured')),
             count(DISTINCT coalesce(data->>'personId', id)) FILTER (WHERE data->>'decision' IN ('fever', 'code_yellow', 'code_red'))
      FROM records WHERE local_date = $1::date AND kind = 'screening' AND NOT data ? 'resolves' GROUP BY school_id`,
-    [today],
-  );
-  const countedS = (performance.now() - tOld) / 1000;
-  results.overview = {
-    rows1: stormFigures.stored,
-    at1M,
-    rows3: dayRows,
-    at3M,
-    countedFromRecordsS: round(countedS, 2),
-    fillRecordsPerS: Math.round((fillKiosks * BATCH * 2) / fillS),
-  };
-  console.log(
-    `  (${Math.round((fillKiosks * BATCH * 2) / fillS)} records/s)\noverview of a day of ${dayRows} records: one viewer ${fmt(at3M.one)}; four at once ${fmt(at3M.four)}\n` +
-      `  for comparison, counting that day from its records instead: ${round(countedS, 2)} s`,
-  );
-
-  // 3. A resend: the same bytes (answered from the key), the same records in other bytes, and a first send.
-  const sample = batchOf('replay-school', 'gate-1', 'morning', 0, BATCH);
-  const firstTimes: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const b = batchOf(`first-school-${i}`, 'gate-1', 'morning', 0, BATCH);
-    const t = performance.now();
-    await postBatch(collector.url, b.batchId, b.body, KIOSK_TIMEOUT_MS);
-    firstTimes.push(performance.now() - t);
-  }
-  await postBatch(collector.url, sample.batchId, sample.body, KIOSK_TIMEOUT_MS);
-  const replayCount = 300;
-  const replayTimes: number[] = [];
-  const cpuR = cpuSeconds(pid);
-  for (let i = 0; i < replayCount; i++) {
-    const t = performance.now();
-    const outcome = await postBatch(collector.url, sample.batchId, sample.body, KIOSK_TIMEOUT_MS);
-    replayTimes.push(performance.now() - t);
-    if (outcome.kind !== 'answer' || outcome.answer.accepted.length !== BATCH)
-      throw new Error('a replay was not answered as at first');
-  }
-  const replayCpuMs = ((cpuSeconds(pid) - cpuR) * 1000) / replayCount;
-  const respaced = JSON.stringify(JSON.parse(sample.body), null, 1);
-  const otherBytes: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const t = performance.now();
-    await postBatch(collector.url, sample.batchId, respaced, KIOSK_TIMEOUT_MS);
-    otherBytes.push(performance.now() - t);
-  }
-  // The floor: the same bytes posted where nothing reads them (HTTP and the body on the wire alone).
-  const floorTimes: number[] = [];
-  for (let i = 0; i < 100; i++) {
-    const t = performance.now();
-    await (await fetch(`${collector.url}/v1/nowhere`, { method: 'POST', body: sample.body })).text();
-    floorTimes.push(performance.now() - t);
-  }
-  results.replay = {
-    first: summarize(firstTimes),
-    replay: summarize(replayTimes),
-    replayCollectorCpuMs: round(replayCpuMs, 2),
-    otherBytes: summarize(otherBytes),
-    httpFloor: summarize(floorTimes),
-  };
-  console.log(
-    `\na batch of ${BATCH} (${Math.round(sample.body.length / 1024)} KB), one request at a time, time to the answer at the kiosk:\n` +
-      `  first send         ${fmt(summarize(firstTimes))}\n` +
-      `  resent, same bytes ${fmt(summarize(replayTimes))} (collector CPU ${round(replayCpuMs, 2)} ms each)\n` +
-      `  same records, other bytes ${fmt(summarize(otherBytes))}\n` +
-      `  (the same bytes posted to a path nobody answers: ${fmt(summarize(floorTimes))})`,
-  );
-
-  // 4. Records per second at 1, 10 and 200 kiosks, each sending batches of 500 one after another.
-  console.log(`\nthroughput (batches of ${BATCH}, each kiosk one batch at a time):`);
-  const rates = [];
-  for (const [kiosks, batches] of [
-    [1, scaled(40)],
-    [10, scaled(10)],
-    [200, Math.max(1, scaled(2))],
-  ] as const) {
-    const r = await throughput(collector.url, kiosks, batches, `tp${kiosks}`);
-    rates.push(r);
+      [today],
+    );
+    const countedS = (performance.now() - tOld) / 1000;
+    results.overview = {
+      rows1: stormFigures.stored,
+      at1M,
+      rows3: dayRows,
+      at3M,
+      countedFromRecordsS: round(countedS, 2),
+      fillRecordsPerS: Math.round((fillKiosks * BATCH * 2) / fillS),
+    };
     console.log(
-      `  ${String(kiosks).padStart(3)} kiosks: ${r.recordsPerS} records/s (${r.records} in ${r.seconds} s; a batch ${fmt(r.batchMs)}; ${r.busy} busy)`,
+      `  (${Math.round((fillKiosks * BATCH * 2) / fillS)} records/s)\noverview of a day of ${dayRows} records: one viewer ${fmt(at3M.one)}; four at once ${fmt(at3M.four)}\n` +
+        `  for comparison, counting that day from its records instead: ${round(countedS, 2)} s`,
     );
   }
-  // The same 10 kiosks while four viewers reload the overview without pause.
-  let viewing = true;
-  const viewerTimes: number[] = [];
-  const viewers = Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (viewing) {
-        const t = performance.now();
-        await (await fetch(`${collector.url}/`)).text();
-        viewerTimes.push(performance.now() - t);
-      }
-    }),
-  );
-  const watched = await throughput(collector.url, 10, scaled(10), 'tpv');
-  viewing = false;
-  await viewers;
-  rates.push({ ...watched, viewers: 4, pageMs: summarize(viewerTimes) });
-  console.log(
-    `   10 kiosks with 4 viewers reloading the page: ${watched.recordsPerS} records/s; the page ${fmt(summarize(viewerTimes))}`,
-  );
-  results.throughput = rates;
+  if (parts.has('replay')) {
+    // 3. A resend: the same bytes (answered from the key), the same records in other bytes, and a first send.
+    const sample = batchFor('replay-school', 'gate-1', 'morning', 0);
+    const firstTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const b = batchFor(`first-school-${i}`, 'gate-1', 'morning', 0);
+      const t = performance.now();
+      await postBatch(collector.url, b.batchId, b.body, KIOSK_TIMEOUT_MS);
+      firstTimes.push(performance.now() - t);
+    }
+    await postBatch(collector.url, sample.batchId, sample.body, KIOSK_TIMEOUT_MS);
+    const replayCount = 300;
+    const replayTimes: number[] = [];
+    const cpuR = cpuSeconds(pid);
+    for (let i = 0; i < replayCount; i++) {
+      const t = performance.now();
+      const outcome = await postBatch(collector.url, sample.batchId, sample.body, KIOSK_TIMEOUT_MS);
+      replayTimes.push(performance.now() - t);
+      if (outcome.kind !== 'answer' || outcome.answer.accepted.length !== BATCH)
+        throw new Error('a replay was not answered as at first');
+    }
+    const replayCpuMs = ((cpuSeconds(pid) - cpuR) * 1000) / replayCount;
+    const respaced = JSON.stringify(JSON.parse(sample.body), null, 1);
+    const otherBytes: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      await postBatch(collector.url, sample.batchId, respaced, KIOSK_TIMEOUT_MS);
+      otherBytes.push(performance.now() - t);
+    }
+    // The floor: the same bytes posted where nothing reads them (HTTP and the body on the wire alone).
+    const floorTimes: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t = performance.now();
+      await (await fetch(`${collector.url}/v1/nowhere`, { method: 'POST', body: sample.body })).text();
+      floorTimes.push(performance.now() - t);
+    }
+    results.replay = {
+      first: summarize(firstTimes),
+      replay: summarize(replayTimes),
+      replayCollectorCpuMs: round(replayCpuMs, 2),
+      otherBytes: summarize(otherBytes),
+      httpFloor: summarize(floorTimes),
+    };
+    console.log(
+      `\na batch of ${BATCH} (${Math.round(sample.body.length / 1024)} KB), one request at a time, time to the answer at the kiosk:\n` +
+        `  first send         ${fmt(summarize(firstTimes))}\n` +
+        `  resent, same bytes ${fmt(summarize(replayTimes))} (collector CPU ${round(replayCpuMs, 2)} ms each)\n` +
+        `  same records, other bytes ${fmt(summarize(otherBytes))}\n` +
+        `  (the same bytes posted to a path nobody answers: ${fmt(summarize(floorTimes))})`,
+    );
+  }
+  if (parts.has('throughput')) {
+    // 4. Records per second at 1, 10 and 200 kiosks, each sending batches of 500 one after another.
+    console.log(`\nthroughput (batches of ${BATCH}, each kiosk one batch at a time):`);
+    const rates = [];
+    for (const [kiosks, batches] of [
+      [1, scaled(40)],
+      [10, scaled(10)],
+      [200, Math.max(1, scaled(2))],
+    ] as const) {
+      const r = await throughput(collector.url, kiosks, batches, `tp${kiosks}`);
+      rates.push(r);
+      console.log(
+        `  ${String(kiosks).padStart(3)} kiosks: ${r.recordsPerS} records/s (${r.records} in ${r.seconds} s; a batch ${fmt(r.batchMs)}; ${r.busy} busy)`,
+      );
+    }
+    // The same 10 kiosks while four viewers reload the overview without pause.
+    let viewing = true;
+    const viewerTimes: number[] = [];
+    const viewers = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (viewing) {
+          const t = performance.now();
+          await (await fetch(`${collector.url}/`)).text();
+          viewerTimes.push(performance.now() - t);
+        }
+      }),
+    );
+    const watched = await throughput(collector.url, 10, scaled(10), 'tpv');
+    viewing = false;
+    await viewers;
+    rates.push({ ...watched, viewers: 4, pageMs: summarize(viewerTimes) });
+    console.log(
+      `   10 kiosks with 4 viewers reloading the page: ${watched.recordsPerS} records/s; the page ${fmt(summarize(viewerTimes))}`,
+    );
+    results.throughput = rates;
+  }
   results.collectorPeakMB = memoryMB(pid).peak;
 } finally {
   await db.end();

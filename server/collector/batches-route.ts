@@ -65,6 +65,7 @@ function unavailable(err: unknown): boolean {
  */
 export function batchesRoute(
   pool: Pool,
+  keyPool: Pool,
   partitions: DayPartitions,
   admission: Admission,
   log: Logger,
@@ -107,7 +108,7 @@ export function batchesRoute(
         const onHead = (head: Buffer) => {
           pending.school = peekSchoolId(head);
           if (pending.school) {
-            pending.lookup = earlierBatch(pool, pending.school, key).catch((err: unknown) => {
+            pending.lookup = earlierBatch(keyPool, pending.school, key).catch((err: unknown) => {
               pending.error = err;
               return null;
             });
@@ -147,7 +148,7 @@ export function batchesRoute(
           ]);
         }
         const recordIds = body.records.map((r) => r.id);
-        if (pending.school !== body.schoolId) earlier = await earlierBatch(pool, body.schoolId, key);
+        if (pending.school !== body.schoolId) earlier = await earlierBatch(keyPool, body.schoolId, key);
         if (earlier) {
           if (earlier.recordIdsSha256 !== recordIdsDigest(recordIds)) {
             throw new IdempotencyConflict(`Idempotency-Key ${key} was already used for a different batch`);
@@ -193,7 +194,7 @@ export function batchesRoute(
         if (err instanceof IdempotencyConflict) throw new HttpError(422, 'idempotency_conflict', err.message);
         if (unavailable(err)) {
           log.warn({ err }, 'the collector database is out of reach or overloaded');
-          const refusal = admission.busy({ zh: '数据库暂不可用', en: 'its database is out of reach' });
+          const refusal = admission.busy({ zh: '数据库暂不可用', en: 'its database is out of reach' }, key);
           res.set('Retry-After', String(refusal.retryAfterS));
           throw refusal;
         }

@@ -46,24 +46,32 @@ export class CollectorStartError extends Error {}
 export async function startCollector(opts: CollectorOptions): Promise<RunningCollector> {
   const log = (opts.logger ?? createLogger()).child({ part: 'collector' });
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
-  const poolSize = opts.poolSize ?? 10;
-  const retention: RetentionOptions = { ...defaultRetention, ...opts.retention };
+  const env = collectorEnv(process.env);
+  const poolSize = opts.poolSize ?? env.poolSize ?? 10;
+  const retention: RetentionOptions = { ...defaultRetention, ...env.retention, ...opts.retention };
   // A request that waits this long for a connection is answered busy, well within a kiosk's timeout.
   const pool = new pg.Pool({
     connectionString: opts.databaseUrl,
     max: poolSize,
     connectionTimeoutMillis: 10_000,
   });
-  // The district view reads on connections of its own, so viewers never take an upload's place.
+  // The district view reads on connections of its own, so viewers never take an upload's place; so
+  // do the lookups of Idempotency-Keys, so a resend is answered at once however busy storing is.
   const readPool = new pg.Pool({
     connectionString: opts.databaseUrl,
     max: 2,
     connectionTimeoutMillis: 10_000,
   });
-  for (const p of [pool, readPool])
+  const keyPool = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: 3,
+    connectionTimeoutMillis: 10_000,
+  });
+  for (const p of [pool, readPool, keyPool]) {
     p.on('error', (err) => log.warn({ err }, 'an idle PostgreSQL connection failed'));
+  }
   const partitions = new DayPartitions(pool);
-  const endPools = () => Promise.all([pool.end(), readPool.end()]);
+  const endPools = () => Promise.all([pool.end(), readPool.end(), keyPool.end()]);
   try {
     const schema = await migrateCollector(pool, { timeZone });
     if (schema.to !== schema.from) log.info(schema, 'collector schema migrated');
@@ -78,7 +86,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
 
   const maxBodyBytes = opts.maxBodyBytes ?? 4_000_000;
   const admission = new Admission({
-    maxInFlight: opts.maxInFlight ?? poolSize * 3,
+    maxInFlight: opts.maxInFlight ?? env.maxInFlight ?? poolSize * 3,
     maxBytes: Math.max(opts.maxParseBytes ?? 64 * 1024 * 1024, maxBodyBytes),
     maxBodyBytes,
   });
@@ -88,7 +96,11 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     res.json({ status: 'ok', version: VERSION, uploads: admission.counts() });
   });
   app.use(
-    batchesRoute(pool, partitions, admission, log, { maxBodyBytes, timeZone, keepDays: retention.keepDays }),
+    batchesRoute(pool, keyPool, partitions, admission, log, {
+      maxBodyBytes,
+      timeZone,
+      keepDays: retention.keepDays,
+    }),
   );
   app.use(districtRoutes(readPool, timeZone));
   app.use(notFound);
@@ -129,6 +141,41 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
         await endPools();
       })();
       return stopping;
+    },
+  };
+}
+
+/**
+ * Settings an operator gives the `gate-kiosk collector` command in its environment:
+ * COLLECTOR_KEEP_DAYS (records kept; unset keeps all), COLLECTOR_BATCHES_KEEP_DAYS (30),
+ * COLLECTOR_POOL_SIZE (10), COLLECTOR_MAX_IN_FLIGHT (3 × the pool).
+ */
+export function collectorEnv(env: NodeJS.ProcessEnv): {
+  poolSize?: number;
+  maxInFlight?: number;
+  retention: Partial<RetentionOptions>;
+} {
+  const whole = (name: string, min: number): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+      throw new CollectorStartError(
+        `${name} 须为不小于 ${min} 的整数 / must be a whole number of at least ${min} (got "${raw}")`,
+      );
+    }
+    return n;
+  };
+  const keepDays = whole('COLLECTOR_KEEP_DAYS', 1);
+  const batchesKeepDays = whole('COLLECTOR_BATCHES_KEEP_DAYS', 1);
+  const poolSize = whole('COLLECTOR_POOL_SIZE', 1);
+  const maxInFlight = whole('COLLECTOR_MAX_IN_FLIGHT', 1);
+  return {
+    ...(poolSize !== undefined ? { poolSize } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    retention: {
+      ...(keepDays !== undefined ? { keepDays } : {}),
+      ...(batchesKeepDays !== undefined ? { batchesKeepDays } : {}),
     },
   };
 }

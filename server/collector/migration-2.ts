@@ -98,25 +98,32 @@ export const migration2 = `
   DROP INDEX direct_reports_unanswered;
   CREATE INDEX direct_reports_unanswered ON direct_reports (school_id, reported_at) WHERE answered_at IS NULL;
 
-  -- Who was screened at a check (session '' is the whole day): a person counts once however often
-  -- they are measured. Partitioned by the schools' local date, like records.
+  -- Who was screened on a day, and at which checks (and flagged at which): a person counts once
+  -- per check and once for the day however often they are measured. One row per person and day,
+  -- partitioned by the schools' local date like records. added_checks, added_flagged and
+  -- was_flagged say what the batch that last wrote the row changed, for the rollup.
   CREATE TABLE check_people (
-    school_id   text NOT NULL,
-    local_date  date NOT NULL,
-    session     text NOT NULL,
-    person_key  text NOT NULL,
-    flagged     boolean NOT NULL,
-    PRIMARY KEY (school_id, local_date, session, person_key)
+    school_id       text NOT NULL,
+    local_date      date NOT NULL,
+    person_key      text NOT NULL,
+    checks          text[] NOT NULL,
+    flagged_checks  text[] NOT NULL,
+    added_checks    text[],
+    added_flagged   text[],
+    was_flagged     boolean,
+    PRIMARY KEY (school_id, local_date, person_key)
   ) PARTITION BY RANGE (local_date);
   SELECT collector_ensure_partitions('check_people',
     ARRAY(SELECT DISTINCT local_date FROM records_v1 WHERE kind = 'screening' AND local_date IS NOT NULL));
-  INSERT INTO check_people (school_id, local_date, session, person_key, flagged)
-    SELECT r.school_id, r.local_date, s.session, coalesce(r.data->>'personId', r.id),
-           bool_or(r.data->>'decision' IN ('fever', 'code_yellow', 'code_red'))
-    FROM records_v1 r CROSS JOIN LATERAL (VALUES (r.data->>'session'), ('')) AS s (session)
-    WHERE r.kind = 'screening' AND r.local_date IS NOT NULL AND NOT r.data ? 'resolves'
-      AND r.data->>'decision' NOT IN ('retake', 'not_measured') AND s.session IS NOT NULL
-    GROUP BY 1, 2, 3, 4;
+  INSERT INTO check_people (school_id, local_date, person_key, checks, flagged_checks)
+    SELECT school_id, local_date, coalesce(data->>'personId', id),
+           array_agg(DISTINCT data->>'session'),
+           coalesce(array_agg(DISTINCT data->>'session')
+             FILTER (WHERE data->>'decision' IN ('fever', 'code_yellow', 'code_red')), '{}')
+    FROM records_v1
+    WHERE kind = 'screening' AND local_date IS NOT NULL AND NOT data ? 'resolves'
+      AND data->>'decision' NOT IN ('retake', 'not_measured') AND data->>'session' IS NOT NULL
+    GROUP BY 1, 2, 3;
 
   -- Each absence as its latest revision says (one per pupil and check).
   CREATE TABLE check_absences (
@@ -154,9 +161,14 @@ export const migration2 = `
   INSERT INTO day_checks (school_id, local_date, session, screened, flagged, absent, direct_reports)
     SELECT school_id, local_date, session, sum(screened), sum(flagged), sum(absent), sum(reports)
     FROM (
-      SELECT school_id, local_date, session, count(*) AS screened, count(*) FILTER (WHERE flagged) AS flagged,
-             0 AS absent, 0 AS reports
-      FROM check_people GROUP BY 1, 2, 3
+      SELECT school_id, local_date, c.session, count(*) AS screened, 0 AS flagged, 0 AS absent, 0 AS reports
+      FROM check_people CROSS JOIN LATERAL unnest(checks) AS c (session) GROUP BY 1, 2, 3
+      UNION ALL
+      SELECT school_id, local_date, c.session, 0, count(*), 0, 0
+      FROM check_people CROSS JOIN LATERAL unnest(flagged_checks) AS c (session) GROUP BY 1, 2, 3
+      UNION ALL
+      SELECT school_id, local_date, '', count(*), count(*) FILTER (WHERE cardinality(flagged_checks) > 0), 0, 0
+      FROM check_people GROUP BY 1, 2
       UNION ALL
       SELECT school_id, local_date, s.session, 0, 0, count(*) FILTER (WHERE open), 0
       FROM check_absences a CROSS JOIN LATERAL (VALUES (a.session), ('')) AS s (session) GROUP BY 1, 2, 3
@@ -170,7 +182,8 @@ export const migration2 = `
   -- Stores one batch: its records, the rollup, the kiosk's sign of life and the answer, in one call.
   -- Per record: p_dates is the local date it counts for, p_sessions its check, p_keys the person (a
   -- screening) or the absence, p_marks what it adds (1 a screened person, 2 flagged, 4 a direct
-  -- report, 8 an absence, 16 the absence is open), p_revisions an absence's revision.
+  -- report, 8 an absence, 16 the absence is open), p_revisions an absence's revision. Rows are
+  -- written in key order, so two batches of one school never wait for each other in a circle.
   -- The key is claimed last: if another request holds it, everything is undone (SQLSTATE GK409)
   -- and the caller reads that request's answer. A batch without a key (an empty one) only says the
   -- kiosk is alive.
@@ -236,41 +249,43 @@ export const migration2 = `
     END IF;
 
     IF v_marks & 1 <> 0 THEN
-      WITH pe AS (
-        INSERT INTO check_people (school_id, local_date, session, person_key, flagged)
-        SELECT p_school, r.d, s.session, r.person, bool_or(r.marks & 2 <> 0)
-        FROM unnest(p_dates, p_sessions, p_keys, p_marks, v_inserted) AS r (d, session, person, marks, fresh)
-        CROSS JOIN LATERAL (VALUES (r.session), ('')) AS s (session)
-        WHERE r.fresh AND r.marks & 1 <> 0
-        GROUP BY r.d, s.session, r.person
-        ORDER BY r.d, s.session, r.person
-        ON CONFLICT DO NOTHING
-        RETURNING local_date, session, flagged
-      )
-      SELECT d_dates || array_agg(local_date), d_sessions || array_agg(session),
-             d_screened || array_agg(1), d_flagged || array_agg(flagged::int), d_absent || array_agg(0), d_reports || array_agg(0)
-      INTO d_dates, d_sessions, d_screened, d_flagged, d_absent, d_reports
-      FROM pe;
-    END IF;
-
-    IF v_marks & 2 <> 0 THEN
-      -- People seen earlier without a flag who are flagged now.
-      WITH fl AS (
-        UPDATE check_people c SET flagged = true
+      -- Each person of the batch once, with the checks they were screened and flagged at; what that
+      -- adds to what the day already held is written into the row (added_*) and counted from it.
+      WITH up AS (
+        INSERT INTO check_people AS c
+          (school_id, local_date, person_key, checks, flagged_checks, added_checks, added_flagged, was_flagged)
+        SELECT p_school, x.d, x.person, x.checks, x.flagged, x.checks, x.flagged, NULL
         FROM (
-          SELECT DISTINCT r.d, s.session, r.person
+          SELECT r.d, r.person, array_agg(DISTINCT r.session) AS checks,
+                 coalesce(array_agg(DISTINCT r.session) FILTER (WHERE r.marks & 2 <> 0), '{}') AS flagged
           FROM unnest(p_dates, p_sessions, p_keys, p_marks, v_inserted) AS r (d, session, person, marks, fresh)
-          CROSS JOIN LATERAL (VALUES (r.session), ('')) AS s (session)
-          WHERE r.fresh AND r.marks & 2 <> 0
+          WHERE r.fresh AND r.marks & 1 <> 0
+          GROUP BY r.d, r.person
+          ORDER BY r.d, r.person
         ) x
-        WHERE c.school_id = p_school AND c.local_date = x.d AND c.session = x.session
-          AND c.person_key = x.person AND NOT c.flagged
-        RETURNING c.local_date, c.session
+        ON CONFLICT (school_id, local_date, person_key) DO UPDATE SET
+          checks = c.checks || ARRAY(SELECT unnest(excluded.checks) EXCEPT SELECT unnest(c.checks)),
+          flagged_checks = c.flagged_checks
+            || ARRAY(SELECT unnest(excluded.flagged_checks) EXCEPT SELECT unnest(c.flagged_checks)),
+          added_checks = ARRAY(SELECT unnest(excluded.checks) EXCEPT SELECT unnest(c.checks)),
+          added_flagged = ARRAY(SELECT unnest(excluded.flagged_checks) EXCEPT SELECT unnest(c.flagged_checks)),
+          was_flagged = cardinality(c.flagged_checks) > 0
+        WHERE NOT (excluded.checks <@ c.checks AND excluded.flagged_checks <@ c.flagged_checks)
+        RETURNING c.local_date, c.added_checks, c.added_flagged, c.was_flagged
       )
-      SELECT d_dates || array_agg(local_date), d_sessions || array_agg(session),
-             d_screened || array_agg(0), d_flagged || array_agg(1), d_absent || array_agg(0), d_reports || array_agg(0)
+      SELECT d_dates || array_agg(up.local_date), d_sessions || array_agg(u.session),
+             d_screened || array_agg(u.screened), d_flagged || array_agg(u.flagged),
+             d_absent || array_agg(0), d_reports || array_agg(0)
       INTO d_dates, d_sessions, d_screened, d_flagged, d_absent, d_reports
-      FROM fl;
+      FROM up CROSS JOIN LATERAL (
+        SELECT a AS session, 1 AS screened, 0 AS flagged FROM unnest(up.added_checks) AS a
+        UNION ALL
+        SELECT a, 0, 1 FROM unnest(up.added_flagged) AS a
+        UNION ALL
+        -- The whole day: a person new to it, or flagged for the first time that day.
+        SELECT '', (up.was_flagged IS NULL)::int,
+               (cardinality(up.added_flagged) > 0 AND NOT coalesce(up.was_flagged, false))::int
+      ) AS u;
     END IF;
 
     IF v_marks & 8 <> 0 THEN
