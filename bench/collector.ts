@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { zonedMoment } from '../kiosk/time/zoned.ts';
 import { postBatch } from '../kiosk/upload/post-batch.ts';
+import { collectorMigrations, migrateCollector } from '../server/collector/migrations.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
 import { type Summary, summarize } from './stats.ts';
 import {
@@ -20,8 +21,8 @@ import {
 } from './storm-kiosks.ts';
 
 const SCALE = Number(process.env.BENCH_COLLECTOR_SCALE ?? 1);
-/** BENCH_COLLECTOR_PARTS: which parts after the storm, of overview, replay, throughput (default all). */
-const parts = new Set((process.env.BENCH_COLLECTOR_PARTS ?? 'overview,replay,throughput').split(','));
+/** BENCH_COLLECTOR_PARTS: which parts after the storm, of overview, replay, throughput, upgrade (default all). */
+const parts = new Set((process.env.BENCH_COLLECTOR_PARTS ?? 'overview,replay,throughput,upgrade').split(','));
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
 const TIME_ZONE = 'Asia/Shanghai';
 const today = zonedMoment(new Date(), TIME_ZONE).date;
@@ -388,6 +389,38 @@ try {
     results.throughput = rates;
   }
   results.collectorPeakMB = memoryMB(pid).peak;
+
+  // 5. Upgrading a collector database of schema 1 that holds a day of records.
+  if (parts.has('upgrade')) {
+    const rows = scaled(1_000_000);
+    const oldUrl = await pgServer.createDatabase('bench_collector_v1');
+    const old = new pg.Pool({ connectionString: oldUrl, max: 1 });
+    const v1 = collectorMigrations[0] as { version: number; name: string; sql: string };
+    await old.query(`CREATE TABLE collector_schema (version integer PRIMARY KEY, name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    await old.query(v1.sql);
+    await old.query('INSERT INTO collector_schema (version, name) VALUES ($1, $2)', [v1.version, v1.name]);
+    await old.query(`INSERT INTO schools (id) SELECT 'school-' || n FROM generate_series(0, 499) AS n`);
+    await old.query(
+      `INSERT INTO records (school_id, id, kind, at, local_date, kiosk_id, batch_key, data)
+       SELECT 'school-' || (n % 500), 'r-' || n, 'screening', now() - (n % 3600) * interval '1 second', $2::date,
+              'gate-1', 'b-' || (n / 500),
+              jsonb_build_object('laneId', '1', 'session', 'morning', 'localDate', $3::text,
+                'personId', 'S' || (n / 500), 'temperatureC', 36.5, 'healthCode', 'green',
+                'decision', CASE WHEN n % 97 = 0 THEN 'fever' ELSE 'pass' END, 'reasons', '[]'::jsonb)
+       FROM generate_series(0, $1 - 1) AS n`,
+      [rows, today, today],
+    );
+    await old.end();
+    const migrating = new pg.Pool({ connectionString: oldUrl, max: 1 });
+    const tUp = performance.now();
+    await migrateCollector(migrating, { timeZone: TIME_ZONE });
+    const upgradeS = (performance.now() - tUp) / 1000;
+    await migrating.end();
+    results.upgrade = { records: rows, seconds: round(upgradeS, 1) };
+    console.log(`
+upgrade from schema 1 with ${rows} records of a day: ${round(upgradeS, 1)} s`);
+  }
 } finally {
   await db.end();
   collector.proc.kill('SIGTERM');

@@ -23,7 +23,7 @@ export function retryDelayMs(
 
 /**
  * The wait after a busy answer that asked for `retryAfterMs`: never sooner, and up to a fifth later
- * (10 s at most) at random, so kiosks told the same second do not all come back in it.
+ * (5 s at most) at random, so kiosks told the same second do not all come back in it.
  */
 export function busyDelayMs(retryAfterMs: number, random: () => number = Math.random): number {
   const base = Math.max(MIN_BUSY_WAIT_MS, retryAfterMs);
@@ -31,7 +31,7 @@ export function busyDelayMs(retryAfterMs: number, random: () => number = Math.ra
 }
 
 /** How much later than Retry-After a kiosk may come back, at most. */
-export const MAX_BUSY_SPREAD_MS = 10_000;
+export const MAX_BUSY_SPREAD_MS = 5_000;
 
 /** A busy answer is never followed sooner than this, whatever its Retry-After says. */
 export const MIN_BUSY_WAIT_MS = 1000;
