@@ -21,8 +21,10 @@ import {
 } from './storm-kiosks.ts';
 
 const SCALE = Number(process.env.BENCH_COLLECTOR_SCALE ?? 1);
-/** BENCH_COLLECTOR_PARTS: which parts after the storm, of overview, replay, throughput, upgrade (default all). */
-const parts = new Set((process.env.BENCH_COLLECTOR_PARTS ?? 'overview,replay,throughput,upgrade').split(','));
+/** BENCH_COLLECTOR_PARTS: which of storm, overview, replay, throughput, upgrade (default all, in that order). */
+const parts = new Set(
+  (process.env.BENCH_COLLECTOR_PARTS ?? 'storm,overview,replay,throughput,upgrade').split(','),
+);
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
 const TIME_ZONE = 'Asia/Shanghai';
 const today = zonedMoment(new Date(), TIME_ZONE).date;
@@ -208,50 +210,51 @@ try {
 
   // 1. A reconnect storm: every kiosk of the district sends its morning's batch at the same moment.
   const stormKiosks = scaled(2000);
-  console.log(
-    `storm: ${stormKiosks} kiosks (4 per school) × ${BATCH} records of ${today} at once, kiosk timeout 30 s`,
-  );
-  const cpu0 = cpuSeconds(pid);
-  const t0 = performance.now();
-  const stormTally = await storm(collector.url, stormKiosks, 4);
-  const stormS = (performance.now() - t0) / 1000;
-  const stored = await db.query<{ n: number; distinct: number }>(
-    'SELECT count(*)::int AS n, count(DISTINCT (school_id, id))::int AS distinct FROM records',
-  );
-  const stormFigures = {
-    kiosks: stormKiosks,
-    records: stormKiosks * BATCH,
-    seconds: round(stormS, 1),
-    recordsPerS: Math.round((stormKiosks * BATCH) / stormS),
-    answered: stormTally.answered,
-    busyAnswers: stormTally.busy,
-    longestBusyWaitS: round(stormTally.maxBusyWaitMs / 1000, 1),
-    timeouts: stormTally.timeouts,
-    broken: stormTally.broken,
-    stored: stored.rows[0]?.n,
-    storedTwice: (stored.rows[0]?.n ?? 0) - (stored.rows[0]?.distinct ?? 0),
-    batchMs: summarize(stormTally.latencyMs),
-    collectorPeakMB: memoryMB(pid).peak,
-    collectorCpuS: round(cpuSeconds(pid) - cpu0, 1),
-    /** At the collector: from admission to the answer sent. */
-    collectorAnswerMs: (
-      (await (await fetch(`${collector.url}/healthz`)).json()) as { uploads: { answerMs: unknown } }
-    ).uploads.answerMs,
-    failures: stormTally.failures,
-  };
-  results.storm = stormFigures;
-  console.log(
-    `  ${stormFigures.records} records in ${stormFigures.seconds} s (${stormFigures.recordsPerS}/s): ${stormFigures.answered} batches answered, ` +
-      `${stormFigures.busyAnswers} busy answers (503 + Retry-After, longest wait ${stormFigures.longestBusyWaitS} s), ` +
-      `${stormFigures.timeouts} timeouts, ${stormFigures.broken} broken\n` +
-      `  stored ${stormFigures.stored}, ${stormFigures.storedTwice} twice; an admitted batch ${fmt(stormFigures.batchMs)}; ` +
-      `collector peak ${stormFigures.collectorPeakMB} MB resident, ${stormFigures.collectorCpuS} CPU s; ` +
-      `at the collector, admission → answer ${JSON.stringify(stormFigures.collectorAnswerMs)} ms` +
-      (Object.keys(stormFigures.failures).length > 0
-        ? `\n  failures: ${JSON.stringify(stormFigures.failures)}`
-        : ''),
-  );
-
+  if (parts.has('storm')) {
+    console.log(
+      `storm: ${stormKiosks} kiosks (4 per school) × ${BATCH} records of ${today} at once, kiosk timeout 30 s`,
+    );
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    const stormTally = await storm(collector.url, stormKiosks, 4);
+    const stormS = (performance.now() - t0) / 1000;
+    const stored = await db.query<{ n: number; distinct: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT (school_id, id))::int AS distinct FROM records',
+    );
+    const stormFigures = {
+      kiosks: stormKiosks,
+      records: stormKiosks * BATCH,
+      seconds: round(stormS, 1),
+      recordsPerS: Math.round((stormKiosks * BATCH) / stormS),
+      answered: stormTally.answered,
+      busyAnswers: stormTally.busy,
+      longestBusyWaitS: round(stormTally.maxBusyWaitMs / 1000, 1),
+      timeouts: stormTally.timeouts,
+      broken: stormTally.broken,
+      stored: stored.rows[0]?.n,
+      storedTwice: (stored.rows[0]?.n ?? 0) - (stored.rows[0]?.distinct ?? 0),
+      batchMs: summarize(stormTally.latencyMs),
+      collectorPeakMB: memoryMB(pid).peak,
+      collectorCpuS: round(cpuSeconds(pid) - cpu0, 1),
+      /** At the collector: from admission to the answer sent. */
+      collectorAnswerMs: (
+        (await (await fetch(`${collector.url}/healthz`)).json()) as { uploads: { answerMs: unknown } }
+      ).uploads.answerMs,
+      failures: stormTally.failures,
+    };
+    results.storm = stormFigures;
+    console.log(
+      `  ${stormFigures.records} records in ${stormFigures.seconds} s (${stormFigures.recordsPerS}/s): ${stormFigures.answered} batches answered, ` +
+        `${stormFigures.busyAnswers} busy answers (503 + Retry-After, longest wait ${stormFigures.longestBusyWaitS} s), ` +
+        `${stormFigures.timeouts} timeouts, ${stormFigures.broken} broken\n` +
+        `  stored ${stormFigures.stored}, ${stormFigures.storedTwice} twice; an admitted batch ${fmt(stormFigures.batchMs)}; ` +
+        `collector peak ${stormFigures.collectorPeakMB} MB resident, ${stormFigures.collectorCpuS} CPU s; ` +
+        `at the collector, admission → answer ${JSON.stringify(stormFigures.collectorAnswerMs)} ms` +
+        (Object.keys(stormFigures.failures).length > 0
+          ? `\n  failures: ${JSON.stringify(stormFigures.failures)}`
+          : ''),
+    );
+  }
   if (parts.has('overview')) {
     // 2. The overview of that day, then with the day at three checks' worth.
     const at1M = {
@@ -259,7 +262,7 @@ try {
       four: await timeOverview(collector.url, 4, 10),
     };
     console.log(
-      `\noverview of a day of ${stormFigures.stored} records: one viewer ${fmt(at1M.one)}; four at once ${fmt(at1M.four)}`,
+      `\noverview of a day of ${(await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records')).rows[0]?.n} records: one viewer ${fmt(at1M.one)}; four at once ${fmt(at1M.four)}`,
     );
     const fillKiosks = stormKiosks;
     console.log(
@@ -276,6 +279,14 @@ try {
     });
     const fillS = (performance.now() - tFill) / 1000;
     const dayRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM records')).rows[0]?.n ?? 0;
+    const size = await db.query<{ records: number; people: number }>(
+      `SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('records'))::float8 / 1048576 AS records,
+              (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('check_people'))::float8 / 1048576 AS people`,
+    );
+    const mbPerMillion = {
+      records: Math.round(((size.rows[0]?.records ?? 0) * 1e6) / Math.max(1, dayRows)),
+      checkPeople: Math.round(((size.rows[0]?.people ?? 0) * 1e6) / Math.max(1, dayRows)),
+    };
     const at3M = {
       one: await timeOverview(collector.url, 1, 20),
       four: await timeOverview(collector.url, 4, 10),
@@ -289,16 +300,18 @@ try {
     );
     const countedS = (performance.now() - tOld) / 1000;
     results.overview = {
-      rows1: stormFigures.stored,
+      rows1: (results.storm as { stored?: number } | undefined)?.stored,
       at1M,
       rows3: dayRows,
       at3M,
       countedFromRecordsS: round(countedS, 2),
+      mbPerMillionRecords: mbPerMillion,
       fillRecordsPerS: Math.round((fillKiosks * BATCH * 2) / fillS),
     };
     console.log(
       `  (${Math.round((fillKiosks * BATCH * 2) / fillS)} records/s)\noverview of a day of ${dayRows} records: one viewer ${fmt(at3M.one)}; four at once ${fmt(at3M.four)}\n` +
-        `  for comparison, counting that day from its records instead: ${round(countedS, 2)} s`,
+        `  for comparison, counting that day from its records instead: ${round(countedS, 2)} s\n` +
+        `  on disk per million records: records ${mbPerMillion.records} MB, check_people ${mbPerMillion.checkPeople} MB (with indexes)`,
     );
   }
   if (parts.has('replay')) {
