@@ -157,10 +157,14 @@ export class Admission {
       if (res.writableFinished)
         this.durations[this.durationCount++ % this.durations.length] = now - admittedAt;
     };
-    res.locals.abandoned = () => req.socket.destroyed && !res.writableFinished;
+    let gone = false;
+    res.locals.abandoned = () => gone || (req.socket.destroyed && !res.writableFinished);
     res.once('finish', leave);
     res.once('close', () => {
-      if (!res.writableFinished) this.abandoned++;
+      if (!res.writableFinished) {
+        gone = true;
+        this.abandoned++;
+      }
       leave();
     });
     next();

@@ -35,6 +35,9 @@ export interface EarlierBatch {
 /** The same Idempotency-Key came with other records: not a resend, a different batch. */
 export class IdempotencyConflict extends Error {}
 
+/** The client gave up before the batch's turn at the database came: nothing was stored. */
+export class Abandoned extends Error {}
+
 /** Decisions that send someone to the nurse or keep them out. */
 export const FLAGGED_DECISIONS: readonly string[] = ['fever', 'code_yellow', 'code_red'];
 const NOT_SCREENED: readonly string[] = ['retake', 'not_measured'];
@@ -130,6 +133,7 @@ export async function storeBatch(
   partitions: DayPartitions,
   batch: CheckedBatch,
   timeZone: string,
+  abandoned: () => boolean = () => false,
 ): Promise<{ answer: string; replay: boolean }> {
   const seen = new Set<string>();
   const records: ValidRecord[] = [];
@@ -171,8 +175,15 @@ export async function storeBatch(
   for (let attempt = 0; ; attempt++) {
     await partitions.ensure('records', needs.records);
     await partitions.ensure('check_people', needs.people);
+    // The wait for a connection can be long when the district is busy: a request its kiosk has
+    // given up on meanwhile stops here, before any work in the database.
+    const client = await pool.connect();
+    if (abandoned()) {
+      client.release();
+      throw new Abandoned('the client closed the connection while the batch waited for the database');
+    }
     try {
-      const { rows } = await pool.query<{ answer: string }>(
+      const { rows } = await client.query<{ answer: string }>(
         `SELECT collector_store_batch($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9::timestamptz[],
            $10::date[], $11::jsonb[], $12::date[], $13::text[], $14::text[], $15::int[], $16::int[],
            $17::text[], $18::jsonb) AS answer`,
@@ -195,6 +206,8 @@ export async function storeBatch(
       }
       if (attempt < 2 && code && RETRYABLE.has(code)) continue;
       throw err;
+    } finally {
+      client.release();
     }
   }
 }

@@ -4,6 +4,7 @@ import { HttpError, parseRequest } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Admission } from './admission.ts';
 import {
+  Abandoned,
   type CheckedBatch,
   type EarlierBatch,
   earlierBatch,
@@ -80,7 +81,7 @@ export function batchesRoute(
     // A body with a Content-Encoding is unpacked first; a plain one is read as it arrives, below.
     (req, res, next) => (isEncoded(req) ? unpack(req, res, next) : next()),
     async (req, res) => {
-      const abandoned = res.locals.abandoned as () => boolean;
+      const abandoned = (res.locals.abandoned as (() => boolean) | undefined) ?? (() => false);
       const charset = /;\s*charset=([^;\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
       if (charset && charset !== 'utf-8' && charset !== 'utf8') {
         throw new HttpError(415, 'unsupported_charset', {
@@ -175,7 +176,7 @@ export function batchesRoute(
         }
         // The kiosk gave up on this request: it will send the batch again; storing it now is wasted work.
         if (abandoned()) return;
-        const stored = await storeBatch(pool, partitions, batch, opts.timeZone);
+        const stored = await storeBatch(pool, partitions, batch, opts.timeZone, abandoned);
         if (recordIds.length > 0) {
           log.info(
             {
@@ -191,6 +192,7 @@ export function batchesRoute(
         }
         answer(res, stored.answer);
       } catch (err) {
+        if (err instanceof Abandoned) return;
         if (err instanceof IdempotencyConflict) throw new HttpError(422, 'idempotency_conflict', err.message);
         if (unavailable(err)) {
           log.warn({ err }, 'the collector database is out of reach or overloaded');
