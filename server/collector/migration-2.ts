@@ -378,13 +378,17 @@ export const migration2 = `
   RETURNS TABLE (school_id text, last_batch_at timestamptz, kiosks integer, unanswered integer,
                  session text, screened integer, flagged integer, absent integer, direct_reports integer)
   LANGUAGE sql STABLE SET jit = off AS $fn$
-    SELECT s.id, s.last_batch_at,
-      (SELECT count(*) FROM kiosks k WHERE k.school_id = s.id)::int,
-      (SELECT count(*) FROM direct_reports d WHERE d.school_id = s.id AND d.answered_at IS NULL)::int,
+    WITH per_school AS MATERIALIZED (
+      SELECT s.id, s.last_batch_at,
+        (SELECT count(*) FROM kiosks k WHERE k.school_id = s.id)::int AS kiosks,
+        (SELECT count(*) FROM direct_reports d WHERE d.school_id = s.id AND d.answered_at IS NULL)::int AS unanswered
+      FROM schools s
+    )
+    SELECT p.id, p.last_batch_at, p.kiosks, p.unanswered,
       c.session, c.screened, c.flagged, c.absent, c.direct_reports
-    FROM schools s
-    LEFT JOIN day_checks c ON c.school_id = s.id AND c.local_date = p_date
-    ORDER BY s.id, c.session
+    FROM per_school p
+    LEFT JOIN day_checks c ON c.school_id = p.id AND c.local_date = p_date
+    ORDER BY p.id, c.session
   $fn$;
 
   CREATE FUNCTION collector_unanswered_reports(p_limit integer)
