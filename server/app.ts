@@ -407,8 +407,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const display = attachDisplayNamespace(io, lanes, devices, calibrations, sources, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,
-    sessionName: sessionOf(new Date(), config.sessions, config.school.timezone).sessionName,
-    now: new Date().toISOString(),
+    sessionName: sessionOf(new Date(now()), config.sessions, config.school.timezone).sessionName,
+    now: new Date(now()).toISOString(),
     clockWarning,
     ...uploadInfo(),
   }));
@@ -457,7 +457,12 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     sources,
     (laneId) => lanes.find((l) => l.id === laneId)?.counts ?? null,
   );
-  const nurse = attachNurseNamespace(io, cases, sources, audit);
+  const nurse = attachNurseNamespace(io, cases, sources, audit, () => ({
+    schoolName: config.school.name,
+    timezone: config.school.timezone,
+    sessionName: sessionOf(new Date(now()), config.sessions, config.school.timezone).sessionName,
+    now: new Date(now()).toISOString(),
+  }));
   dailyChecks.absences.on('update', (absence) => nurse.namespace.emit('absence:update', absence));
 
   const host = opts.host ?? config.server.host;

@@ -17,6 +17,11 @@ import {
 import { type CaseView, caseView } from './case-view.ts';
 import type { Symptom } from './symptoms.ts';
 
+const alreadyClosed = (caseId: string) => ({
+  zh: '这个个案已结案（可能刚被他人处理）',
+  en: `case "${caseId}" is already closed`,
+});
+
 export interface CaseDeskEvents {
   /** A case was opened; emitted once its screening is committed. */
   opened: [record: CaseRecord];
@@ -76,7 +81,12 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
 
   get(id: string): CaseRecord {
     const found = this.deps.store.get(id);
-    if (!found) throw new CaseRefusal('not_found', 'not_found', `no case "${id}"`);
+    if (!found) {
+      throw new CaseRefusal('not_found', 'not_found', {
+        zh: `找不到这个个案（${id}）`,
+        en: `no case "${id}"`,
+      });
+    }
     return found;
   }
 
@@ -96,11 +106,10 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
   addRecheck(caseId: string, input: RecheckInput, actor: string, at = new Date()): CaseRecord {
     const current = this.get(caseId);
     if (current.status !== 'open') {
-      throw new CaseRefusal(
-        'conflict',
-        'case_closed',
-        `case "${caseId}" is closed: re-checks go on open cases`,
-      );
+      throw new CaseRefusal('conflict', 'case_closed', {
+        zh: '这个个案已结案：复测只能记在未结案的个案上',
+        en: `case "${caseId}" is closed: re-checks go on open cases`,
+      });
     }
     const updated = this.deps.store.addRecheck(
       {
@@ -122,14 +131,13 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
   close(caseId: string, input: DispositionInput, actor: string, at = new Date()): CaseRecord {
     const current = this.get(caseId);
     if (current.status !== 'open') {
-      throw new CaseRefusal('conflict', 'case_closed', `case "${caseId}" is already closed`);
+      throw new CaseRefusal('conflict', 'case_closed', alreadyClosed(caseId));
     }
     if (needsRecheckToClose(current.decision) && current.rechecks.length === 0) {
-      throw new CaseRefusal(
-        'conflict',
-        'recheck_required',
-        'a fever case closes only after a clinical re-check: the gate reading is a screening, not a diagnosis',
-      );
+      throw new CaseRefusal('conflict', 'recheck_required', {
+        zh: '发热个案须先复测体温才能结案：门口读数只是筛查，不是诊断',
+        en: 'a fever case closes only after a clinical re-check: the gate reading is a screening, not a diagnosis',
+      });
     }
     const personId = current.personId;
     const flag = needsReturnCertificate(input.disposition) && personId !== null;
@@ -144,7 +152,7 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
       },
       flag ? () => this.deps.certificates.require(personId) : undefined,
     );
-    if (!closed) throw new CaseRefusal('conflict', 'case_closed', `case "${caseId}" is already closed`);
+    if (!closed) throw new CaseRefusal('conflict', 'case_closed', alreadyClosed(caseId));
     if (flag) this.deps.onPeopleChange();
     this.emit('updated', closed);
     return closed;

@@ -25,7 +25,14 @@ export interface CaseView {
   confirmedFever: boolean;
   confirmedFeverAt: string | null;
   /** Nurses may see the full name; the gate display never does. */
-  person: { name: string; kind: Person['kind']; grade: number | null; className: string | null } | null;
+  person: {
+    name: string;
+    kind: Person['kind'];
+    grade: number | null;
+    className: string | null;
+    /** From the roster, for the nurse to call (never on a public screen). */
+    guardianPhone: string | null;
+  } | null;
   /** "1年级1班", or 教职工 for staff. */
   classLabel: string;
   /** The person's screenings since Monday of the case's week. */
@@ -39,6 +46,8 @@ export interface CaseView {
   }[];
   /** After a confirmed fever: the same class's pupils, to watch (同班观察). */
   classmates: { id: string; name: string }[];
+  /** The pupil's class (the others in it), whatever the case: the console opens it from any case. */
+  classList: { id: string; name: string }[];
 }
 
 export interface CaseViewSources {
@@ -76,7 +85,13 @@ export function caseView(c: CaseRecord, sources: CaseViewSources): CaseView {
     confirmedFever: confirmed,
     confirmedFeverAt: c.confirmedFeverAt,
     person: person
-      ? { name: person.name, kind: person.kind, grade: person.grade, className: person.className }
+      ? {
+          name: person.name,
+          kind: person.kind,
+          grade: person.grade,
+          className: person.className,
+          guardianPhone: person.guardianPhone,
+        }
       : null,
     classLabel: person ? classLabel(person) : '',
     weekScreenings: c.personId
@@ -89,8 +104,17 @@ export function caseView(c: CaseRecord, sources: CaseViewSources): CaseView {
           temperatureC: s.temperatureC,
         }))
       : [],
-    classmates: confirmed && person ? classmatesOf(person, sources.people()) : [],
+    ...classesOf(person, confirmed, sources),
   };
+}
+
+function classesOf(
+  person: Person | null,
+  confirmed: boolean,
+  sources: CaseViewSources,
+): Pick<CaseView, 'classmates' | 'classList'> {
+  const classList = person ? classmatesOf(person, sources.people()) : [];
+  return { classmates: confirmed ? classList : [], classList };
 }
 
 function classmatesOf(person: Person, everyone: Iterable<Person>): { id: string; name: string }[] {

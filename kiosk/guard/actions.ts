@@ -43,3 +43,25 @@ export const actionMessages: Record<GuardActionKind, Bilingual> = {
   refuse: { zh: '谢绝入校', en: 'Entry refused' },
   measure_again: { zh: '请重新扫码测温', en: 'Scan and measure again' },
 };
+
+/** What each answer is called, in a refusal or a list. */
+export const actionNames: Record<GuardActionKind, Bilingual> = {
+  admit_checked: { zh: '人工核验放行', en: 'admit_checked' },
+  send_to_nurse: { zh: '转校医', en: 'send_to_nurse' },
+  register_visitor: { zh: '访客登记', en: 'register_visitor' },
+  refuse: { zh: '谢绝入校', en: 'refuse' },
+  measure_again: { zh: '重新测温', en: 'measure_again' },
+};
+
+/** What each decision is called in a guard's refusal. */
+export const decisionNames: Record<Decision, string> = {
+  pass: '通过',
+  fever: '发热',
+  retake: '读数不可信',
+  code_yellow: '黄码',
+  code_red: '红码',
+  verify: '需人工核验',
+  unknown_person: '名单中无此人',
+  no_identity: '测温前未扫码',
+  not_measured: '扫码后未测温',
+};

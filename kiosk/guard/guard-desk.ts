@@ -4,7 +4,15 @@ import type { CaseRecord } from '../store/cases.ts';
 import type { GuardAction, GuardActionFilter, GuardActionStore } from '../store/guard-actions.ts';
 import { newRecordId } from '../store/ids.ts';
 import type { ScreeningStore } from '../store/screenings.ts';
-import { actionMessages, actionsFor, type GuardActionKind, type HandCheck, type Visitor } from './actions.ts';
+import {
+  actionMessages,
+  actionNames,
+  actionsFor,
+  decisionNames,
+  type GuardActionKind,
+  type HandCheck,
+  type Visitor,
+} from './actions.ts';
 import { GuardRefusal } from './guard-refusal.ts';
 
 /** What the guard sent: the action, and what it needs (what was checked, who the visitor is). */
@@ -51,38 +59,45 @@ export class GuardDesk {
 
   act(laneId: string, input: GuardActionInput, actor: string, at = new Date()): GuardActed {
     const lane = this.deps.lanes.find((l) => l.id === laneId);
-    if (!lane) throw new GuardRefusal('not_found', 'not_found', `no lane "${laneId}"`);
+    if (!lane) {
+      throw new GuardRefusal('not_found', 'not_found', {
+        zh: `没有通道“${laneId}”`,
+        en: `no lane "${laneId}"`,
+      });
+    }
     const screening = this.deps.screenings.get(input.screeningId);
     if (!screening || screening.laneId !== laneId) {
-      throw new GuardRefusal(
-        'not_found',
-        'not_found',
-        `no screening "${input.screeningId}" at lane "${laneId}"`,
-      );
+      throw new GuardRefusal('not_found', 'not_found', {
+        zh: `在通道“${laneId}”找不到这条检测记录（${input.screeningId}）`,
+        en: `no screening "${input.screeningId}" at lane "${laneId}"`,
+      });
     }
     const fits = actionsFor[screening.decision];
     if (!fits.includes(input.action)) {
-      throw new GuardRefusal(
-        'conflict',
-        'action_does_not_fit',
-        `"${input.action}" does not answer a "${screening.decision}" decision` +
+      const decision = decisionNames[screening.decision];
+      throw new GuardRefusal('conflict', 'action_does_not_fit', {
+        zh:
+          `“${actionNames[input.action].zh}”不适用于“${decision}”的结果` +
+          (fits.length
+            ? `（可用：${fits.map((f) => actionNames[f].zh).join('、')}）`
+            : '（此结果由校医处理，门卫无需操作）'),
+        en:
+          `"${input.action}" does not answer a "${screening.decision}" decision` +
           (fits.length ? ` (use ${fits.join(' or ')})` : ' (no guard action does)'),
-      );
+      });
     }
     const earlier = this.deps.store.byScreening(screening.id);
     if (earlier) {
-      throw new GuardRefusal(
-        'conflict',
-        'already_answered',
-        `screening "${screening.id}" was already answered (${earlier.action} by ${earlier.actor})`,
-      );
+      throw new GuardRefusal('conflict', 'already_answered', {
+        zh: `这条已有人处理：${actionNames[earlier.action].zh}（${earlier.actor}）`,
+        en: `screening "${screening.id}" was already answered (${earlier.action} by ${earlier.actor})`,
+      });
     }
     if (input.action === 'register_visitor' && screening.reasons.some((r) => r.code === 'temperature_high')) {
-      throw new GuardRefusal(
-        'conflict',
-        'fever_reading',
-        'the visitor’s reading was a fever: refuse entry rather than register them',
-      );
+      throw new GuardRefusal('conflict', 'fever_reading', {
+        zh: '访客体温异常：请谢绝入校，不要登记',
+        en: 'the visitor’s reading was a fever: refuse entry rather than register them',
+      });
     }
     const action: GuardAction = {
       id: newRecordId(at.getTime()),

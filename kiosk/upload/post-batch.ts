@@ -11,6 +11,8 @@ export type PostOutcome =
   | { kind: 'answer'; answer: BatchAnswer }
   /** The collector will not take these records as they are (too large, or a record it cannot read at all). */
   | { kind: 'refused'; status: number; message: string }
+  /** The collector is busy (503 or 429 with Retry-After): send again after that long, not sooner. */
+  | { kind: 'busy'; retryAfterMs: number; message: string }
   /** Anything else (no connection, timeout, 5xx, an answer cut short or not the contract's): try again later. */
   | { kind: 'failed'; message: string };
 
@@ -38,6 +40,7 @@ export async function postBatch(
   let status: number;
   let text: string;
   let contentType: string;
+  let retryAfter: string | null;
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -47,11 +50,20 @@ export async function postBatch(
     });
     status = res.status;
     contentType = res.headers.get('content-type') ?? '';
+    retryAfter = res.headers.get('retry-after');
     text = await res.text();
   } catch (err) {
     if (timeout.aborted) return { kind: 'failed', message: `no answer from ${url} within ${timeoutMs} ms` };
     if (stop?.aborted) return { kind: 'failed', message: 'stopped before the answer came' };
     return { kind: 'failed', message: describeNetworkError(url, err) };
+  }
+  const waitMs = status === 503 || status === 429 ? retryAfterMs(retryAfter, Date.now()) : null;
+  if (waitMs !== null) {
+    return {
+      kind: 'busy',
+      retryAfterMs: waitMs,
+      message: `${errorMessage(status, text)} (Retry-After ${retryAfter})`,
+    };
   }
   if (isRecordsFault(status, text)) return { kind: 'refused', status, message: errorMessage(status, text) };
   if (status !== 200) return { kind: 'failed', message: errorMessage(status, text) };
@@ -69,6 +81,23 @@ export async function postBatch(
     return { kind: 'failed', message: `the answer from ${url} is not a batch answer: ${snippet(text)}` };
   }
   return { kind: 'answer', answer: parsed.data };
+}
+
+/** The longest wait a Retry-After may ask for; a longer one is taken as this. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from `nowMs`; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, nowMs: number): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return null;
+    ms = at - nowMs;
+  }
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 /**

@@ -10,9 +10,9 @@ export interface UploadLogger {
 /**
  * Turns the uploader's events into log lines: a line when the district goes out of reach and when it
  * comes back, each refused record with its reason, and a loud one when records cannot be written.
- * Batches are logged only at the first one after a failure, so a drain does not flood the log.
- * The demo points at a collector on its own machine that nobody has started: that is said once, as
- * information, not as a fault.
+ * Batches are logged only at the first one after a failure, so a drain does not flood the log; a busy
+ * district is logged once until a batch goes through. The demo points at a collector on its own
+ * machine that nobody has started: that is said once, as information, not as a fault.
  */
 export function logUploads(uploader: Uploader, log: UploadLogger, opts: { demo?: boolean } = {}): void {
   let quiet = false;
@@ -36,6 +36,15 @@ export function logUploads(uploader: Uploader, log: UploadLogger, opts: { demo?:
     if (quiet && result.unanswered === 0) return;
     quiet = true;
     log.info({ ...result }, result.unanswered > 0 ? 'batch partly answered' : 'batch sent');
+  });
+  let busySince = false;
+  uploader.on('busy', ({ retryAfterMs, retryInMs, records }) => {
+    if (busySince) return;
+    busySince = true;
+    log.info({ retryAfterMs, retryInMs, records }, 'the district is busy: sending again when it asks');
+  });
+  uploader.on('batch', () => {
+    busySince = false;
   });
   uploader.on('rejected', (records) => {
     for (const r of records)

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './backoff.ts';
+import { busyDelayMs, defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './backoff.ts';
 import { type Batch, batchBody, batchIdFor, collectBatch, yieldToLanes } from './batch.ts';
 import type { Outbox, OutboxRow, RejectedRecord } from './outbox.ts';
 import { type BatchAnswer, postBatch } from './post-batch.ts';
@@ -57,6 +57,8 @@ export interface UploaderEvents {
   rejected: [records: RejectedRecord[]];
   /** An attempt failed; the whole batch waits `retryInMs`. */
   failure: [failure: { error: string; records: number; retryInMs: number }];
+  /** The collector was busy and said when to come back (Retry-After); the batch waits `retryInMs`. */
+  busy: [busy: { message: string; records: number; retryAfterMs: number; retryInMs: number }];
   offline: [info: { since: string; error: string; pending: number }];
   online: [info: { offlineSince: string | null; pending: number }];
   storage: [fault: StorageFault];
@@ -220,6 +222,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       this.stopSignal.signal,
     );
     if (this.stopped && outcome.kind === 'failed') return 0;
+    if (outcome.kind === 'busy') return this.busy(outcome.message, outcome.retryAfterMs, batch.rows.length);
     if (outcome.kind === 'answer') {
       await this.apply(batch, outcome.answer);
       this.reached(null);
@@ -311,7 +314,21 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     );
     if (this.stopped) return;
     if (outcome.kind === 'failed') this.failed(outcome.message, []);
+    else if (outcome.kind === 'busy') this.busy(outcome.message, outcome.retryAfterMs, 0);
     else this.reached(outcome.kind === 'refused' ? outcome.message : null);
+  }
+
+  /**
+   * The district answered but is busy: the link is up, nothing was tried on the records, and the next
+   * attempt waits for Retry-After (spread a little, see `busyDelayMs`), not for the doubling backoff.
+   */
+  private busy(message: string, retryAfterMs: number, records: number): number {
+    const retryInMs = busyDelayMs(retryAfterMs, this.random);
+    this.reached(`the collector is busy: ${message}`);
+    this.nextAttemptAt = new Date(this.now() + retryInMs).toISOString();
+    this.idle = false;
+    this.emit('busy', { message, records, retryAfterMs, retryInMs });
+    return retryInMs;
   }
 
   private reached(error: string | null): void {

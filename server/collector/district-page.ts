@@ -6,15 +6,23 @@ const escapeHtml = (value: unknown): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** Month, day and time in the schools' zone (one formatter per zone: making one is slow). */
 function clock(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  let f = clocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('zh-CN', {
+      timeZone,
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    clocks.set(timeZone, f);
+  }
+  return f.format(new Date(iso));
 }
 
 /** The district view: one row per school for the day, then the direct reports nobody has answered. */
@@ -26,6 +34,14 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
         <td class="n">${s.screened}</td>
         <td class="n${s.flagged > 0 ? ' warn' : ''}">${s.flagged}</td>
         <td class="n">${s.absent}</td>
+        <td class="checks">${
+          s.checks
+            .map(
+              (c) =>
+                `<span>${escapeHtml(c.session)} ${c.screened}${c.flagged > 0 ? ` · <b class="warn">${c.flagged}</b>` : ''}${c.absent > 0 ? ` · 缺 ${c.absent}` : ''}</span>`,
+            )
+            .join(' ') || '–'
+        }</td>
         <td class="n${s.unansweredDirectReports > 0 ? ' alarm' : ''}">${s.unansweredDirectReports}</td>
         <td class="n">${s.kiosks}</td>
         <td>${escapeHtml(clock(s.lastBatchAt, timeZone))}</td>
@@ -62,7 +78,8 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
   th { background: #f1f4f9; font-weight: 600; }
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
   td:first-child { white-space: nowrap; }
-  td.warn { color: #a15c00; font-weight: 600; } td.alarm { color: #b3261e; font-weight: 700; }
+  td.checks span { margin-right: .8rem; white-space: nowrap; } td.checks { font-size: .9rem; }
+  td.warn, b.warn { color: #a15c00; font-weight: 600; } td.alarm { color: #b3261e; font-weight: 700; }
   .empty { color: #5b6475; }
 </style>
 </head>
@@ -70,9 +87,9 @@ export function districtPage(day: DistrictDay, timeZone: string): string {
 <h1>晨午检汇总 · Screening overview <small>${escapeHtml(day.date)}</small></h1>
 <table id="schools">
   <thead><tr><th>学校 School</th><th class="n">已检 Screened</th><th class="n">异常 Flagged</th>
-  <th class="n">缺勤 Absent</th><th class="n">未回复直报 Unanswered reports</th><th class="n">终端 Kiosks</th>
+  <th class="n">缺勤人次 Absences</th><th>各次检查 Checks</th><th class="n">未回复直报 Unanswered reports</th><th class="n">终端 Kiosks</th>
   <th>最近上报 Last upload</th></tr></thead>
-  <tbody>${schoolRows || '<tr><td colspan="7" class="empty">尚无学校上报 · No school has reported yet</td></tr>'}</tbody>
+  <tbody>${schoolRows || '<tr><td colspan="8" class="empty">尚无学校上报 · No school has reported yet</td></tr>'}</tbody>
 </table>
 <h2>未回复的直报 · Direct reports awaiting an answer</h2>
 <table id="direct-reports">

@@ -1,17 +1,31 @@
 import type { Pool } from 'pg';
 
-/** Decisions that send someone to the nurse or keep them out. */
-export const FLAGGED_DECISIONS = ['fever', 'code_yellow', 'code_red'] as const;
+export { FLAGGED_DECISIONS } from './batch-store.ts';
+
+/** One check (session) of a school's day. */
+export interface CheckDay {
+  session: string;
+  /** People screened at this check (re-takes and guards' answers not counted again). */
+  screened: number;
+  flagged: number;
+  /** Pupils still absent from this check (late arrivals not counted). */
+  absent: number;
+}
 
 export interface SchoolDay {
   schoolId: string;
   kiosks: number;
   lastBatchAt: string;
-  /** People screened (retakes not counted), flagged, and absent on that day (late arrivals not counted). */
+  /** People screened at any check of the day, each counted once. */
   screened: number;
+  /** People flagged (fever, yellow or red code) at any check of the day, each counted once. */
   flagged: number;
+  /** Absences still open, summed over the day's checks (one per pupil and check missed). */
   absent: number;
+  /** Direct reports received for the day. */
+  directReports: number;
   unansweredDirectReports: number;
+  checks: CheckDay[];
 }
 
 export interface DirectReport {
@@ -29,52 +43,55 @@ export interface DistrictDay {
   directReports: DirectReport[];
 }
 
-/** Every school that has sent anything, with its figures for `date` (the schools' local date). */
+/**
+ * Every school that has sent anything, with its figures for `date` (the schools' local date): read
+ * from the rollup kept as batches are stored, so this costs the same whatever the day's size.
+ */
 export async function districtDay(pool: Pool, date: string): Promise<DistrictDay> {
-  const schools = await pool.query<{
+  const { rows } = await pool.query<{
     school_id: string;
-    kiosks: number;
     last_batch_at: Date;
-    screened: number;
-    flagged: number;
-    absent: number;
+    kiosks: number;
     unanswered: number;
-  }>(
-    `SELECT s.id AS school_id, s.last_batch_at,
-       (SELECT count(*) FROM kiosks k WHERE k.school_id = s.id)::int AS kiosks,
-       (SELECT count(*) FROM direct_reports d WHERE d.school_id = s.id AND d.answered_at IS NULL)::int AS unanswered,
-       (count(DISTINCT coalesce(r.data->>'personId', r.id))
-          FILTER (WHERE r.data->>'decision' NOT IN ('retake', 'not_measured')))::int AS screened,
-       (count(DISTINCT coalesce(r.data->>'personId', r.id))
-          FILTER (WHERE r.data->>'decision' = ANY ($2::text[])))::int AS flagged,
-       (SELECT count(DISTINCT a.person_id) FROM (
-          SELECT DISTINCT ON (coalesce(x.data->>'absenceId', x.id)) x.data->>'personId' AS person_id,
-                 x.data->>'status' AS status
-          FROM records x
-          WHERE x.school_id = s.id AND x.local_date = $1::date AND x.kind = 'absence'
-          ORDER BY coalesce(x.data->>'absenceId', x.id), (x.data->>'revision')::int DESC NULLS LAST, x.at DESC
-        ) a WHERE a.status IS DISTINCT FROM 'arrived')::int AS absent
-     FROM schools s
-     -- A guard's answer to a screening (data.resolves) is the same person at the same gate: not counted again.
-     LEFT JOIN records r ON r.school_id = s.id AND r.local_date = $1::date AND r.kind = 'screening'
-       AND NOT r.data ? 'resolves'
-     GROUP BY s.id
-     ORDER BY s.id`,
-    [date, FLAGGED_DECISIONS],
-  );
-  return {
-    date,
-    schools: schools.rows.map((r) => ({
-      schoolId: r.school_id,
-      kiosks: r.kiosks,
-      lastBatchAt: r.last_batch_at.toISOString(),
-      screened: r.screened,
-      flagged: r.flagged,
-      absent: r.absent,
-      unansweredDirectReports: r.unanswered,
-    })),
-    directReports: await unansweredDirectReports(pool),
-  };
+    session: string | null;
+    screened: number | null;
+    flagged: number | null;
+    absent: number | null;
+    direct_reports: number | null;
+  }>('SELECT * FROM collector_day_overview($1::date)', [date]);
+  const schools = new Map<string, SchoolDay>();
+  for (const r of rows) {
+    let s = schools.get(r.school_id);
+    if (!s) {
+      s = {
+        schoolId: r.school_id,
+        kiosks: r.kiosks,
+        lastBatchAt: r.last_batch_at.toISOString(),
+        screened: 0,
+        flagged: 0,
+        absent: 0,
+        directReports: 0,
+        unansweredDirectReports: r.unanswered,
+        checks: [],
+      };
+      schools.set(r.school_id, s);
+    }
+    if (r.session === null) continue;
+    if (r.session === '') {
+      s.screened = r.screened ?? 0;
+      s.flagged = r.flagged ?? 0;
+      s.absent = r.absent ?? 0;
+      s.directReports = r.direct_reports ?? 0;
+    } else {
+      s.checks.push({
+        session: r.session,
+        screened: r.screened ?? 0,
+        flagged: r.flagged ?? 0,
+        absent: r.absent ?? 0,
+      });
+    }
+  }
+  return { date, schools: [...schools.values()], directReports: await unansweredDirectReports(pool) };
 }
 
 export async function unansweredDirectReports(pool: Pool, limit = 200): Promise<DirectReport[]> {
@@ -84,14 +101,7 @@ export async function unansweredDirectReports(pool: Pool, limit = 200): Promise<
     kiosk_id: string;
     reported_at: Date;
     data: Record<string, unknown>;
-  }>(
-    `SELECT d.school_id, d.record_id, r.kiosk_id, d.reported_at, r.data
-     FROM direct_reports d JOIN records r ON r.school_id = d.school_id AND r.id = d.record_id
-     WHERE d.answered_at IS NULL
-     ORDER BY d.reported_at
-     LIMIT $1`,
-    [limit],
-  );
+  }>('SELECT * FROM collector_unanswered_reports($1)', [limit]);
   return rows.map((r) => ({
     schoolId: r.school_id,
     recordId: r.record_id,

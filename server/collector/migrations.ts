@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { migration2 } from './migration-2.ts';
 
 /** The collector's PostgreSQL schema, one version at a time; never edit a released one. */
 export const collectorMigrations: readonly { version: number; name: string; sql: string }[] = [
@@ -56,6 +57,11 @@ export const collectorMigrations: readonly { version: number; name: string; sql:
       CREATE INDEX direct_reports_unanswered ON direct_reports (reported_at) WHERE answered_at IS NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'rollup per school, day and check; records partitioned by day; keyed by school',
+    sql: migration2,
+  },
 ];
 
 export class CollectorSchemaError extends Error {}
@@ -64,12 +70,18 @@ export class CollectorSchemaError extends Error {}
  * Brings the schema up to date in one transaction under an advisory lock: collectors started at the
  * same moment take turns, and the later ones find nothing left to do.
  */
-export async function migrateCollector(pool: Pool): Promise<{ from: number; to: number }> {
+export async function migrateCollector(
+  pool: Pool,
+  opts: { timeZone?: string } = {},
+): Promise<{ from: number; to: number }> {
   const newest = collectorMigrations.at(-1)?.version ?? 0;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('gate-kiosk collector schema'))");
+    await client.query("SELECT set_config('gate_kiosk.time_zone', $1, true)", [
+      opts.timeZone ?? 'Asia/Shanghai',
+    ]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS collector_schema (
          version     integer PRIMARY KEY,

@@ -114,3 +114,23 @@ export function checkRecord(
     },
   };
 }
+
+/** How far ahead of the collector's clock a record's time may be (a kiosk clock a little fast). */
+export const MAX_AHEAD_MS = 2 * 86_400_000;
+
+/**
+ * A record whose time the district cannot file: too far ahead of the collector's clock (the kiosk's
+ * clock is wrong), or older than the district keeps records (`keepDays`; its day is gone).
+ */
+export function outsideKeptDays(at: string, nowMs: number, keepDays: number | null): string | null {
+  const t = Date.parse(at);
+  if (t > nowMs + MAX_AHEAD_MS) {
+    return `at: more than 2 days ahead of the district's clock (got ${at}; is the kiosk's clock right?)`;
+  }
+  if (keepDays !== null) {
+    const firstKept =
+      Date.parse(`${new Date(nowMs).toISOString().slice(0, 10)}T00:00:00Z`) - keepDays * 86_400_000;
+    if (t < firstKept) return `at: older than the district keeps records (${keepDays} days; got ${at})`;
+  }
+  return null;
+}

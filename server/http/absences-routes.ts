@@ -10,9 +10,11 @@ import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
-import { HttpError, parseRequest } from './errors.ts';
+import { HttpError, parseRequest, said } from './errors.ts';
 
-export const localDateParam = z.string().refine(isLocalDate, 'a date as YYYY-MM-DD');
+export const localDateParam = z
+  .string()
+  .refine(isLocalDate, said('日期格式为 YYYY-MM-DD', 'a date as YYYY-MM-DD'));
 
 const listQuery = z
   .object({ date: localDateParam.optional(), session: z.string().min(1).optional() })
@@ -20,19 +22,24 @@ const listQuery = z
 
 const followUp = z
   .object({
-    at: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-23T09:10:00+08:00' }),
-    by: z.string().trim().min(1, 'who called or visited').max(64),
-    note: z.string().trim().min(1, 'what was said or found').max(500),
+    at: z.iso.datetime({
+      offset: true,
+      message: said('请填写随访时间', 'an ISO 8601 time, e.g. 2026-11-23T09:10:00+08:00'),
+    }),
+    by: z.string().trim().min(1, said('请填写随访人', 'who called or visited')).max(64),
+    note: z.string().trim().min(1, said('请填写随访情况', 'what was said or found')).max(500),
   })
   .strict();
 
 const change = z
   .object({
-    reason: z.enum(absenceReasons, { message: `one of ${absenceReasons.join(', ')}` }),
+    reason: z.enum(absenceReasons, {
+      message: said('请选择缺勤原因', `one of ${absenceReasons.join(', ')}`),
+    }),
     symptoms: z
-      .array(z.enum(symptoms, { message: `one of ${symptoms.join(', ')}` }))
+      .array(z.enum(symptoms, { message: said('未知的症状', `one of ${symptoms.join(', ')}`) }))
       .max(symptoms.length)
-      .refine((list) => new Set(list).size === list.length, 'each symptom once')
+      .refine((list) => new Set(list).size === list.length, said('每种症状只选一次', 'each symptom once'))
       .optional(),
     doctorSeen: z.boolean().nullable().optional(),
     diagnosis: z.string().trim().max(200).nullable().optional(),
@@ -48,9 +55,24 @@ const change = z
     };
     for (const [field, given] of Object.entries(clinical)) {
       if (given)
-        ctx.addIssue({ code: 'custom', path: [field], message: 'only for a sick absence (reason "sick")' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: said('只有病假才填写此项', 'only for a sick absence (reason "sick")'),
+        });
     }
   });
+
+const noAbsence = (id: string) => ({ zh: `找不到这条缺勤记录（${id}）`, en: `no absence "${id}"` });
+
+/** The fields' names on the absence form. */
+const FIELD_NAMES: Record<string, string> = {
+  reason: '原因',
+  symptoms: '症状',
+  doctorSeen: '是否就诊',
+  diagnosis: '诊断',
+  followUps: '随访',
+};
 
 export interface AbsenceRouteDeps {
   absences: AbsenceTracker;
@@ -67,8 +89,18 @@ export function knownSession(sessions: readonly SessionConfig[], session: string
   throw new HttpError(
     400,
     'invalid_request',
-    `invalid query: session: no session "${session}" (known: ${known})`,
-    [{ field: 'session', message: `no session "${session}"` }],
+    {
+      zh: `查询参数有误：没有检测时段“${session}”（已配置：${known === 'none configured' ? '无' : known}）`,
+      en: `invalid query: session: no session "${session}" (known: ${known})`,
+    },
+    [
+      {
+        field: 'session',
+        message: `no session "${session}"`,
+        zh: `没有检测时段“${session}”`,
+        en: `no session "${session}"`,
+      },
+    ],
   );
 }
 
@@ -96,8 +128,8 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
   });
   routes.put('/api/absences/:id', 'absences:write', (req, res) => {
     const id = req.params.id;
-    if (!deps.absences.get(id)) throw new HttpError(404, 'not_found', `no absence "${id}"`);
-    const body = parseRequest(change, req.body, 'body');
+    if (!deps.absences.get(id)) throw new HttpError(404, 'not_found', noAbsence(id));
+    const body = parseRequest(change, req.body, 'body', FIELD_NAMES);
     const update: AbsenceChange = {
       reason: body.reason,
       ...(body.symptoms !== undefined ? { symptoms: body.symptoms } : {}),
@@ -107,7 +139,7 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
     };
     const actor = actorName(principalOf(res));
     const updated = deps.absences.update(id, update, actor);
-    if (!updated) throw new HttpError(404, 'not_found', `no absence "${id}"`);
+    if (!updated) throw new HttpError(404, 'not_found', noAbsence(id));
     deps.audit.append(
       actor,
       'update_absence',

@@ -9,41 +9,45 @@ import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
-import { HttpError, parseRequest } from './errors.ts';
+import { HttpError, parseRequest, said } from './errors.ts';
 
 const query = z
   .object({
     status: z.enum(['open', 'closed']).optional(),
     date: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+      .regex(/^\d{4}-\d{2}-\d{2}$/, said('日期格式为 YYYY-MM-DD', 'a date as YYYY-MM-DD'))
       .optional(),
     limit: z.coerce.number().int().min(1).max(2000).optional(),
   })
   .strict();
 
+const clinicalReading = said('请填写复测体温（30–45 °C）', 'a clinical reading in °C (30–45)');
+
 const recheck = z
   .object({
-    temperatureC: z
-      .number()
-      .min(30, 'a clinical reading in °C (30–45)')
-      .max(45, 'a clinical reading in °C (30–45)'),
-    method: z.enum(recheckMethods),
+    temperatureC: z.number({ error: clinicalReading }).min(30, clinicalReading).max(45, clinicalReading),
+    method: z.enum(recheckMethods, { error: said('请选择测量方式', `one of ${recheckMethods.join(', ')}`) }),
     symptoms: z.array(z.enum(symptoms)).max(symptoms.length * 2),
     note: z.string().max(1000).optional(),
   })
   .strict();
 
-const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-23T08:40:00+08:00' });
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: said('请填写通话时间', 'an ISO 8601 time, e.g. 2026-11-23T08:40:00+08:00'),
+});
 
 const disposition = z
   .object({
-    disposition: z.enum(dispositions),
+    disposition: z.enum(dispositions, {
+      error: said('请选择处置去向', `one of ${dispositions.join(', ')}`),
+    }),
     note: z.string().max(1000).optional(),
     guardianContact: z
       .object({
-        name: z.string().trim().min(1, 'who was called').max(100),
-        phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number'),
+        name: z.string().trim().min(1, said('请填写联系了哪位家长', 'who was called')).max(100),
+        phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, said('请填写有效的电话号码', 'a phone number')),
         calledAt: isoTime,
       })
       .strict()
@@ -52,12 +56,28 @@ const disposition = z
   .strict()
   .refine((d) => d.disposition !== 'sent_home' || d.guardianContact !== undefined, {
     path: ['guardianContact'],
-    message: 'sent home: record which guardian was called and when',
+    message: said(
+      '家长接回：请记录联系了哪位家长、电话和通话时间',
+      'sent home: record which guardian was called and when',
+    ),
   });
+
+/** The fields' names on the nurse's forms. */
+const FIELD_NAMES: Record<string, string> = {
+  temperatureC: '体温',
+  method: '方式',
+  symptoms: '症状',
+  note: '备注',
+  disposition: '去向',
+  guardianContact: '联系家长',
+  'guardianContact.name': '家长姓名',
+  'guardianContact.phone': '家长电话',
+  'guardianContact.calledAt': '通话时间',
+};
 
 function refused(err: unknown): never {
   if (err instanceof CaseRefusal) {
-    throw new HttpError(err.kind === 'not_found' ? 404 : 409, err.code, err.message);
+    throw new HttpError(err.kind === 'not_found' ? 404 : 409, err.code, { zh: err.zh, en: err.message });
   }
   throw err;
 }
@@ -98,7 +118,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
   });
 
   routes.post('/api/cases/:id/rechecks', 'cases:write', (req, res) => {
-    const body = parseRequest(recheck, req.body, 'body');
+    const body = parseRequest(recheck, req.body, 'body', FIELD_NAMES);
     const actor = actorName(principalOf(res));
     let view: CaseView;
     try {
@@ -116,7 +136,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
   });
 
   routes.post('/api/cases/:id/disposition', 'cases:write', (req, res) => {
-    const body = parseRequest(disposition, req.body, 'body');
+    const body = parseRequest(disposition, req.body, 'body', FIELD_NAMES);
     const actor = actorName(principalOf(res));
     let view: CaseView;
     try {

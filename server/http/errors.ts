@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { formatPath } from '../../kiosk/config/load.ts';
 import type { Logger } from '../logger.ts';
 
@@ -10,7 +10,8 @@ export interface Bilingual {
 
 /**
  * An error a client caused or must know of, sent as the contract's
- * `{"error":{code,message,zh?,details?}}`: `message` in English, `zh` the same in Chinese when given.
+ * `{"error":{code,message,zh?,en?,details?}}`: `message` in English, `zh` the same in Chinese and
+ * `en` a copy of `message` when the error is given in both.
  */
 export class HttpError extends Error {
   readonly zh: string | undefined;
@@ -25,17 +26,61 @@ export class HttpError extends Error {
   }
 }
 
-/** Validates a request part with zod; a 400 names every bad field. */
-export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+/** Between the English and the Chinese of a validation message (see `said`). */
+const ZH_SEPARATOR = '\u001e';
+
+/**
+ * A schema's own message in both languages, for zod's `message`/`error` options: the English goes
+ * to `message`, the Chinese to `zh`, of the field's entry in a 400's `details`.
+ */
+export function said(zh: string, en: string): string {
+  return `${en}${ZH_SEPARATOR}${zh}`;
+}
+
+function bothOf(message: string, zhFallback: string): Bilingual {
+  const at = message.indexOf(ZH_SEPARATOR);
+  if (at >= 0) return { en: message.slice(0, at), zh: message.slice(at + ZH_SEPARATOR.length) };
+  return { en: message, zh: zhFallback };
+}
+
+const zhLocale = z.locales.zhCN();
+
+/** A field of a 400, in both languages: `{field, message, zh, en}` (`message` is the English). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  zh: string;
+  en: string;
+}
+
+/**
+ * Validates a request part with zod; a 400 names every bad field, in English and Chinese. `names`
+ * gives the Chinese for field paths (`guardianContact.phone` → `家长电话`); others are named as sent.
+ */
+export function parseRequest<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: string,
+  names: Record<string, string> = {},
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
-  const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-  const part = where === 'body' ? '请求体' : where === 'query' ? '查询参数' : where;
+  // The same parse with zod's Chinese messages, for the issues this kiosk gave no message of its own.
+  const inChinese = schema.safeParse(value, { error: zhLocale.localeError });
+  const zhIssues = inChinese.success ? [] : inChinese.error.issues;
+  const details: FieldProblem[] = result.error.issues.map((issue, i) => {
+    const field = formatPath(issue.path);
+    const both = bothOf(issue.message, zhIssues[i]?.message ?? issue.message);
+    return { field, message: both.en, zh: both.zh, en: both.en };
+  });
+  const label = (field: string) => names[field] ?? (field || '整体');
+  const summaryEn = details.map((d) => `${d.field}: ${d.en}`).join('; ');
+  const summaryZh = details.map((d) => `${label(d.field)}：${d.zh}`).join('；');
+  const part = where === 'body' ? '提交的内容' : where === 'query' ? '查询参数' : where;
   throw new HttpError(
     400,
     'invalid_request',
-    { zh: `${part}无效：${summary}`, en: `invalid ${where}: ${summary}` },
+    { zh: `${part}有误：${summaryZh}`, en: `invalid ${where}: ${summaryEn}` },
     details,
   );
 }
@@ -127,7 +172,7 @@ export function errorHandler(log: Logger) {
         error: {
           code: refusal.code,
           message: refusal.message,
-          ...(refusal.zh ? { zh: refusal.zh } : {}),
+          ...(refusal.zh ? { zh: refusal.zh, en: refusal.message } : {}),
           ...(refusal.details ? { details: refusal.details } : {}),
         },
       });
@@ -135,7 +180,12 @@ export function errorHandler(log: Logger) {
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(500).json({
-      error: { code: 'internal', message: 'internal error; see the kiosk log', zh: '内部错误，请查看日志' },
+      error: {
+        code: 'internal',
+        message: 'internal error; see the kiosk log',
+        zh: '内部错误，请查看日志',
+        en: 'internal error; see the kiosk log',
+      },
     });
   };
 }

@@ -9,13 +9,13 @@ import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
 import { knownSession, localDateParam } from './absences-routes.ts';
-import { parseRequest } from './errors.ts';
+import { parseRequest, said } from './errors.ts';
 
 const query = z
   .object({
     date: localDateParam.optional(),
     session: z.string().min(1).optional(),
-    format: z.enum(exportFormats, { message: 'xlsx or csv' }).default('xlsx'),
+    format: z.enum(exportFormats, { message: said('格式为 xlsx 或 csv', 'xlsx or csv') }).default('xlsx'),
   })
   .strict();
 

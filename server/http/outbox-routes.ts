@@ -28,7 +28,10 @@ export function outboxRoutes(outbox: OutboxView): Router {
   routes.post('/api/outbox/rejected/:recordId/retry', 'users:manage', (req, res) => {
     const recordId = req.params.recordId;
     if (!outbox.requeue(recordId)) {
-      throw new HttpError(404, 'not_found', `no rejected record "${recordId}" in the outbox`);
+      throw new HttpError(404, 'not_found', {
+        zh: `待上报队列中没有被退回的记录“${recordId}”`,
+        en: `no rejected record "${recordId}" in the outbox`,
+      });
     }
     res.json({ recordId, status: 'pending' });
   });

@@ -21,16 +21,33 @@ import type { PeopleStore } from '../../kiosk/store/people.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
 import { principalOf } from '../auth/http-guard.ts';
 import { actorName } from '../auth/principal.ts';
-import { HttpError, parseRequest } from './errors.ts';
+import { HttpError, parseRequest, said } from './errors.ts';
 
 const query = z
   .object({
-    dryRun: z.enum(['true', 'false'], { error: 'true or false' }).optional(),
+    dryRun: z.enum(['true', 'false'], { error: said('只能是 true 或 false', 'true or false') }).optional(),
     filename: z
-      .string({ error: "the uploaded file's name, ending .xlsx or .csv" })
-      .refine((name) => rosterFormatOf(name) !== null, 'a roster is an .xlsx or .csv file'),
+      .string({
+        error: said(
+          '缺少上传文件的文件名（.xlsx 或 .csv）',
+          "the uploaded file's name, ending .xlsx or .csv",
+        ),
+      })
+      .refine(
+        (name) => rosterFormatOf(name) !== null,
+        said('名单文件须为 .xlsx 或 .csv', 'a roster is an .xlsx or .csv file'),
+      ),
   })
   .strict();
+
+const FILE_BODY = [
+  {
+    field: 'body',
+    message: 'the raw bytes of the .xlsx or .csv file',
+    zh: '名单文件本身（.xlsx 或 .csv）',
+    en: 'the raw bytes of the .xlsx or .csv file',
+  },
+];
 
 /** A refusal in both languages: `message` is the English, as in every other error answer. */
 function refuse(
@@ -80,15 +97,21 @@ export function rosterRoutes(
           throw new HttpError(
             400,
             'invalid_request',
-            'send the file itself as the request body, not a form',
-            [{ field: 'body', message: 'the raw bytes of the .xlsx or .csv file' }],
+            {
+              zh: '请直接上传文件本身，不要用表单',
+              en: 'send the file itself as the request body, not a form',
+            },
+            FILE_BODY,
           );
         }
         const body: unknown = req.body;
         if (!Buffer.isBuffer(body) || body.length === 0) {
-          throw new HttpError(400, 'invalid_request', 'the request has no file in its body', [
-            { field: 'body', message: 'the raw bytes of the .xlsx or .csv file' },
-          ]);
+          throw new HttpError(
+            400,
+            'invalid_request',
+            { zh: '请求中没有文件', en: 'the request has no file in its body' },
+            FILE_BODY,
+          );
         }
         bytes = body;
       } catch (err) {
@@ -122,7 +145,11 @@ export function rosterRoutes(
           return;
         }
         const failure = rosterFailure(filename, outcome.errors);
-        throw new HttpError(422, 'invalid_roster', failure.message, outcome.errors);
+        const zh =
+          outcome.errors.length === 1 && outcome.errors[0]?.row === 0
+            ? `${filename}：文件无法读取，未导入（${outcome.errors[0].message}）`
+            : `${filename}：名单中有 ${outcome.errors.length} 处错误，未导入任何人；请按行改正后再导入`;
+        throw new HttpError(422, 'invalid_roster', { zh, en: failure.message }, outcome.errors);
       }
       if (!dryRun) onImported(people.current());
       res.json(outcome.report);

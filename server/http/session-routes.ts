@@ -35,11 +35,11 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     if (waitMs > 0) {
       const s = Math.ceil(waitMs / 1000);
       res.set('Retry-After', String(s));
-      throw new HttpError(429, 'too_many_attempts', `too many failed logins: try again in ${s} s`, {
-        retryAfterS: s,
+      const text = {
         zh: `登录失败次数过多，请 ${s} 秒后再试`,
-        en: `Too many failed logins: try again in ${s} s`,
-      });
+        en: `too many failed logins: try again in ${s} s`,
+      };
+      throw new HttpError(429, 'too_many_attempts', text, { retryAfterS: s, ...text });
     }
     // Counted before the slow check, so tries sent at once get no more than tries sent in turn.
     deps.throttle.begin(keys.account);
@@ -47,7 +47,10 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     const user = await deps.users.check(name, password);
     if (!user) {
       deps.audit.append(name, 'login_failed', { address: req.socket.remoteAddress ?? null });
-      throw new HttpError(401, 'invalid_login', 'wrong name or password');
+      throw new HttpError(401, 'invalid_login', {
+        zh: '用户名或密码不对',
+        en: 'wrong name or password',
+      });
     }
     for (const key of keys.account) deps.throttle.succeeded(key);
     for (const key of keys.address) deps.addressThrottle.refund(key);
@@ -58,7 +61,9 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
   });
   routes.get('/api/session', 'public', (req, res) => {
     const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
-    if (p?.kind !== 'user') throw new HttpError(401, 'unauthenticated', 'not logged in');
+    if (p?.kind !== 'user') {
+      throw new HttpError(401, 'unauthenticated', { zh: '尚未登录', en: 'not logged in' });
+    }
     res.json({
       user: { name: p.session.user.name, role: p.session.user.role },
       csrfToken: p.session.csrfToken,
@@ -68,7 +73,10 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     const p = principalFrom(deps.sources, req.get('cookie'), undefined, { touch: true });
     if (p?.kind === 'user') {
       if (req.get('x-csrf-token') !== p.session.csrfToken)
-        throw new HttpError(403, 'csrf', 'missing or wrong x-csrf-token');
+        throw new HttpError(403, 'csrf', {
+          zh: '页面已过期（安全令牌不符）：请刷新页面',
+          en: 'missing or wrong x-csrf-token',
+        });
       deps.sessions.end(p.token);
       deps.audit.append(p.session.user.name, 'logout');
     }

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { guardedRouter } from '../auth/guarded-router.ts';
 import type { LaneDevice } from '../devices.ts';
-import { HttpError, parseRequest } from './errors.ts';
+import { HttpError, parseRequest, said } from './errors.ts';
 
 const arrival = z
   .object({
@@ -11,7 +11,7 @@ const arrival = z
   })
   .strict()
   .refine((a) => a.identity !== undefined || a.temperatureC !== undefined, {
-    message: 'give identity, temperatureC or both',
+    message: said('请给出 identity、temperatureC 或两者', 'give identity, temperatureC or both'),
   });
 
 /** Pause between the scan and the reading, as a person steps from scanner to thermometer. */
@@ -23,7 +23,9 @@ export function simRoutes(devices: readonly LaneDevice[]): Router {
   routes.post('/api/sim/lanes/:laneId/arrivals', 'sim:drive', (req, res) => {
     const laneId = req.params.laneId;
     const laneDevices = devices.filter((d) => d.laneId === laneId);
-    if (laneDevices.length === 0) throw new HttpError(404, 'not_found', `no lane "${laneId}"`);
+    if (laneDevices.length === 0) {
+      throw new HttpError(404, 'not_found', { zh: `没有通道“${laneId}”`, en: `no lane "${laneId}"` });
+    }
     const body = parseRequest(arrival, req.body ?? {}, 'body');
     const scanner = laneDevices.find((d) => d.config.role === 'scanner' || d.config.role === 'card-reader');
     const thermometer = laneDevices.find((d) => d.config.role === 'thermometer');
@@ -32,13 +34,18 @@ export function simRoutes(devices: readonly LaneDevice[]): Router {
       [body.temperatureC, thermometer, 'thermometer'],
     ] as const) {
       if (wanted === undefined) continue;
-      if (!device) throw new HttpError(409, 'no_device', `lane "${laneId}" has no ${what}`);
+      const whatZh = what === 'scanner' ? '扫码器' : '测温枪';
+      if (!device) {
+        throw new HttpError(409, 'no_device', {
+          zh: `通道“${laneId}”没有${whatZh}`,
+          en: `lane "${laneId}" has no ${what}`,
+        });
+      }
       if (!device.simulator) {
-        throw new HttpError(
-          409,
-          'real_device',
-          `lane "${laneId}" ${what} "${device.config.id}" is a real device`,
-        );
+        throw new HttpError(409, 'real_device', {
+          zh: `通道“${laneId}”的${whatZh}“${device.config.id}”是真实设备，不能模拟`,
+          en: `lane "${laneId}" ${what} "${device.config.id}" is a real device`,
+        });
       }
     }
     if (body.identity !== undefined) scanner?.simulator?.play({ kind: 'scan', text: body.identity });

@@ -5,19 +5,30 @@ import type { CaseRecord } from '../../kiosk/store/cases.ts';
 import { actorName, type PrincipalSources } from '../auth/principal.ts';
 import { guardNamespace, socketPrincipal } from '../auth/socket-guard.ts';
 
+/** What the console needs of the school: its name, its time zone, the check now open, the server's clock. */
+export interface NurseInfo {
+  schoolName: string;
+  timezone: string;
+  sessionName: string | null;
+  now: string;
+}
+
 /**
- * Namespace `/nurse` (nurses and admins): `case:new` when a case opens, `case:update` on every
- * re-check and disposition, each carrying the console's full view. Every delivery is a read of
- * health data, so each is in the audit log under the account that received it.
+ * Namespace `/nurse` (nurses and admins): `server:info` on connect (school, time zone, check, clock),
+ * `case:new` when a case opens, `case:update` on every re-check and disposition, each carrying the
+ * console's full view. Every delivery is a read of health data, so each is in the audit log under
+ * the account that received it.
  */
 export function attachNurseNamespace(
   io: Server,
   cases: CaseDesk,
   sources: PrincipalSources,
   audit: AuditLog,
+  info?: () => NurseInfo,
 ): { namespace: Namespace; stop(): void } {
   const ns = io.of('/nurse');
   const guard = guardNamespace(ns, sources, 'cases:read', { displayTokens: false });
+  if (info) ns.on('connection', (socket) => socket.emit('server:info', info()));
   const send = (event: 'case:new' | 'case:update', record: CaseRecord) => {
     if (ns.sockets.size === 0) return;
     const view = cases.view(record);

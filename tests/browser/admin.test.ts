@@ -1,6 +1,7 @@
 // The roster import page in a real browser against the real kiosk: a bad file shows every error by
-// row and column and cannot be imported; a good one shows its preview, imports, and the running
-// kiosk knows the new roster at once (a second card of a pupil is recognised at the lane).
+// row and column and cannot be imported; a good one shows its preview, says plainly when it would
+// mark more than a tenth of the school as left and asks again, imports, and the running kiosk knows
+// the new roster at once (a second card of a pupil is recognised at the lane).
 // Needs the pages built (`npm test` builds them first) and Debian's chromium.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, screenshotsAt } from '../helpers/browser.ts';
 import { getJson, loginAs, postJson, waitUntil } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -75,6 +76,10 @@ describe('roster import page', () => {
     expect(rows.map((r) => `${r.row} ${r.field}`)).toContain('10 guardianPhone');
     expect(await page.isHidden('#preview')).toBe(true);
     expect(await page.textContent('#status')).toContain('14');
+    // The summary is the kiosk's refusal, Chinese first.
+    expect(await page.textContent('#problems-summary')).toMatch(
+      /^roster-bad\.csv：名单中有 14 处错误，未导入任何人/,
+    );
     await page.screenshot({ path: join(artifacts, 'admin-errors.png'), fullPage: true });
     // Nothing was written: the config's roster is still the roster.
     expect(new PeopleStore((kiosk as RunningKiosk).db).current().map((p) => p.id)).toEqual([
@@ -108,6 +113,13 @@ describe('roster import page', () => {
     // The preview wrote nothing.
     expect(new PeopleStore(kiosk.db).current()).toHaveLength(6);
 
+    // One of the school's six marked as left is more than 10 %: said plainly, and asked again.
+    expect(await page.isVisible('#removal-warning')).toBe(true);
+    expect(await page.textContent('#removal-warning')).toContain('把 1 人（全校 6 人中的 17%）标记为离校');
+    expect(await page.isDisabled('#import')).toBe(true);
+    const checks = await screenshotsAt(page, 'admin-preview');
+    for (const c of checks) expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
+    await page.check('#confirm-removal');
     await page.click('#import');
     await page.waitForSelector('#done:not([hidden])', { timeout: WAIT_MS });
     expect(await page.getAttribute('#done', 'data-imported')).toBe('8');

@@ -1,20 +1,25 @@
 // The diagnostics page in a real browser against the real kiosk: device cards by lane, live bytes
 // with their decoded events (scans masked), counters that move, fixture replay into a simulated
-// device, and the disconnected banner. Needs the pages built (`npm test` builds them first) and
+// device, why a device is offline (Chinese first, with the next step) and the way from the header's
+// count to it, and the disconnected banner. Needs the pages built (`npm test` builds them first) and
 // Debian's chromium.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, screenshotsAt } from '../helpers/browser.ts';
 import { loginAs, postJson } from '../helpers/kiosk.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const configPath = join(root, 'fixtures', 'config', 'test.yaml');
+const testConfig = join(root, 'fixtures', 'config', 'test.yaml');
+/** Lane 3's scanner is set up but not plugged in. */
+const MISSING = '/dev/serial/by-id/usb-Newland_scanner-gate-kiosk-test-if00';
 const artifacts = join(root, 'test-artifacts');
 const WAIT_MS = 10_000;
 
@@ -49,9 +54,22 @@ describe('diagnostics page', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gate-kiosk-diag-'));
     await mkdir(artifacts, { recursive: true });
+    const config = parse(readFileSync(testConfig, 'utf8')) as { lanes: unknown[]; roster: string };
+    config.roster = join(root, 'fixtures', 'roster', 'test-roster.csv');
+    config.lanes.push({
+      id: '3',
+      name: '三号通道',
+      grades: [],
+      devices: [
+        { id: 't3', role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
+        { id: 's3', role: 'scanner', model: 'line-scanner', port: MISSING },
+      ],
+    });
+    const configPath = join(dataDir, 'kiosk.yaml');
+    writeFileSync(configPath, JSON.stringify(config));
     kiosk = await startKiosk({
       configPath,
-      dataDir,
+      dataDir: join(dataDir, 'data'),
       port: 0,
       host: '127.0.0.1',
       logger: createLogger('silent'),
@@ -177,6 +195,28 @@ describe('diagnostics page', () => {
     await page.waitForFunction((n) => document.querySelectorAll('.log-row').length > n, before, {
       timeout: WAIT_MS,
     });
+  });
+
+  it('says why a device is offline, Chinese first with the next step, and the 离线 count goes to it', async () => {
+    const s3 = card('s3');
+    await page.waitForSelector(`${s3}[data-state="offline"]`, { timeout: WAIT_MS });
+    const detail = (await page.textContent(`${s3} .device-detail`)) ?? '';
+    expect(detail).toMatch(new RegExp(`^扫码器未连接：找不到 ${MISSING}`));
+    expect(detail).toContain(`${MISSING} is not connected`);
+    const next = (await page.textContent(`${s3} .device-next`)) ?? '';
+    expect(next).toMatch(/^下一步：插好 USB 线后，应出现 \/dev\/serial\/by-id\//);
+    expect(next).toContain('npx gate-kiosk ports');
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click('#summary .summary-item[data-state="offline"]');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.deviceId)).toBe(
+      's3',
+    );
+    // The district upload in full here (the gate display only carries a small mark).
+    await page.waitForSelector('.upload-panel[data-configured="false"]', { timeout: WAIT_MS });
+    expect(await page.textContent('.upload-panel')).toContain('未配置区级上报');
+    const checks = await screenshotsAt(page, 'diag');
+    for (const c of checks) expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
   });
 
   it('says so in a banner when the server goes away', async () => {

@@ -151,6 +151,9 @@ describe('hostile roster names', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await admin.screenshot({ path: join(artifacts, 'hostile-names.png') });
 
+    // The file replaces the test roster's six people: the page asks before marking them as left.
+    expect(await admin.isVisible('#removal-warning')).toBe(true);
+    await admin.check('#confirm-removal');
     await admin.click('#import');
     await admin.waitForSelector('#done:not([hidden])', { timeout: WAIT_MS });
     expect(await admin.getAttribute('#done', 'data-imported')).toBe('5');

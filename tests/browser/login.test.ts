@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../../kiosk/store/users.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
+import { screenshotsAt } from '../helpers/browser.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const configPath = join(root, 'fixtures', 'config', 'test.yaml');
@@ -118,6 +119,8 @@ describe('login page', () => {
     expect(await page.inputValue('#password')).toBe('');
     expect(await page.inputValue('#name')).toBe(MAINT.name);
     expect(await sessionCookie(context)).toBeUndefined();
+    const checks = await screenshotsAt(page, 'login');
+    for (const c of checks) expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
   });
 
   it('with the right password lands on /diag/ and shows who is logged in', async () => {

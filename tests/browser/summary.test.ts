@@ -12,7 +12,7 @@ import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { screeningAt } from '../absences/fixtures.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, screenshotsAt } from '../helpers/browser.ts';
 import { clockAt } from '../helpers/clock.ts';
 import { loginAs, postJson, waitUntil } from '../helpers/kiosk.ts';
 
@@ -159,6 +159,26 @@ describe('daily summary page', () => {
     );
     expect(pageErrors).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'summary.png'), fullPage: true });
+  });
+
+  it('claims no zero report for a day with a fever outside every check, and shows that day', async () => {
+    if (!kiosk) throw new Error('not started');
+    // Two days ago, after school: a fever screened outside every check, and nothing else that day.
+    const earlier = zonedMoment(new Date(clock.now() - 2 * 86_400_000), 'Asia/Shanghai').date;
+    new ScreeningStore(kiosk.db).commit(
+      screeningAt('17:10', 'S0001', { date: earlier, laneId: '1', temperatureC: 38.4, decision: 'fever' }),
+    );
+    await page.fill('#date', earlier);
+    await page.press('#date', 'Enter');
+    await page.waitForSelector(`body[data-loaded="${earlier}"]`, { timeout: WAIT_MS });
+    expect(await page.textContent('[data-figure="flagged"] .value')).toBe('1');
+    expect(await page.getAttribute('#zero-report', 'data-zero')).toBe('false');
+    expect(await page.textContent('#zero-report')).toContain('不能报零');
+    expect(await page.textContent('#zero-report')).not.toContain('零报告：');
+    // The open-case count is of now, not of that day: the tile says so.
+    expect(await page.textContent('[data-figure="open-cases"] dt')).toContain('目前未结案例');
+    const checks = await screenshotsAt(page, 'summary');
+    for (const c of checks) expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
   });
 
   it('sends a visitor without a session to the login page, to come back here', async () => {

@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -39,6 +41,7 @@ const batch = (records: unknown[], over: Record<string, unknown> = {}) => ({
 describe('the collector: POST /v1/batches', () => {
   let pgServer: TestPostgres;
   let collector: RunningCollector;
+  let databaseUrl: string;
 
   const post = async (body: unknown, key?: string | null) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -61,8 +64,9 @@ describe('the collector: POST /v1/batches', () => {
 
   beforeAll(async () => {
     pgServer = await startPostgres();
+    databaseUrl = await pgServer.createDatabase();
     collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
+      databaseUrl,
       port: 0,
       logger: createLogger('silent'),
       maxBodyBytes: 200_000,
@@ -88,6 +92,33 @@ describe('the collector: POST /v1/batches', () => {
     expect(again.body).toEqual(first.body);
     expect(first.body.accepted).toEqual(['r4']);
     expect((await stored()).filter((r) => r.id === 'r4')).toEqual([{ id: 'r4', n: 1 }]);
+  });
+
+  it('answers a resend of the same bytes from its key alone, even while storing is held up', async () => {
+    const b = batch([screening('fast-1'), screening('fast-2'), { id: 'fast-bad', kind: 'visit' }]);
+    const first = await post(b);
+    expect(first.body.accepted).toEqual(['fast-1', 'fast-2']);
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    await blocker.connect();
+    try {
+      // Nothing can be stored now; a resend needs only the answer kept under its key.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE schools, records IN EXCLUSIVE MODE');
+      const again = await post(b);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    // The same records in other bytes (spaced differently) are the same batch too.
+    const spaced = JSON.stringify(b, null, 2);
+    const res = await fetch(`${collector.url}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': b.batchId },
+      body: spaced,
+    });
+    expect(await res.json()).toEqual(first.body);
   });
 
   it('answers records it already holds as duplicates, whatever batch they come in', async () => {
@@ -209,6 +240,20 @@ describe('the collector: POST /v1/batches', () => {
     const tooLarge = await post(big);
     expect(tooLarge.status).toBe(413);
     expect((await stored()).some((r) => r.id.startsWith('big-'))).toBe(false);
+  });
+
+  it('takes a gzip-compressed batch like any other', async () => {
+    const b = batch([screening('gz-1'), screening('gz-2')]);
+    const res = await fetch(`${collector.url}/v1/batches`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'idempotency-key': b.batchId,
+      },
+      body: gzipSync(JSON.stringify(b)),
+    });
+    expect(await res.json()).toEqual({ accepted: ['gz-1', 'gz-2'], duplicate: [], rejected: [] });
   });
 
   it('counts an empty batch as a sign of life from the kiosk', async () => {

@@ -76,6 +76,17 @@ describe('gate-kiosk collector', () => {
     expect(run.stderr).toMatch(/--database URL or set DATABASE_URL/);
   });
 
+  it('names a setting in its environment that is not a number (exit 1)', async () => {
+    const run = await collector(['--port', '0'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${pgServer.port}/postgres`,
+      COLLECTOR_KEEP_DAYS: 'a month',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /COLLECTOR_KEEP_DAYS 须为不小于 1 的整数 \/ must be a whole number of at least 1 \(got "a month"\)/,
+    );
+  });
+
   it('names the database it cannot reach, without the password (exit 1)', async () => {
     const run = await collector(
       ['--database', `postgres://district:s3cret@127.0.0.1:${pgServer.port}/missing_db`, '--port', '0'],

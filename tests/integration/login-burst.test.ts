@@ -55,10 +55,13 @@ describe('password guesses sent all at once', () => {
   });
 
   it('lets the owner in with the right password once the wait is over', async () => {
-    const wait = await login('still-wrong');
+    // On a slow machine the first wait may be over by now: that try is then checked (401) and the
+    // next one, straight after it, must wait.
+    const first = await login('still-wrong');
+    const wait = first.status === 429 ? first : await login('still-wrong');
     expect(wait.status).toBe(429);
     const seconds = Number(wait.headers.get('retry-after'));
-    expect(seconds).toBeLessThanOrEqual(2);
+    expect(seconds).toBeLessThanOrEqual(first.status === 429 ? 2 : 4);
     await new Promise((r) => setTimeout(r, seconds * 1000 + 100));
     const ok = await login('the-right-password');
     expect(ok.status).toBe(200);

@@ -45,7 +45,7 @@ describe('malformed requests', () => {
     ...extra,
   });
   const errorOf = (a: RawAnswer) =>
-    (JSON.parse(a.text) as { error: { code: string; message: string; zh?: string } }).error;
+    (JSON.parse(a.text) as { error: { code: string; message: string; zh?: string; en?: string } }).error;
 
   beforeAll(async () => {
     const logger = pino(
@@ -108,10 +108,12 @@ describe('malformed requests', () => {
     const before = logs.length;
     const a = await send({ method: 'POST', path: '/api/session', headers: { ...headers }, body });
     expect(a.status).toBe(status);
-    expect(errorOf(a)).toEqual({
+    const error = errorOf(a);
+    expect(error).toEqual({
       code,
       message: expect.any(String),
       zh: expect.stringMatching(/\p{Script=Han}/u),
+      en: error.message,
     });
     expect(a.headers['cache-control']).toBe('no-store');
     const logged = logs.slice(before);

@@ -9,7 +9,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `slow`: the collector stores the batch and the answer comes after the kiosk stopped waiting;
  * - `cutMidAnswer`: the collector stores the batch and the connection closes halfway through the answer;
  * - `partial`: the collector is given (and answers for) only the first half of the records;
- * - `captivePortal`: a 200 with an HTML page instead of an answer.
+ * - `captivePortal`: a 200 with an HTML page instead of an answer;
+ * - `busy`: a 503 with `Retry-After: busyRetryAfter`, the collector never seeing the batch.
  */
 export type Fault =
   | 'reset'
@@ -18,12 +19,15 @@ export type Fault =
   | 'slow'
   | 'cutMidAnswer'
   | 'partial'
-  | 'captivePortal';
+  | 'captivePortal'
+  | 'busy';
 
 export interface SeenRequest {
   batchId: string;
   recordIds: string[];
   fault: Fault | null;
+  /** When the request came (ms since the epoch). */
+  at: number;
 }
 
 /** An HTTP proxy in front of a real collector that injects faults, one per request, from a queue. */
@@ -31,6 +35,7 @@ export class FaultProxy {
   readonly faults: Fault[] = [];
   readonly seen: SeenRequest[] = [];
   slowMs = 1000;
+  busyRetryAfter = '1';
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
@@ -79,7 +84,7 @@ export class FaultProxy {
     const body = JSON.parse(text) as { batchId: string; records: { id: string }[] };
     const recordIds = body.records.map((r) => r.id);
     const fault = recordIds.length > 0 ? (this.faults.shift() ?? null) : null;
-    this.seen.push({ batchId: body.batchId, recordIds, fault });
+    this.seen.push({ batchId: body.batchId, recordIds, fault, at: Date.now() });
     const key = req.headers['idempotency-key'] as string;
     switch (fault) {
       case 'reset':
@@ -87,6 +92,11 @@ export class FaultProxy {
         return;
       case 'error500':
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal"}}');
+        return;
+      case 'busy':
+        res
+          .writeHead(503, { 'content-type': 'application/json', 'retry-after': this.busyRetryAfter })
+          .end('{"error":{"code":"busy","message":"the collector is busy"}}');
         return;
       case 'captivePortal':
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>请登录 Wi-Fi</body></html>');

@@ -129,6 +129,35 @@ describe('the uploader through a faulty link', () => {
     expect(hit.map((s) => s.fault)).toEqual(faults);
   });
 
+  it('waits as long as a busy collector asks (Retry-After), stays online, and loses nothing', async () => {
+    const g = newGate();
+    const ids = g.commit(12);
+    proxy.faults.push('busy');
+    const before = proxy.batches.length;
+    const busy: { retryAfterMs: number; retryInMs: number }[] = [];
+    const uploader = g.start({ random: () => 1 });
+    let statusWhileBusy: ReturnType<Uploader['status']> | null = null;
+    uploader.on('busy', (b) => {
+      busy.push(b);
+      statusWhileBusy = uploader.status();
+    });
+    await g.drained();
+    const [refused, next] = proxy.batches.slice(before);
+    expect(refused?.fault).toBe('busy');
+    expect(next?.batchId).toBe(refused?.batchId);
+    // Its own backoff would have tried again after 20 ms; the collector asked for a second.
+    expect((next?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(busy).toEqual([{ retryAfterMs: 1000, retryInMs: 1200, records: 10, message: expect.any(String) }]);
+    expect(statusWhileBusy).toMatchObject({
+      online: true,
+      offlineSince: null,
+      lastError: expect.stringMatching(/busy/),
+    });
+    const held = await collectorRecords(collector.pool, g.schoolId);
+    expect(held.map((r) => r.id)).toEqual(ids);
+    expect(held.every((r) => r.copies === 1)).toBe(true);
+  });
+
   it('resends a batch whose answer was lost with the same Idempotency-Key', async () => {
     const g = newGate();
     g.commit(5);

@@ -17,6 +17,11 @@ const warnings = byId('warnings');
 const changes = byId('changes');
 const importButton = byId<HTMLButtonElement>('import');
 const done = byId('done');
+const removalWarning = byId('removal-warning');
+const confirmRemoval = byId<HTMLInputElement>('confirm-removal');
+
+/** An import that would mark more than this share of the school as left is said plainly, and asked again. */
+const MANY_LEFT = 0.1;
 
 const session = await requireSession(['admin']);
 byId('session').append(userBar(session));
@@ -37,7 +42,35 @@ function reset(): void {
   preview.hidden = true;
   done.hidden = true;
   importButton.disabled = true;
+  removalWarning.hidden = true;
+  confirmRemoval.checked = false;
 }
+
+/**
+ * A file that would mark many people as left is usually a part of the school (one grade, one
+ * class), not the whole roster: the page says so and takes the import only once that is confirmed.
+ */
+function warnOfRemovals(report: ImportReport): boolean {
+  const c = report.counts;
+  const school = c.updated + c.unchanged + c.removed;
+  const many = school > 0 && c.removed / school > MANY_LEFT;
+  removalWarning.hidden = !many;
+  confirmRemoval.checked = false;
+  if (!many) return false;
+  const share = Math.round((c.removed / school) * 100);
+  const rows = c.added + c.updated + c.unchanged;
+  byId('removal-text').textContent =
+    `注意：导入此文件会把 ${c.removed} 人（全校 ${school} 人中的 ${share}%）标记为离校。` +
+    `文件只有 ${rows} 人——如果它只是部分年级或班级的名单，请不要导入，改用完整名单。` +
+    ` · Importing this file marks ${c.removed} of the school's ${school} people (${share}%) as left; it holds ${rows} people. If it lists only some grades or classes, do not import it: use the whole roster.`;
+  byId('confirm-removal-zh').textContent = `我确认这些人已离校，将 ${c.removed} 人标记离校`;
+  byId('confirm-removal-en').textContent = `They have left: mark ${c.removed} people as left`;
+  return true;
+}
+
+confirmRemoval.addEventListener('change', () => {
+  if (previewed) importButton.disabled = !confirmRemoval.checked;
+});
 
 fileInput.addEventListener('change', async () => {
   reset();
@@ -50,12 +83,12 @@ fileInput.addEventListener('change', async () => {
   // Choosing the same file again, once corrected, must check it again.
   fileInput.value = '';
   if (answer.kind === 'failed') {
-    say(`无法检查：${answer.message} · Could not check the file: ${answer.message}`, 'error');
+    say(`无法检查：${answer.refusal.zh} · Could not check the file: ${answer.refusal.en}`, 'error');
     return;
   }
   if (answer.kind === 'invalid') {
     say(`${file.name}：${answer.errors.length} 处错误 · ${answer.errors.length} errors`, 'error');
-    problemsSummary.textContent = `${answer.message}。请在表格中改正后重新选择文件。 · Correct the spreadsheet and choose it again.`;
+    problemsSummary.textContent = `${answer.refusal.zh} · ${answer.refusal.en}`;
     problems.dataset.count = String(answer.errors.length);
     renderErrors(errorRows, answer.errors);
     problems.hidden = false;
@@ -67,11 +100,12 @@ fileInput.addEventListener('change', async () => {
   renderWarnings(warnings, answer.report.warnings);
   renderChanges(changes, answer.report);
   preview.hidden = false;
-  importButton.disabled = false;
+  importButton.disabled = warnOfRemovals(answer.report);
 });
 
 importButton.addEventListener('click', async () => {
   if (!previewed) return;
+  if (!removalWarning.hidden && !confirmRemoval.checked) return;
   const { file } = previewed;
   importButton.disabled = true;
   say(`正在导入 ${file.name} … · Importing ${file.name} …`);
@@ -90,11 +124,11 @@ importButton.addEventListener('click', async () => {
   }
   if (answer.kind === 'invalid') {
     renderErrors(errorRows, answer.errors);
-    problemsSummary.textContent = answer.message;
+    problemsSummary.textContent = `${answer.refusal.zh} · ${answer.refusal.en}`;
     problems.dataset.count = String(answer.errors.length);
     problems.hidden = false;
     preview.hidden = true;
   }
-  say(`未导入：${answer.message} · Not imported: ${answer.message}`, 'error');
+  say(`未导入：${answer.refusal.zh} · Not imported: ${answer.refusal.en}`, 'error');
   importButton.disabled = answer.kind === 'invalid';
 });

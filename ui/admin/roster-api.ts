@@ -1,4 +1,5 @@
 // The roster import over HTTP: the file's bytes as the body, answers read defensively.
+import { type Refusal, refusalFrom, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
 
 export interface PersonLine {
@@ -32,8 +33,8 @@ export interface ImportReport {
 
 export type ImportAnswer =
   | { kind: 'report'; report: ImportReport }
-  | { kind: 'invalid'; message: string; errors: Issue[] }
-  | { kind: 'failed'; message: string };
+  | { kind: 'invalid'; refusal: Refusal; errors: Issue[] }
+  | { kind: 'failed'; refusal: Refusal };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,12 +91,12 @@ export async function sendRoster(
   try {
     res = await sessionFetch(session, `/api/roster/import?${query}`, { method: 'POST', headers, body: file });
   } catch (err) {
-    return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
+    return { kind: 'failed', refusal: unanswered(err) };
   }
   const body: unknown = await res.json().catch(() => null);
   if (res.ok && isRecord(body)) return { kind: 'report', report: report(body) };
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const message = str(error.message) || `HTTP ${res.status}`;
-  if (res.status === 422) return { kind: 'invalid', message, errors: issues(error.details) };
-  return { kind: 'failed', message };
+  const refusal = refusalFrom(res.status, body);
+  if (res.status === 422) return { kind: 'invalid', refusal, errors: issues(error.details) };
+  return { kind: 'failed', refusal };
 }

@@ -36,7 +36,9 @@ export interface ApiError {
   status: number;
   code: string;
   message: string;
-  details: { field: string; message: string }[];
+  /** The refusal in Chinese. */
+  zh: string;
+  details: { field: string; message: string; zh: string }[];
 }
 
 export type Saved = { ok: true; calibration: Calibration } | { ok: false; error: ApiError };
@@ -127,6 +129,7 @@ export async function saveCalibration(laneId: string, points: CalibrationPoint[]
         status: 0,
         code: 'network',
         message: `the server did not answer (${String(err)})`,
+        zh: '未能连接服务器，请稍后重试',
         details: [],
       },
     };
@@ -143,11 +146,16 @@ export async function saveCalibration(laneId: string, points: CalibrationPoint[]
       status: res.status,
       code: typeof e.code === 'string' ? e.code : 'http_error',
       message: typeof e.message === 'string' ? e.message : `HTTP ${res.status}`,
+      zh: typeof e.zh === 'string' ? e.zh : '请求被拒绝',
       details: Array.isArray(e.details)
-        ? e.details.filter(isRecord).map((d) => ({
-            field: typeof d.field === 'string' ? d.field : '',
-            message: typeof d.message === 'string' ? d.message : '',
-          }))
+        ? e.details.filter(isRecord).map((d) => {
+            const message = typeof d.message === 'string' ? d.message : '';
+            return {
+              field: typeof d.field === 'string' ? d.field : '',
+              message,
+              zh: typeof d.zh === 'string' ? d.zh : message,
+            };
+          })
         : [],
     },
   };

@@ -227,12 +227,15 @@ export class CalibrationPanel {
         if (at.key !== 'objectC') target.clinicalC.setAttribute('aria-invalid', 'true');
         const rowNo = this.rows.indexOf(target) + 1;
         const what =
-          at.key === 'objectC' ? 'forehead reading' : at.key === 'clinicalC' ? 'clinical reading' : 'pair';
-        return `row ${rowNo} ${what} (${d.field}): ${d.message}`;
+          at.key === 'objectC' ? '额温 forehead' : at.key === 'clinicalC' ? '临床 clinical' : '读数对 pair';
+        return `第 ${rowNo} 行 ${what} (${d.field})：${d.zh}${d.zh !== d.message ? ` · ${d.message}` : ''}`;
       }
-      return `${d.field}: ${d.message}`;
+      return `${d.field}：${d.zh}${d.zh !== d.message ? ` · ${d.message}` : ''}`;
     });
-    this.say('error', `✗ 未保存 not saved: ${named.length > 0 ? named.join('; ') : error.message}`);
+    this.say(
+      'error',
+      `✗ 未保存：${named.length > 0 ? named.join('；') : `${error.zh} · not saved: ${error.message}`}`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 // One device's card: who it is, its state in words and colour, its counters, its last decoded
 // event, and the actions maintenance staff may run on it (self-test, fixture replay).
+
 import type {
   DeviceEvent,
   DiagCounters,
@@ -8,6 +9,7 @@ import type {
   SelfTestReply,
 } from '../shared/diag-events.ts';
 import type { DeviceState } from '../shared/domain.ts';
+import { explainDetail } from './device-detail.ts';
 import { bilingual, button, el } from './dom.ts';
 import { describeEvent, formatAge, formatBytes, formatCount, summarizeEvent } from './format.ts';
 import {
@@ -32,6 +34,7 @@ export class DeviceCard {
   readonly element: HTMLElement;
   private readonly stateText: HTMLElement;
   private readonly detailText: HTMLElement;
+  private readonly nextStep = el('p', 'device-next');
   private readonly portText: HTMLElement;
   private readonly cells = new Map<CounterKey, { cell: HTMLElement; value: HTMLElement }>();
   private readonly lastEventText: HTMLElement;
@@ -83,8 +86,9 @@ export class DeviceCard {
 
     const port = el('div', 'device-port');
     this.portText = el('code', 'port-path', '—');
-    this.detailText = el('span', 'device-detail');
-    port.append(bilingual('field-label', '端口', 'port'), this.portText, this.detailText);
+    this.detailText = el('p', 'device-detail');
+    port.append(bilingual('field-label', '端口', 'port'), this.portText);
+    this.nextStep.setAttribute('role', 'note');
 
     const counters = el('dl', 'counters');
     this.lastEventText = el('span', 'last-event', '—');
@@ -107,7 +111,8 @@ export class DeviceCard {
     if (device.canSelfTest) actionsRow.append(this.selfTestControls());
     if (device.simulated) actionsRow.append(this.replayControls());
 
-    root.append(head, model, port, counters);
+    root.tabIndex = -1;
+    root.append(head, model, port, this.detailText, this.nextStep, counters);
     if (actionsRow.childElementCount > 0) root.append(actionsRow);
     root.append(this.results);
     this.setState('offline', 'waiting for the server');
@@ -118,8 +123,17 @@ export class DeviceCard {
     this.element.dataset.state = state;
     const label = STATE_LABELS[state];
     this.stateText.textContent = `${label.zh} ${label.en}`;
-    this.detailText.textContent = detail;
+    const said = explainDetail(state, detail, this.device.role);
+    this.detailText.replaceChildren(el('span', 'zh', said.zh), ' ', el('span', 'en', said.en));
     this.detailText.title = detail;
+    this.nextStep.hidden = said.next === null || state === 'online';
+    if (said.next) {
+      this.nextStep.replaceChildren(
+        el('span', 'zh', `下一步：${said.next.zh}`),
+        ' ',
+        el('span', 'en', `Next: ${said.next.en}`),
+      );
+    }
     this.renderFrameAge();
   }
 

@@ -2,6 +2,7 @@
 // raw bytes both ways with their decoded events, self-tests, fixture replay, and the calibration of
 // forehead thermometers. Live from the server's `/diag` namespace, for a logged-in maintenance or
 // admin account.
+
 import { io, type Socket } from 'socket.io-client';
 import type {
   DiagClientEvents,
@@ -26,6 +27,7 @@ import {
   parseReplayReply,
   parseSelfTestReply,
 } from './payloads.ts';
+import { UploadPanel } from './upload-panel.ts';
 
 /** A self-test waits for the device; the server gives up first, this only covers a lost answer. */
 const SELF_TEST_WAIT_MS = 30_000;
@@ -50,6 +52,9 @@ banner.set('connecting');
 const session = await requireSession(ROLES);
 useSession(session);
 byId('session').append(userBar(session));
+const upload = new UploadPanel(session);
+lanesRoot.before(upload.element);
+upload.start();
 
 // --- socket ----------------------------------------------------------------------------------
 
@@ -216,6 +221,16 @@ async function showCalibrations(): Promise<void> {
   }
 }
 
+/** Brings the first device in that state into view, with the focus on it. */
+function pointAt(state: string): void {
+  const device = lanesRoot.querySelector<HTMLElement>(`.device[data-state="${state}"]`);
+  if (!device) return;
+  device.scrollIntoView({ block: 'center' });
+  device.focus({ preventScroll: true });
+  device.classList.add('is-pointed');
+  window.setTimeout(() => device.classList.remove('is-pointed'), 2_000);
+}
+
 function showSummary(list: DiagCounters[]): void {
   const by = { online: 0, offline: 0, error: 0 };
   for (const c of list) by[c.state]++;
@@ -227,7 +242,14 @@ function showSummary(list: DiagCounters[]): void {
   ];
   summary.replaceChildren(
     ...parts.map(([state, zh, en, n]) => {
-      const item = el('span', 'summary-item');
+      // "1 离线" goes to that device.
+      const jumps = n > 0 && (state === 'offline' || state === 'error');
+      const item = jumps ? el('button', 'summary-item') : el('span', 'summary-item');
+      if (item instanceof HTMLButtonElement) {
+        item.type = 'button';
+        item.title = `转到${zh}的设备 · go to the ${en} device`;
+        item.addEventListener('click', () => pointAt(state));
+      }
       item.dataset.state = state;
       item.dataset.zero = String(n === 0);
       item.append(el('strong', 'summary-n', String(n)), bilingual('summary-label', zh, en));

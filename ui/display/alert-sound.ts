@@ -1,6 +1,7 @@
 // The alert sounds, made with WebAudio oscillators (no audio files): two tones repeated for a red
-// decision, one soft tone for amber, silence for a pass. Browsers only allow sound after a user
-// gesture, so nothing plays until enable() has been called from one.
+// decision, one soft tone for amber, silence for a pass. Sound is tried as soon as the page loads: a
+// kiosk browser started with `--autoplay-policy=no-user-gesture-required` allows it at once; other
+// browsers allow it only after a click, key or touch, and `enabled` stays false until then.
 import type { Tone } from './labels.ts';
 
 interface Beep {
@@ -20,19 +21,43 @@ const ENABLED_BLIP: Beep[] = [{ frequencyHz: 880, startS: 0, durationS: 0.08, ga
 
 export class AlertSound {
   private context: AudioContext | null = null;
+  private blipped = false;
 
+  /** Called whenever sound becomes allowed or blocked. */
+  constructor(private readonly onChange: (enabled: boolean) => void = () => {}) {}
+
+  /** Sound is playing out: the browser allowed it. */
   get enabled(): boolean {
-    return this.context !== null;
+    return this.context?.state === 'running';
   }
 
-  /** Call from a user gesture (click, key, touch). */
+  get audioContext(): AudioContext | null {
+    return this.context;
+  }
+
+  /** Tries to start sound: at page load (allowed in kiosk mode) and again on every gesture until it runs. */
   async enable(): Promise<void> {
     if (!this.context) {
       if (typeof AudioContext === 'undefined') return;
       this.context = new AudioContext();
+      this.context.addEventListener('statechange', () => this.changed());
+    }
+    if (this.context.state !== 'running') {
+      // Without a gesture (or the kiosk flag) the browser keeps it suspended; resume() then waits.
+      await Promise.race([
+        this.context.resume().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 300)),
+      ]);
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    if (this.enabled && !this.blipped) {
+      this.blipped = true;
       this.schedule(ENABLED_BLIP);
     }
-    if (this.context.state === 'suspended') await this.context.resume();
+    this.onChange(this.enabled);
   }
 
   alertFor(tone: Tone): void {

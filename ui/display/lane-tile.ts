@@ -58,12 +58,16 @@ export class LaneTile {
   private tone: Tone = 'idle';
   private readonly devices = new Map<string, DeviceSnapshot>();
   private readonly calibration: LaneCalibration | null;
+  /** The update shown, kept to say it again when a device goes down or comes back. */
+  private shown: LaneUpdate | null = null;
 
   private readonly time = el('time', 'lane-time');
   private readonly iconSlot = el('div', 'lane-icon');
   private readonly messageZh = el('div', 'lane-msg-zh');
   private readonly messageEn = el('div', 'lane-msg-en');
   private readonly hint = el('div', 'lane-hint');
+  private readonly hintZh = el('span', 'hint-zh');
+  private readonly hintEn = el('span', 'hint-en');
   private readonly facts = el('div', 'lane-facts');
   private readonly person = el('div', 'lane-person');
   private readonly personName = el('span', 'person-name');
@@ -101,6 +105,7 @@ export class LaneTile {
     this.messageZh.dataset.testid = 'lane-message';
     headline.append(this.iconSlot, this.messageZh);
     this.hint.dataset.testid = 'lane-hint';
+    this.hint.append(this.hintZh, this.hintEn);
     main.append(headline, this.messageEn, this.hint);
 
     this.person.append(this.personName, this.personClass);
@@ -128,8 +133,21 @@ export class LaneTile {
   applyUpdate(update: LaneUpdate): boolean {
     if (update.laneId !== this.laneId || update.seq < this.shownSeq) return false;
     this.shownSeq = update.seq;
+    this.shown = update;
+    this.show(update);
+    return true;
+  }
+
+  /** What the tile says: the server's message, except where the tile knows better (see `tileMessage`). */
+  private show(update: LaneUpdate): void {
     const tile = this.element;
-    const tone = toneOf(update.state, update.decision, update.action);
+    const fault = laneFault([...this.devices.values()]);
+    const message = tileMessage(update, [...this.devices.values()], fault);
+    tile.dataset.fault = update.state === 'decided' ? 'none' : fault;
+    const tone =
+      update.state !== 'decided' && fault !== 'none'
+        ? 'amber'
+        : toneOf(update.state, update.decision, update.action);
     tile.dataset.state = update.state;
     tile.dataset.action = update.action ?? 'none';
     tile.dataset.decision = update.state === 'decided' && update.decision ? update.decision : 'none';
@@ -139,21 +157,18 @@ export class LaneTile {
     }
     this.tone = tone;
 
-    this.messageZh.textContent = update.message.zh;
-    this.messageEn.textContent = update.message.en;
+    this.messageZh.textContent = message.zh;
+    this.messageEn.textContent = message.en;
     const by = update.resolvedBy;
-    this.hint.textContent = update.hint
-      ? `${update.hint.zh} · ${update.hint.en}`
-      : by
-        ? `门卫 ${by} 已处理 · handled by ${by}`
-        : '';
+    this.hintZh.textContent = update.hint ? update.hint.zh : by ? `门卫 ${by} 已处理` : '';
+    this.hintEn.textContent = update.hint ? update.hint.en : by ? `handled by ${by}` : '';
     this.hint.hidden = update.hint === undefined && by === undefined;
     // The font shrinks with the message's length; a long message takes two lines.
-    const layout = messageLayout(update.message.zh);
+    const layout = messageLayout(message.zh);
     tile.dataset.msgLines = String(layout.lines);
     tile.dataset.msgBreak = layout.breakAtPhrase ? 'phrase' : 'any';
     tile.style.setProperty('--msg-len', String(Math.max(3, layout.charsPerLine)));
-    tile.style.setProperty('--msg-en-len', String(Math.max(12, update.message.en.length)));
+    tile.style.setProperty('--msg-en-len', String(Math.max(12, message.en.length)));
 
     this.time.textContent = update.state === 'idle' ? '' : this.formatTime(update.at);
     this.time.dateTime = update.at;
@@ -176,7 +191,6 @@ export class LaneTile {
     this.codeBadge.hidden = code === undefined;
 
     this.facts.hidden = person === undefined && temperatureC === undefined && code === undefined;
-    return true;
   }
 
   /** Returns whether the device belongs to this lane. */
@@ -214,6 +228,8 @@ export class LaneTile {
       }
     }
     this.deviceList.replaceChildren(...pills);
+    // A device that went down or came back changes what an idle or waiting lane asks for.
+    if (this.shown && this.shown.state !== 'decided') this.show(this.shown);
     const calibration = this.calibration;
     if (calibration?.stale) {
       if (calibration.ageDays === null) {
@@ -233,4 +249,54 @@ export class LaneTile {
       el('span', 'warning-en', problemsEn.join(', ')),
     );
   }
+}
+
+export type LaneFault = 'none' | 'scanner' | 'card-reader' | 'thermometer';
+
+/** What stops the lane from screening anyone: no way to say who you are, or nothing to measure with. */
+export function laneFault(devices: readonly DeviceSnapshot[]): LaneFault {
+  const identity = devices.filter((d) => d.role === 'scanner' || d.role === 'card-reader');
+  if (identity.length > 0 && identity.every((d) => d.state !== 'online')) {
+    return identity.some((d) => d.role === 'scanner') ? 'scanner' : 'card-reader';
+  }
+  const thermometers = devices.filter((d) => d.role === 'thermometer');
+  if (thermometers.length > 0 && thermometers.every((d) => d.state !== 'online')) return 'thermometer';
+  return 'none';
+}
+
+const FAULT_MESSAGES: Record<Exclude<LaneFault, 'none'>, { zh: string; en: string }> = {
+  scanner: { zh: '扫码器故障，请找门卫', en: 'Scanner out of order: see the guard' },
+  'card-reader': { zh: '读卡器故障，请找门卫', en: 'Card reader out of order: see the guard' },
+  thermometer: { zh: '测温枪故障，请找门卫', en: 'Thermometer out of order: see the guard' },
+};
+
+/**
+ * What the tile says for an update. The lane knows what it can do: a lane whose scanner is down says
+ * so instead of "请扫码", a card-reader lane asks for the card, and a fever says 体温异常 with the
+ * reading; otherwise the server's message.
+ */
+export function tileMessage(
+  update: LaneUpdate,
+  devices: readonly DeviceSnapshot[],
+  fault: LaneFault = laneFault(devices),
+): { zh: string; en: string } {
+  if (update.state !== 'decided' && fault !== 'none') return FAULT_MESSAGES[fault];
+  if (update.state === 'idle') {
+    const scanner = devices.some((d) => d.role === 'scanner' && d.state === 'online');
+    const card = devices.some((d) => d.role === 'card-reader' && d.state === 'online');
+    if (card && scanner) return { zh: '请扫码或刷卡', en: 'Scan your code or tap your card' };
+    if (card) return { zh: '请刷卡', en: 'Tap your card' };
+    return update.message;
+  }
+  if (update.state === 'decided' && update.decision === 'fever' && !update.action) {
+    const t = update.temperatureC;
+    return {
+      zh: '体温异常 请到复检区',
+      en:
+        t === undefined
+          ? 'Fever: go to the re-check area'
+          : `Fever ${formatTemperatureC(t)} °C: go to the re-check area`,
+    };
+  }
+  return update.message;
 }

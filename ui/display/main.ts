@@ -1,4 +1,7 @@
-// The gate display: one tile per lane, live from the server's `/display` namespace.
+// The gate display: one tile per lane, live from the server's `/display` namespace, with an alarm
+// and a short spoken prompt for each decision. In kiosk mode (Chromium with
+// `--autoplay-policy=no-user-gesture-required`) sound starts with the page; where the browser blocks
+// it, a large banner says so until someone touches the screen.
 import { io, type Socket } from 'socket.io-client';
 import type { DisplayClientEvents, DisplayServerEvents, LaneSnapshot } from '../shared/display-events.ts';
 import { AlertSound } from './alert-sound.ts';
@@ -7,15 +10,25 @@ import { LaneTile } from './lane-tile.ts';
 import { gridShape } from './layout.ts';
 import { parseDeviceStatus, parseLanes, parseLaneUpdate, parseServerInfo } from './payloads.ts';
 import { TopBar } from './top-bar.ts';
+import { VoicePrompts } from './voice.ts';
+import { promptFor } from './voice-prompts.ts';
 
 const lanesRoot = document.getElementById('lanes');
-const soundChip = document.getElementById('sound-chip');
-if (!lanesRoot || !soundChip)
-  throw new Error('display page: #lanes or #sound-chip is missing from index.html');
+const soundBanner = document.getElementById('sound-banner');
+if (!lanesRoot || !soundBanner)
+  throw new Error('display page: #lanes or #sound-banner is missing from index.html');
 
+const params = new URLSearchParams(window.location.search);
 const topBar = new TopBar();
 const overlay = new ConnectionOverlay();
-const sound = new AlertSound();
+const sound = new AlertSound((enabled) => {
+  soundBanner.hidden = enabled;
+  document.body.dataset.sound = enabled ? 'on' : 'off';
+  if (enabled) void voice.load();
+});
+const voice = new VoicePrompts(sound, params.get('voice') !== 'off', (mode) => {
+  document.body.dataset.voice = mode;
+});
 const tiles = new Map<string, LaneTile>();
 
 overlay.show('connecting');
@@ -55,7 +68,7 @@ function flash(element: HTMLElement): void {
 
 // --- socket --------------------------------------------------------------------------------
 
-const token = new URLSearchParams(window.location.search).get('token');
+const token = params.get('token');
 const socket: Socket<DisplayServerEvents, DisplayClientEvents> = io('/display', {
   auth: token ? { token } : {},
 });
@@ -82,6 +95,11 @@ socket.on('lane:update', (payload) => {
     flash(tile.element);
     // A guard's answer was given by someone standing at the lane: no alarm for it.
     if (!update.action) sound.alertFor(tile.currentTone);
+  }
+  const prompt = promptFor(update);
+  if (prompt) {
+    const tone = tile.currentTone;
+    voice.say(prompt, update.state === 'decided' && (tone === 'red' || tone === 'amber') ? tone : 'none');
   }
 });
 
@@ -120,17 +138,15 @@ socket.on('connect_error', (error) => {
   overlay.show('refused', error.message);
 });
 
-// --- sound ---------------------------------------------------------------------------------
+// --- sound: at once in kiosk mode, else on the first touch; the banner says while it is off ---
 
+document.body.dataset.sound = 'off';
 const gestureEvents = ['pointerdown', 'keydown', 'touchstart'] as const;
 function enableSound(): void {
-  void sound.enable().then(() => {
-    if (!sound.enabled) return;
-    soundChip?.setAttribute('hidden', '');
-    for (const type of gestureEvents) document.removeEventListener(type, enableSound, true);
-  });
+  void sound.enable();
 }
 for (const type of gestureEvents) document.addEventListener(type, enableSound, true);
+void sound.enable();
 
 // --- screen --------------------------------------------------------------------------------
 

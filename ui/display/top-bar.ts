@@ -33,13 +33,12 @@ export class TopBar {
     const upload = info.upload;
     this.uploadChip.hidden = !upload?.configured;
     if (upload?.configured) {
+      // A small neutral mark for whoever looks after the kiosk; the detail is on /diag.
       this.uploadChip.dataset.online = String(upload.online);
-      const since = upload.offlineSince
-        ? this.clock.formatTime(new Date(upload.offlineSince)).slice(0, 5)
-        : '';
-      this.uploadChip.textContent = upload.online
-        ? `上报正常 · online${upload.pending > 0 ? ` · ${upload.pending}` : ''}`
-        : `离线${since ? ` ${since} 起` : ''} · ${upload.pending} 待上报 · offline`;
+      this.uploadChip.textContent = upload.pending > 0 ? `上报 ${upload.pending}` : '上报';
+      this.uploadChip.title = upload.online
+        ? `区级上报正常 · district upload online · ${upload.pending}`
+        : `区级上报暂停 · district upload paused · ${upload.pending}`;
     }
     this.tick();
   }

@@ -1,18 +1,26 @@
 // A guard's answer over HTTP, as the logged-in account (with the session's CSRF token).
 import type { GuardAction } from '../shared/domain.ts';
+import { type Refusal, refusalOf, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
 import type { HandCheck } from './labels.ts';
+
+export interface Visitor {
+  name: string;
+  phone: string;
+  visiting: string;
+  reason: string;
+}
 
 export type ActionBody =
   | { action: 'admit_checked'; checked: HandCheck }
   | { action: 'send_to_nurse' }
-  | { action: 'register_visitor'; visitor: { name: string; phone: string; visiting: string; reason: string } }
+  | { action: 'register_visitor'; visitor: Visitor }
   | { action: 'refuse' }
   | { action: 'measure_again' };
 
 export type ActionAnswer =
   | { ok: true; action: GuardAction; actor: string; shown: boolean }
-  | { ok: false; message: string };
+  | { ok: false; refusal: Refusal };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,17 +39,36 @@ export async function sendAction(
       body: JSON.stringify({ screeningId, ...body }),
     });
   } catch (err) {
-    return { ok: false, message: `the kiosk did not answer (${String(err)})` };
+    return { ok: false, refusal: unanswered(err) };
   }
+  if (!res.ok) return { ok: false, refusal: await refusalOf(res) };
   const answer: unknown = await res.json().catch(() => null);
-  if (res.ok && isRecord(answer)) {
-    return {
-      ok: true,
-      action: body.action,
-      actor: typeof answer.actor === 'string' ? answer.actor : '',
-      shown: answer.shown === true,
-    };
+  return {
+    ok: true,
+    action: body.action,
+    actor: isRecord(answer) && typeof answer.actor === 'string' ? answer.actor : '',
+    shown: isRecord(answer) && answer.shown === true,
+  };
+}
+
+/** Screenings of a day that a guard has already answered (`GET /api/guard-actions?date=`). */
+export async function answeredOn(
+  session: Session,
+  date: string,
+): Promise<Map<string, { action: GuardAction; actor: string }>> {
+  const answered = new Map<string, { action: GuardAction; actor: string }>();
+  const res = await sessionFetch(session, `/api/guard-actions?${new URLSearchParams({ date })}`, {
+    headers: { accept: 'application/json' },
+  });
+  if (!res.ok) return answered;
+  const body: unknown = await res.json().catch(() => null);
+  if (!Array.isArray(body)) return answered;
+  for (const item of body) {
+    if (!isRecord(item) || typeof item.screeningId !== 'string') continue;
+    answered.set(item.screeningId, {
+      action: item.action as GuardAction,
+      actor: typeof item.actor === 'string' ? item.actor : '',
+    });
   }
-  const error = isRecord(answer) && isRecord(answer.error) ? answer.error : {};
-  return { ok: false, message: typeof error.message === 'string' ? error.message : `HTTP ${res.status}` };
+  return answered;
 }

@@ -50,3 +50,29 @@ export const CODE_LABELS: Record<HealthCode, Label> = {
   red: { zh: '红码', en: 'red' },
   unknown: { zh: '未知', en: 'unknown' },
 };
+
+/** What a flag needs from the guard, per decision that needs an answer. */
+export const NEEDS: Partial<Record<Decision, Label>> = {
+  verify: {
+    zh: '核验健康证明后放行，或转校医',
+    en: 'Check their health proof by hand, or send them to the nurse',
+  },
+  unknown_person: {
+    zh: '名单中无此人：登记访客，或谢绝入校',
+    en: 'Not on the roster: register a visitor, or refuse',
+  },
+  no_identity: {
+    zh: '有人未扫码就测温：请其扫码后重新测温',
+    en: 'Someone measured without scanning: have them scan and measure again',
+  },
+  retake: { zh: '读数不可信：请其重新测温', en: 'The reading was not usable: have them measure again' },
+  not_measured: {
+    zh: '扫码后未测温就离开：请找回此人测温',
+    en: 'Scanned but never measured: bring them back to measure',
+  },
+};
+
+/** Decisions that wait in the guard's queue until answered: those some guard action answers. */
+export function needsAnswer(decision: Decision): boolean {
+  return ACTIONS_FOR[decision].length > 0;
+}

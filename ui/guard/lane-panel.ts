@@ -1,42 +1,36 @@
-// One lane on the guard's tablet: what the lane shows now, the latest decision (kept after the
-// tile has gone back to idle), and, until someone has answered it, the actions that fit it.
-import type { LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
-import { bilingual, button, el, field } from '../shared/dom.ts';
-import type { GuardAction } from '../shared/domain.ts';
-import type { Session } from '../shared/session.ts';
-import { type ActionBody, sendAction } from './guard-api.ts';
-import {
-  ACTION_LABELS,
-  ACTIONS_FOR,
-  CHECK_LABELS,
-  CODE_LABELS,
-  DECISION_LABELS,
-  HAND_CHECKS,
-} from './labels.ts';
+// One lane on the guard's tablet: what the lane shows now, its latest decision (kept after the tile
+// has gone back to idle), and the queue of flags nobody has answered yet, oldest first. The next
+// arrival never removes a flag: it only marks the ones the lane has moved past.
+import type { LanePerson, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import { el } from '../shared/dom.ts';
+import type { Decision } from '../shared/domain.ts';
+import { FlagCard, type FlagContext } from './flag-card.ts';
+import { CODE_LABELS, DECISION_LABELS, needsAnswer } from './labels.ts';
 
-export interface PanelContext {
-  session: Session;
-  formatTime(iso: string): string;
+export interface PanelContext extends Omit<FlagContext, 'onSettled'> {
+  /** A flag joined this lane's queue; `alert` says whether it should sound. */
+  onFlag(card: FlagCard, alert: boolean): void;
 }
+
+/** Flags that sound when they arrive: a person must decide something. Re-takes and missed scans do not. */
+const ALERTING: readonly Decision[] = ['verify', 'unknown_person', 'not_measured'];
+
+const samePerson = (a: LanePerson | undefined, b: LanePerson | undefined): boolean =>
+  a !== undefined && b !== undefined && a.displayName === b.displayName && a.className === b.className;
 
 export class LanePanel {
   readonly laneId: string;
   readonly element = el('section', 'lane-panel');
   private shownSeq = Number.NEGATIVE_INFINITY;
-  /** The latest decision on this lane that names a screening. */
-  private latest: LaneUpdate | null = null;
-  private answered: { action: GuardAction; by: string } | null = null;
-  private busy = false;
+  private readonly cards = new Map<string, FlagCard>();
+  /** What the lane's tile shows now (its screening), to tell which flags it has moved past. */
+  private current: LaneUpdate | null = null;
 
   private readonly now = el('p', 'lane-now');
-  private readonly decision = el('div', 'decision');
-  private readonly decisionLabel = el('span', 'decision-label');
-  private readonly decisionTime = el('time', 'decision-time');
-  private readonly facts = el('p', 'decision-facts');
-  private readonly reason = el('p', 'decision-message');
-  private readonly actions = el('div', 'actions');
-  private readonly done = el('p', 'answered');
-  private readonly status = el('p', 'panel-status');
+  private readonly count = el('span', 'lane-count');
+  private readonly latest = el('p', 'lane-latest');
+  private readonly queue = el('div', 'flag-queue');
+  private readonly empty = el('p', 'queue-empty');
 
   constructor(
     snapshot: LaneSnapshot,
@@ -45,162 +39,115 @@ export class LanePanel {
     this.laneId = snapshot.id;
     this.element.dataset.laneId = snapshot.id;
     const head = el('header', 'panel-head');
-    head.append(el('h2', 'lane-name', snapshot.name), this.now);
-    const top = el('div', 'decision-top');
-    top.append(this.decisionLabel, this.decisionTime);
-    this.decision.append(top, this.facts, this.reason);
-    this.status.setAttribute('role', 'status');
-    this.element.append(head, this.decision, this.actions, this.done, this.status);
-    this.apply(snapshot.update);
+    const name = el('h2', 'lane-name', snapshot.name);
+    head.append(name, this.count, this.now);
+    this.latest.hidden = true;
+    this.empty.append(el('span', 'zh', '无待处理'), ' ', el('span', 'en', 'Nothing waiting'));
+    this.queue.setAttribute('aria-label', `${snapshot.name} 待处理 · waiting`);
+    this.element.append(head, this.latest, this.queue, this.empty);
+    this.apply(snapshot.update, { quiet: true });
+    this.showCount();
   }
 
-  apply(update: LaneUpdate): void {
+  /** Flags not yet answered, oldest first. */
+  get waiting(): FlagCard[] {
+    return [...this.cards.values()].filter((c) => c.waiting);
+  }
+
+  /** A `lane:update`: what the tile shows. */
+  apply(update: LaneUpdate, opts: { quiet?: boolean } = {}): void {
     if (update.laneId !== this.laneId || update.seq < this.shownSeq) return;
     this.shownSeq = update.seq;
     this.now.textContent = `${update.message.zh} · ${update.message.en}`;
     this.now.dataset.state = update.state;
-    if (update.state === 'decided' && update.decision && update.screeningId) {
-      const same = this.latest?.screeningId === update.screeningId;
-      if (update.action) {
-        if (!same) this.latest = update;
-        this.answered = { action: update.action, by: update.resolvedBy ?? '' };
-      } else if (!same) {
-        this.latest = update;
-        this.answered = null;
-        this.say('');
-      }
-      this.render();
+    if (update.state === 'waiting' || (update.state === 'decided' && update.screeningId)) {
+      this.movedOn(update);
+      this.current = update;
     }
-  }
-
-  private render(): void {
-    const u = this.latest;
-    const e = this.element;
-    this.decision.hidden = u === null;
-    if (!u?.decision || !u.screeningId) {
-      e.dataset.decision = 'none';
-      this.actions.replaceChildren();
-      this.done.hidden = true;
+    if (update.state !== 'decided' || !update.decision || !update.screeningId) return;
+    if (update.action) {
+      this.cards.get(update.screeningId)?.answeredBy(update.action, update.resolvedBy ?? '');
       return;
     }
-    e.dataset.decision = u.decision;
-    e.dataset.screeningId = u.screeningId;
-    e.dataset.answered = String(this.answered !== null);
+    this.showLatest(update);
+    if (needsAnswer(update.decision)) this.add(update, { alert: !opts.quiet, movedPast: false });
+  }
+
+  /** A `lane:flag`: a decision for the guard that the tile never showed (the lane has moved on). */
+  flag(update: LaneUpdate): void {
+    if (update.laneId !== this.laneId || !update.decision || !update.screeningId) return;
+    if (!needsAnswer(update.decision)) return;
+    this.add(update, { alert: true, movedPast: true });
+  }
+
+  /** A flag kept from before the page was reloaded. */
+  restore(update: LaneUpdate, movedPast: boolean): FlagCard | null {
+    const still = this.current?.screeningId === update.screeningId;
+    return this.add(update, { alert: false, movedPast: movedPast || !still });
+  }
+
+  tick(): void {
+    for (const card of this.cards.values()) card.tick();
+  }
+
+  private add(update: LaneUpdate, opts: { alert: boolean; movedPast: boolean }): FlagCard | null {
+    const id = update.screeningId;
+    if (!id || !update.decision || this.cards.has(id)) return null;
+    const card = new FlagCard(
+      update,
+      { ...this.ctx, onSettled: (c) => this.remove(c) },
+      { movedPast: opts.movedPast },
+    );
+    this.cards.set(id, card);
+    // Oldest first: a flag restored or arriving late goes before the newer ones.
+    const after = [...this.cards.values()].find((c) => c !== card && c.update.at > update.at);
+    if (after) this.queue.insertBefore(card.element, after.element);
+    else this.queue.append(card.element);
+    this.showCount();
+    this.ctx.onFlag(card, opts.alert && ALERTING.includes(update.decision));
+    return card;
+  }
+
+  private remove(card: FlagCard): void {
+    card.dispose();
+    card.element.remove();
+    this.cards.delete(card.screeningId);
+    this.showCount();
+    this.ctx.onChange();
+  }
+
+  /** The tile now shows `update`: flags for others are marked as passed; a re-take measured again is done. */
+  private movedOn(update: LaneUpdate): void {
+    for (const card of this.cards.values()) {
+      if (!card.waiting || card.screeningId === update.screeningId) continue;
+      const flagged = card.update;
+      const same = samePerson(flagged.person, update.person);
+      if (same && flagged.decision === 'retake' && update.state === 'decided') {
+        card.settleWithout({ zh: '已重新测温', en: 'Measured again' });
+        continue;
+      }
+      if (!same) card.markMovedPast();
+    }
+    this.showCount();
+  }
+
+  private showLatest(u: LaneUpdate): void {
+    if (!u.decision) return;
     const label = DECISION_LABELS[u.decision];
-    this.decisionLabel.replaceChildren(bilingual('', label.zh, label.en));
-    this.decisionTime.textContent = this.ctx.formatTime(u.at);
-    this.decisionTime.dateTime = u.at;
-    const parts: string[] = [];
+    const parts = [this.ctx.time.clockSeconds(u.at), label.zh];
     if (u.person) parts.push(`${u.person.displayName} ${u.person.className}`.trim());
     if (u.temperatureC !== undefined) parts.push(`${u.temperatureC.toFixed(1)} °C`);
-    if (u.healthCode) parts.push(CODE_LABELS[u.healthCode].zh);
-    this.facts.textContent = parts.join(' · ');
-    this.reason.textContent = u.hint ? `${u.hint.zh} · ${u.hint.en}` : '';
-    this.reason.hidden = !u.hint;
-
-    if (this.answered) {
-      const a = ACTION_LABELS[this.answered.action];
-      this.done.textContent = `已处理：${a.zh} · ${a.en}${this.answered.by ? ` · ${this.answered.by}` : ''}`;
-      this.done.hidden = false;
-      this.actions.replaceChildren();
-      return;
-    }
-    this.done.hidden = true;
-    this.actions.replaceChildren(...this.actionControls(u.decision));
+    if (u.healthCode && u.healthCode !== 'green') parts.push(CODE_LABELS[u.healthCode].zh);
+    this.latest.textContent = `最近 · Latest: ${parts.join(' · ')}`;
+    this.latest.dataset.decision = u.decision;
+    this.latest.hidden = false;
   }
 
-  private actionControls(decision: NonNullable<LaneUpdate['decision']>): HTMLElement[] {
-    const controls: HTMLElement[] = [];
-    for (const action of ACTIONS_FOR[decision]) {
-      const label = ACTION_LABELS[action];
-      if (action === 'admit_checked') {
-        const group = el('fieldset', 'hand-check');
-        group.append(el('legend', '', `${label.zh} · ${label.en}：核验了什么 what was checked`));
-        for (const checked of HAND_CHECKS) {
-          const b = button('action', CHECK_LABELS[checked].zh, CHECK_LABELS[checked].en);
-          b.dataset.action = action;
-          b.dataset.checked = checked;
-          b.addEventListener('click', () => void this.send({ action, checked }));
-          group.append(b);
-        }
-        controls.push(group);
-      } else if (action === 'register_visitor') {
-        controls.push(this.visitorForm());
-      } else {
-        const b = button('action', label.zh, label.en);
-        b.dataset.action = action;
-        if (action === 'refuse') b.classList.add('danger');
-        b.addEventListener('click', () => void this.send({ action } as ActionBody));
-        controls.push(b);
-      }
-    }
-    return controls;
-  }
-
-  private visitorForm(): HTMLElement {
-    const form = el('form', 'visitor-form');
-    const input = (name: string, type = 'text') => {
-      const i = el('input', `visitor-${name}`);
-      i.type = type;
-      i.name = name;
-      i.required = true;
-      i.maxLength = name === 'reason' ? 300 : 100;
-      return i;
-    };
-    const name = input('name');
-    const phone = input('phone', 'tel');
-    const visiting = input('visiting');
-    const reason = input('reason');
-    const submit = button(
-      'action',
-      ACTION_LABELS.register_visitor.zh,
-      ACTION_LABELS.register_visitor.en,
-      'submit',
-    );
-    submit.dataset.action = 'register_visitor';
-    form.append(
-      field('姓名', 'Name', name),
-      field('电话', 'Phone', phone),
-      field('拜访谁', 'Visiting', visiting),
-      field('事由', 'Reason', reason),
-      submit,
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      void this.send({
-        action: 'register_visitor',
-        visitor: {
-          name: name.value.trim(),
-          phone: phone.value.trim(),
-          visiting: visiting.value.trim(),
-          reason: reason.value.trim(),
-        },
-      });
-    });
-    return form;
-  }
-
-  private async send(body: ActionBody): Promise<void> {
-    const screeningId = this.latest?.screeningId;
-    if (!screeningId || this.busy) return;
-    this.busy = true;
-    for (const b of this.actions.querySelectorAll('button')) b.disabled = true;
-    this.say('');
-    const answer = await sendAction(this.ctx.session, this.laneId, screeningId, body);
-    this.busy = false;
-    if (this.latest?.screeningId !== screeningId) return;
-    if (answer.ok) {
-      this.answered = { action: answer.action, by: answer.actor };
-      this.render();
-      if (!answer.shown) this.say('闸机屏已显示下一位，处理已记录 · Recorded; the tile had moved on');
-      return;
-    }
-    for (const b of this.actions.querySelectorAll('button')) b.disabled = false;
-    this.say(`未记录：${answer.message} · Not recorded`, 'error');
-  }
-
-  private say(text: string, state: 'info' | 'error' = 'info'): void {
-    this.status.textContent = text;
-    this.status.dataset.state = state;
+  private showCount(): void {
+    const n = this.waiting.length;
+    this.element.dataset.waiting = String(n);
+    this.count.textContent = n > 0 ? `待处理 ${n}` : '';
+    this.count.hidden = n === 0;
+    this.empty.hidden = this.cards.size > 0;
   }
 }

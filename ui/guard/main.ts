@@ -1,11 +1,17 @@
-// The guard's tablet beside the lanes: each lane's latest decision and the answers that fit it
-// (checked by hand, send to the nurse, visitor, refuse, measure again). Lane updates come from the
-// `/display` namespace on the guard's session; answers go to the kiosk over HTTP.
+// The guard's tablet beside the lanes: per lane, a queue of the flags nobody has answered yet (oldest
+// first, kept across arrivals and reloads) with the answers that fit each (checked by hand, send to
+// the nurse, visitor, refuse, measure again). Lane updates and flags come from the `/display`
+// namespace on the guard's session; answers go to the kiosk over HTTP.
 import { io, type Socket } from 'socket.io-client';
-import { parseLanes, parseLaneUpdate } from '../display/payloads.ts';
+import { parseLanes, parseLaneUpdate, parseServerInfo } from '../display/payloads.ts';
+import { Chime, enableOnGesture } from '../shared/chime.ts';
 import type { DisplayClientEvents, DisplayServerEvents } from '../shared/display-events.ts';
 import { byId, el } from '../shared/dom.ts';
+import { SchoolTime } from '../shared/school-time.ts';
 import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
+import type { FlagCard } from './flag-card.ts';
+import { loadFlags, saveFlags } from './flag-store.ts';
+import { answeredOn } from './guard-api.ts';
 import { LanePanel } from './lane-panel.ts';
 
 /** Who may open this page: the roles that act at the gate. */
@@ -14,24 +20,64 @@ const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
 
 const lanesRoot = byId('lanes');
 const linkState = byId('link-state');
+const flagCount = byId('flag-count');
+const soundChip = byId('sound-chip');
 
 const session = await requireSession(ROLES);
 byId('session').append(userBar(session));
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+const time = new SchoolTime();
+const chime = new Chime();
+const panels = new Map<string, LanePanel>();
+let restored = false;
+
 const ctx = {
   session,
-  formatTime: (iso: string) => {
-    const at = new Date(iso);
-    return Number.isNaN(at.getTime()) ? '' : timeFormat.format(at);
+  time,
+  onChange: () => showCount(),
+  onFlag: (_card: FlagCard, alert: boolean) => {
+    showCount();
+    if (alert) chime.play();
   },
 };
-const panels = new Map<string, LanePanel>();
+
+function waitingFlags(): FlagCard[] {
+  return [...panels.values()].flatMap((p) => p.waiting);
+}
+
+/** The header's count of unanswered flags, and what the tablet keeps of them. */
+function showCount(): void {
+  const waiting = waitingFlags();
+  flagCount.textContent = String(waiting.length);
+  flagCount.dataset.n = String(waiting.length);
+  document.title =
+    waiting.length > 0 ? `(${waiting.length}) 门卫处理 · Gate actions` : '门卫处理 · Gate actions';
+  if (restored) {
+    saveFlags(
+      time.date(),
+      waiting.map((c) => ({ update: c.update, movedPast: c.hasMovedPast })),
+    );
+  }
+}
+
+/** Flags from before a reload, less those answered meanwhile (here or on another tablet). */
+async function restoreFlags(): Promise<void> {
+  const today = time.date();
+  const kept = loadFlags(today);
+  const cards: FlagCard[] = [];
+  for (const flag of kept) {
+    const card = panels.get(flag.update.laneId)?.restore(flag.update, flag.movedPast);
+    if (card) cards.push(card);
+  }
+  restored = true;
+  showCount();
+  if (cards.length === 0) return;
+  const answered = await answeredOn(session, today).catch(() => new Map());
+  for (const card of cards) {
+    const a = answered.get(card.screeningId);
+    if (a) card.answeredBy(a.action, a.actor);
+  }
+}
 
 function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
   linkState.dataset.state = state;
@@ -47,14 +93,20 @@ function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
 }
 
 setLink('connecting');
+showCount();
 
 // The session cookie goes with the handshake.
 const socket: Socket<DisplayServerEvents, DisplayClientEvents> = io('/display');
 
+socket.on('server:info', (payload) => {
+  const info = parseServerInfo(payload);
+  if (info) time.sync(info.now, info.timezone);
+});
+
 socket.on('lanes', (payload) => {
   const lanes = parseLanes(payload);
   if (!lanes) return;
-  // A reconnect sends the snapshot again: panels keep the decision they were showing.
+  // A reconnect sends the snapshot again: panels keep their queues.
   const ids = lanes.map((l) => l.id);
   for (const [id, panel] of panels) {
     if (!ids.includes(id)) {
@@ -64,7 +116,7 @@ socket.on('lanes', (payload) => {
   }
   const elements = lanes.map((lane) => {
     let panel = panels.get(lane.id);
-    if (panel) panel.apply(lane.update);
+    if (panel) panel.apply(lane.update, { quiet: true });
     else {
       panel = new LanePanel(lane, ctx);
       panels.set(lane.id, panel);
@@ -72,7 +124,13 @@ socket.on('lanes', (payload) => {
     return panel.element;
   });
   if (elements.length === 0) elements.push(el('p', 'lanes-empty', '没有通道 · No lanes'));
-  lanesRoot.replaceChildren(...elements);
+  // Panels already on the page stay where they are: moving one would take the focus out of a form.
+  const current = [...lanesRoot.children];
+  if (elements.length !== current.length || elements.some((e, i) => current[i] !== e)) {
+    lanesRoot.replaceChildren(...elements);
+  }
+  if (!restored) void restoreFlags();
+  showCount();
 });
 
 socket.on('lane:update', (payload) => {
@@ -80,10 +138,10 @@ socket.on('lane:update', (payload) => {
   if (update) panels.get(update.laneId)?.apply(update);
 });
 
-// Someone who scanned and walked off: the guard sees it, the tile has moved on to the next person.
+// Someone who scanned and walked off: the tile has moved on, the flag waits here.
 socket.on('lane:flag', (payload) => {
   const update = parseLaneUpdate(payload);
-  if (update) panels.get(update.laneId)?.apply(update);
+  if (update) panels.get(update.laneId)?.flag(update);
 });
 
 socket.on('connect', () => setLink('live'));
@@ -102,3 +160,13 @@ socket.on('connect_error', (error) => {
   }
   setLink('disconnected');
 });
+
+// --- sound: at once where the browser allows it, else after the first touch ------------------
+
+enableOnGesture(chime, (enabled) => {
+  soundChip.hidden = enabled;
+});
+
+window.setInterval(() => {
+  for (const panel of panels.values()) panel.tick();
+}, 1000);

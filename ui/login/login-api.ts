@@ -1,4 +1,5 @@
 // `POST /api/session`, with its answers read defensively. The password goes only in the JSON body.
+import { type Refusal, refusalFrom, unanswered } from '../shared/refusal.ts';
 import { parseSession, type Session } from '../shared/session.ts';
 
 export type LoginAnswer =
@@ -6,7 +7,7 @@ export type LoginAnswer =
   | { kind: 'wrong' }
   /** Too many failed logins: the kiosk takes no attempt for this long. */
   | { kind: 'wait'; seconds: number; message: string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; refusal: Refusal };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32,18 +33,27 @@ export async function logIn(name: string, password: string): Promise<LoginAnswer
       cache: 'no-store',
     });
   } catch (err) {
-    return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
+    return { kind: 'failed', refusal: unanswered(err) };
   }
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) {
     const session = parseSession(body);
     return session
       ? { kind: 'ok', session }
-      : { kind: 'failed', message: 'the kiosk sent an answer this page does not understand' };
+      : {
+          kind: 'failed',
+          refusal: {
+            status: res.status,
+            code: 'unreadable',
+            zh: '服务器的回答无法读取，请刷新页面',
+            en: 'the kiosk sent an answer this page does not understand',
+            fields: [],
+          },
+        };
   }
   const error = isRecord(body) && isRecord(body.error) ? body.error : {};
   const message = typeof error.message === 'string' ? error.message : `HTTP ${res.status}`;
   if (res.status === 401) return { kind: 'wrong' };
   if (res.status === 429) return { kind: 'wait', seconds: waitSeconds(res, error, message), message };
-  return { kind: 'failed', message };
+  return { kind: 'failed', refusal: refusalFrom(res.status, body) };
 }

@@ -220,7 +220,7 @@ form.addEventListener('submit', async (event) => {
       startWait(answer.seconds);
       break;
     case 'failed':
-      say('failed', bilingual('无法登录：', 'Could not log in:'), ' ', el('span', 'detail', answer.message));
+      say('failed', bilingual(`无法登录：${answer.refusal.zh}`, `Could not log in: ${answer.refusal.en}`));
       break;
   }
   answered();

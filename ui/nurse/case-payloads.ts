@@ -37,10 +37,19 @@ export interface CaseView {
   dispositionNote: string | null;
   guardianContact: { name: string; phone: string; calledAt: string } | null;
   confirmedFever: boolean;
-  person: { name: string; grade: number | null; className: string | null } | null;
+  person: {
+    name: string;
+    grade: number | null;
+    className: string | null;
+    /** From the roster; null when it has none. */
+    guardianPhone: string | null;
+  } | null;
   classLabel: string;
   weekScreenings: WeekScreening[];
+  /** After a confirmed fever: the class to watch. */
   classmates: { id: string; name: string }[];
+  /** The pupil's class, whatever the case (empty for staff and unknown people). */
+  classList: { id: string; name: string }[];
 }
 
 type Fields = Record<string, unknown>;
@@ -105,6 +114,7 @@ export function parseCase(value: unknown): CaseView | null {
           name: str(person.name),
           grade: numOrNull(person.grade),
           className: strOrNull(person.className),
+          guardianPhone: strOrNull(person.guardianPhone),
         }
       : null,
     classLabel: str(value.classLabel),
@@ -112,6 +122,7 @@ export function parseCase(value: unknown): CaseView | null {
       .map(parseWeek)
       .filter((s): s is WeekScreening => s !== null),
     classmates: records(value.classmates).map((c) => ({ id: str(c.id), name: str(c.name) })),
+    classList: records(value.classList).map((c) => ({ id: str(c.id), name: str(c.name) })),
   };
 }
 

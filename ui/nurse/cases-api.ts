@@ -1,37 +1,42 @@
-// The nurse's case routes over HTTP, as the logged-in account (writes carry the CSRF token).
+// The nurse's routes over HTTP, as the logged-in account (writes carry the CSRF token).
+import { type Refusal, refusalOf, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
+import { type Absence, parseAbsence, parseAbsences } from './absence-payloads.ts';
 import { type CaseView, parseCase, parseCases } from './case-payloads.ts';
-import type { Disposition, Method, Symptom } from './labels.ts';
+import type { AbsenceReason, Disposition, Method, Symptom } from './labels.ts';
 
-export type Answer = { ok: true; view: CaseView } | { ok: false; message: string; fields: string[] };
+export type Answer<T = CaseView> = { ok: true; view: T } | { ok: false; refusal: Refusal };
 
-type Fields = Record<string, unknown>;
-const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-async function answerOf(res: Response): Promise<Answer> {
-  const body: unknown = await res.json().catch(() => null);
-  const view = res.ok ? parseCase(body) : null;
-  if (view) return { ok: true, view };
-  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
-  const details = Array.isArray(error.details) ? error.details.filter(isRecord) : [];
-  return {
-    ok: false,
-    message: typeof error.message === 'string' ? error.message : `HTTP ${res.status}`,
-    fields: details.map((d) => (typeof d.field === 'string' ? d.field : '')).filter(Boolean),
-  };
-}
-
-async function post(session: Session, path: string, body: unknown): Promise<Answer> {
+async function send<T>(
+  session: Session,
+  method: 'POST' | 'PUT',
+  path: string,
+  body: unknown,
+  parse: (v: unknown) => T | null,
+): Promise<Answer<T>> {
+  let res: Response;
   try {
-    const res = await sessionFetch(session, path, {
-      method: 'POST',
+    res = await sessionFetch(session, path, {
+      method,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
     });
-    return await answerOf(res);
   } catch (err) {
-    return { ok: false, message: `the kiosk did not answer (${String(err)})`, fields: [] };
+    return { ok: false, refusal: unanswered(err) };
   }
+  if (!res.ok) return { ok: false, refusal: await refusalOf(res) };
+  const view = parse(await res.json().catch(() => null));
+  if (view) return { ok: true, view };
+  return {
+    ok: false,
+    refusal: {
+      status: res.status,
+      code: 'unreadable',
+      zh: '服务器的回答无法读取，请刷新页面',
+      en: 'the kiosk sent an answer this page does not understand',
+      fields: [],
+    },
+  };
 }
 
 export async function fetchCases(session: Session, query: string): Promise<CaseView[]> {
@@ -48,7 +53,7 @@ export interface RecheckInput {
 }
 
 export function sendRecheck(session: Session, caseId: string, input: RecheckInput): Promise<Answer> {
-  return post(session, `/api/cases/${encodeURIComponent(caseId)}/rechecks`, input);
+  return send(session, 'POST', `/api/cases/${encodeURIComponent(caseId)}/rechecks`, input, parseCase);
 }
 
 export interface DispositionInput {
@@ -58,5 +63,25 @@ export interface DispositionInput {
 }
 
 export function sendDisposition(session: Session, caseId: string, input: DispositionInput): Promise<Answer> {
-  return post(session, `/api/cases/${encodeURIComponent(caseId)}/disposition`, input);
+  return send(session, 'POST', `/api/cases/${encodeURIComponent(caseId)}/disposition`, input, parseCase);
+}
+
+export async function fetchAbsences(session: Session, date: string): Promise<Absence[]> {
+  const res = await sessionFetch(session, `/api/absences?${new URLSearchParams({ date })}`, {
+    headers: { accept: 'application/json' },
+  });
+  if (!res.ok) throw new Error(`GET /api/absences: HTTP ${res.status}`);
+  return parseAbsences(await res.json());
+}
+
+export interface AbsenceInput {
+  reason: AbsenceReason;
+  symptoms?: Symptom[];
+  doctorSeen?: boolean | null;
+  diagnosis?: string | null;
+  followUps?: { at: string; by: string; note: string }[];
+}
+
+export function sendAbsence(session: Session, id: string, input: AbsenceInput): Promise<Answer<Absence>> {
+  return send(session, 'PUT', `/api/absences/${encodeURIComponent(id)}`, input, parseAbsence);
 }

@@ -20,7 +20,16 @@ export type Method = (typeof METHODS)[number];
 export const DISPOSITIONS = ['admitted', 'observation', 'sent_home', 'referred'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
+export const ABSENCE_REASONS = ['sick', 'personal', 'unknown'] as const;
+export type AbsenceReason = (typeof ABSENCE_REASONS)[number];
+
 type Label = { zh: string; en: string };
+
+export const REASON_LABELS: Record<AbsenceReason, Label> = {
+  sick: { zh: '因病', en: 'sick' },
+  personal: { zh: '事假', en: 'personal' },
+  unknown: { zh: '原因不明', en: 'unknown' },
+};
 
 export const SYMPTOM_LABELS: Record<Symptom, Label> = {
   fever: { zh: '发热', en: 'fever' },

@@ -1,5 +1,7 @@
 // `GET /api/summary`, read defensively: a field the page does not understand shows as empty.
+
 import { DECISIONS, type Decision } from '../shared/domain.ts';
+import { type Refusal, refusalFrom, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
 
 export interface ClassFigures {
@@ -71,8 +73,8 @@ export interface Summary {
 
 export type SummaryAnswer =
   | { kind: 'summary'; summary: Summary }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'forbidden'; refusal: Refusal }
+  | { kind: 'failed'; refusal: Refusal };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -177,10 +179,10 @@ export async function fetchSummary(session: Session, date: string | null): Promi
   try {
     res = await sessionFetch(session, `/api/summary${query}`, { headers: { accept: 'application/json' } });
   } catch (err) {
-    return { kind: 'failed', message: `the kiosk did not answer (${String(err)})` };
+    return { kind: 'failed', refusal: unanswered(err) };
   }
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) return { kind: 'summary', summary: parseSummary(body) };
-  const message = str(fields(fields(body).error).message) || `HTTP ${res.status}`;
-  return res.status === 403 ? { kind: 'forbidden', message } : { kind: 'failed', message };
+  const refusal = refusalFrom(res.status, body);
+  return res.status === 403 ? { kind: 'forbidden', refusal } : { kind: 'failed', refusal };
 }

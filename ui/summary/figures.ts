@@ -28,25 +28,53 @@ export function renderFigures(root: HTMLElement, s: Summary): void {
     tile('screenings', '检测人次', 'screenings', s.screenings),
     ...s.sessions.map(sessionTile),
     tile('flagged', '异常', 'flagged', s.flagged.total, true),
-    tile('open-cases', '未结案例', 'open cases', s.openCases, true),
+    // The kiosk counts the cases open now, whatever day is shown: said so for another day.
+    isToday(s)
+      ? tile('open-cases', '未结案例', 'open cases', s.openCases, true)
+      : tile('open-cases', '目前未结案例（各日）', 'open now, any day', s.openCases, true),
     tile('absent', '缺勤', 'absent', s.absences.open, true),
     tile('chased', '待追踪', 'being chased', s.absences.chased, true),
     tile('late', '迟到已到', 'came late', s.absences.arrived),
   );
 }
 
+/** Whether the summary is of the school's today. */
+function isToday(s: Summary): boolean {
+  try {
+    return (
+      new Intl.DateTimeFormat('en-CA', { timeZone: s.timeZone }).format(new Date(s.generatedAt)) === s.date
+    );
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * 零报告 only for a day on which nothing at all was flagged, in a check or outside every one: a fever
+ * screened after hours is still a fever that day.
+ */
+export function zeroReportHolds(s: Summary): boolean {
+  return s.zeroReport && s.flagged.total === 0;
+}
+
 export function renderZeroReport(node: HTMLElement, s: Summary): void {
-  node.dataset.zero = String(s.zeroReport);
+  const zero = zeroReportHolds(s);
+  node.dataset.zero = String(zero);
   node.replaceChildren(
-    s.zeroReport
+    zero
       ? bilingual(
           '零报告：今日各时段无发热等症状学生，无因病缺勤。',
           'Zero report: nobody ill at any check today.',
         )
-      : bilingual(
-          '今日有症状或因病缺勤的学生，见晨午检记录。',
-          'Some pupils were ill today: see the check records.',
-        ),
+      : s.zeroReport
+        ? bilingual(
+            `不能报零：当日有 ${s.flagged.total} 人次异常（含检测时段外），见下方异常统计。`,
+            `No zero report: ${s.flagged.total} flagged that day (in or out of a check); see the flags below.`,
+          )
+        : bilingual(
+            '今日有症状或因病缺勤的学生，见晨午检记录。',
+            'Some pupils were ill today: see the check records.',
+          ),
   );
 }
 

@@ -101,11 +101,13 @@ async function load(): Promise<void> {
   }
   if (answer.kind === 'forbidden') {
     page.hidden = true;
-    status.replaceChildren(bilingual('无权查看每日汇总', `Not allowed: ${answer.message}`));
+    status.replaceChildren(
+      bilingual(`无权查看每日汇总：${answer.refusal.zh}`, `Not allowed: ${answer.refusal.en}`),
+    );
     status.dataset.state = 'error';
     return;
   }
-  say(`无法读取汇总 · Could not load the summary: ${answer.message}`, 'error');
+  say(`无法读取汇总：${answer.refusal.zh} · Could not load the summary: ${answer.refusal.en}`, 'error');
 }
 
 byId<HTMLFormElement>('day-form').addEventListener('submit', (event) => {
