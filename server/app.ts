@@ -251,6 +251,9 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       uploader.clearStorageFault();
       uploader.nudge();
     });
+    lane.on('ambiguous', (info) =>
+      laneLog.info(info, 'order of scans and readings unknown: the people involved verify by hand'),
+    );
     lane.on('screened', ({ record }) =>
       laneLog.info({ screening: record.id, decision: record.decision }, 'screened'),
     );

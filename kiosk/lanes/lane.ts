@@ -20,7 +20,13 @@ import { defaultPresence, type PresenceOptions } from '../thermometry/presence.t
 import type { Reading } from '../thermometry/reading.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import type { LaneUpdate } from './lane-update.ts';
-import { LaneVisits, type VisitInput, type VisitOutput, type VisitRules } from './visits.ts';
+import {
+  type AmbiguityCause,
+  LaneVisits,
+  type VisitInput,
+  type VisitOutput,
+  type VisitRules,
+} from './visits.ts';
 
 export interface LaneEvents {
   update: [update: LaneUpdate];
@@ -30,7 +36,7 @@ export interface LaneEvents {
   /** A decision for the guard that leaves the tile alone: someone scanned and was never measured. */
   flag: [update: LaneUpdate];
   /** The order of scans and readings could not be known: `people` verify, `readings` go on nobody. */
-  ambiguous: [info: { people: number; readings: number }];
+  ambiguous: [info: { people: number; readings: number; cause: AmbiguityCause }];
 }
 
 export interface LaneOptions {
@@ -65,6 +71,13 @@ export class Lane extends EventEmitter<LaneEvents> {
   readonly id: string;
   /** Since start: times the order of scans and readings could not be known, and visits closed unmeasured. */
   readonly counts = { orderUnknown: 0, notMeasured: 0 };
+  /** `orderUnknown` by why the order was not known. */
+  readonly orderUnknownBy: Record<AmbiguityCause, number> = {
+    same_turn: 0,
+    scan_in_grace: 0,
+    around_pair: 0,
+    after_ambiguity: 0,
+  };
   private readonly visits: LaneVisits<Reading>;
   private readonly thermometry: LaneThermometry;
   private readonly clock: Clock;
@@ -205,7 +218,12 @@ export class Lane extends EventEmitter<LaneEvents> {
         return;
       case 'ambiguous': {
         this.counts.orderUnknown++;
-        this.emit('ambiguous', { people: out.identities.length, readings: out.readings.length });
+        this.orderUnknownBy[out.cause]++;
+        this.emit('ambiguous', {
+          people: out.identities.length,
+          readings: out.readings.length,
+          cause: out.cause,
+        });
         for (const identity of out.identities) {
           this.decide(this.opts.screener.withoutReading(ctx, identity, at, 'ambiguous'), {
             message: ambiguousMessage,

@@ -46,9 +46,16 @@ export type VisitOutput<R> =
   /** A person scanned and was never measured. */
   | { kind: 'not_measured'; identity: IdentityEvent; at: number }
   /** The order could not be known: these people verify by hand, these readings go on nobody. */
-  | { kind: 'ambiguous'; identities: IdentityEvent[]; readings: R[]; at: number }
+  | { kind: 'ambiguous'; identities: IdentityEvent[]; readings: R[]; at: number; cause: AmbiguityCause }
   /** Nothing is open any more (a re-take window ran out). */
   | { kind: 'idle'; at: number };
+
+/**
+ * Why the order was not known: events of two ports read in one turn (`same_turn`), a reading inside
+ * the grace after a second person's scan (`scan_in_grace`), a second scan or reading around a
+ * reading-first pair (`around_pair`), or a reading soon after an ambiguity (`after_ambiguity`).
+ */
+export type AmbiguityCause = 'same_turn' | 'scan_in_grace' | 'around_pair' | 'after_ambiguity';
 
 interface Scanned {
   identity: IdentityEvent;
@@ -204,7 +211,7 @@ export class LaneVisits<R> {
     const scanned: Scanned = { identity, key: this.keyOf(identity), at: now };
     if (s.pair) {
       if (s.pair.scanned.key === scanned.key) return;
-      this.ambiguous([s.pair.scanned.identity, identity], [s.pair.reading], now);
+      this.ambiguous([s.pair.scanned.identity, identity], [s.pair.reading], now, 'around_pair');
       return;
     }
     if (s.pending.length) {
@@ -239,12 +246,12 @@ export class LaneVisits<R> {
   private reading(reading: R, now: number): void {
     const s = this.state;
     if (s.pair) {
-      this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now);
+      this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now, 'around_pair');
       return;
     }
     if (s.pending.length) {
       const people = [...(s.visit ? [s.visit.identity] : []), ...s.pending.map((p) => p.identity)];
-      this.ambiguous(people, [reading], now);
+      this.ambiguous(people, [reading], now, 'scan_in_grace');
       return;
     }
     if (s.visit) {
@@ -259,7 +266,13 @@ export class LaneVisits<R> {
       return;
     }
     if (now < s.ambiguousUntil) {
-      this.out.push({ kind: 'ambiguous', identities: [], readings: [reading], at: now });
+      this.out.push({
+        kind: 'ambiguous',
+        identities: [],
+        readings: [reading],
+        at: now,
+        cause: 'after_ambiguity',
+      });
       s.ambiguousUntil = Math.max(s.ambiguousUntil, now + this.rules.orderGraceMs);
       return;
     }
@@ -328,7 +341,7 @@ export class LaneVisits<R> {
     this.state.busyUntil = Math.max(this.state.busyUntil, at + this.rules.readingFirstMs);
   }
 
-  private ambiguous(identities: IdentityEvent[], readings: R[], now: number): void {
+  private ambiguous(identities: IdentityEvent[], readings: R[], now: number, cause: AmbiguityCause): void {
     const s = this.state;
     const seen = new Set<string>();
     const people = identities.filter((i) => {
@@ -337,7 +350,7 @@ export class LaneVisits<R> {
       seen.add(k);
       return true;
     });
-    this.out.push({ kind: 'ambiguous', identities: people, readings, at: now });
+    this.out.push({ kind: 'ambiguous', identities: people, readings, at: now, cause });
     s.visit = null;
     s.pending = [];
     s.pair = null;
@@ -363,7 +376,7 @@ export class LaneVisits<R> {
         if (input.kind === 'scan') identities.push(input.identity);
         else readings.push(input.reading);
       }
-    this.ambiguous(identities, readings, now);
+    this.ambiguous(identities, readings, now, 'same_turn');
   }
 }
 

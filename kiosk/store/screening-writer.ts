@@ -23,9 +23,14 @@ const { dataDir, key } = workerData as { dataDir: string; key: DatabaseKey | nul
 const db = openDatabase(dataDir, key ? { ...key, bytes: Buffer.from(key.bytes) } : null);
 const { screenings } = screeningsWithCases(db);
 
-parentPort?.on('message', (request: WriterRequest) => {
+/** Requests that came while the last commit ran: committed together, one transaction for them all. */
+let queued: WriterRequest[] = [];
+
+function commitQueued(): void {
+  const requests = queued;
+  queued = [];
   const before = screenings.commits.transactions;
-  const errors = screenings.commitMany(request.records).map((err) =>
+  const errors = screenings.commitMany(requests.flatMap((r) => r.records)).map((err) =>
     err
       ? {
           message: err.message,
@@ -33,11 +38,21 @@ parentPort?.on('message', (request: WriterRequest) => {
         }
       : null,
   );
-  const answer: WriterAnswer = {
-    id: request.id,
-    errors,
-    transactions: screenings.commits.transactions - before,
-  };
-  parentPort?.postMessage(answer);
+  const transactions = screenings.commits.transactions - before;
+  let at = 0;
+  for (const request of requests) {
+    const answer: WriterAnswer = {
+      id: request.id,
+      errors: errors.slice(at, at + request.records.length),
+      transactions: request === requests[0] ? transactions : 0,
+    };
+    at += request.records.length;
+    parentPort?.postMessage(answer);
+  }
+}
+
+parentPort?.on('message', (request: WriterRequest) => {
+  if (queued.length === 0) setImmediate(commitQueued);
+  queued.push(request);
 });
 parentPort?.postMessage('ready');

@@ -82,11 +82,13 @@ export function metricsRoutes(
   new Counter({
     name: 'gate_kiosk_lane_order_unknown_total',
     help: 'Times a lane could not tell the order of scans and readings and sent the people involved to verify',
-    labelNames: ['lane'] as const,
+    labelNames: ['lane', 'cause'] as const,
     registers: [register],
     collect() {
       this.reset();
-      for (const lane of lanes) this.inc({ lane: lane.id }, lane.counts.orderUnknown);
+      for (const lane of lanes) {
+        for (const [cause, n] of Object.entries(lane.orderUnknownBy)) this.inc({ lane: lane.id, cause }, n);
+      }
     },
   });
   const decisions = new Counter({

@@ -133,6 +133,6 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     expect(got.find((r) => r.temperatureC === 36.7)).toMatchObject({ personId: null });
     for (const r of got) expect(r.reasons.map((x) => x.code)).toContain('ambiguous_order');
     const metrics = await (await authedFetch(`${kiosk.url}/metrics`)).text();
-    expect(metrics).toMatch(/gate_kiosk_lane_order_unknown_total\{lane="1"\} 1/);
+    expect(metrics).toMatch(/gate_kiosk_lane_order_unknown_total\{lane="1",cause="same_turn"\} 1/);
   });
 });

@@ -48,7 +48,7 @@ function told(o: VisitOutput<R>): string {
     case 'not_measured':
       return `not measured ${who(o.identity)}`;
     case 'ambiguous':
-      return `verify [${o.identities.map(who).join(',')}] nobody [${o.readings.map((r) => r.c).join(',')}]`;
+      return `verify [${o.identities.map(who).join(',')}] nobody [${o.readings.map((r) => r.c).join(',')}]${o.cause === 'same_turn' ? ' (same turn)' : ''}`;
     case 'idle':
       return 'idle';
   }
@@ -184,13 +184,13 @@ describe('a lane as a sequence of visits', () => {
       const l = lane();
       l.at(0, scan('A'));
       l.turn(900, [reading(36.5)], [scan('B')]);
-      expect(l.log).toEqual(['waiting A', 'verify [A,B] nobody [36.5]']);
+      expect(l.log).toEqual(['waiting A', 'verify [A,B] nobody [36.5] (same turn)']);
     });
 
     it('sends a burst of scans and readings to verify', () => {
       const l = lane();
       l.turn(0, [scan('A'), scan('B'), scan('C')], [reading(36.1), reading(36.2), reading(36.3)]);
-      expect(l.log).toEqual(['verify [A,B,C] nobody [36.1,36.2,36.3]']);
+      expect(l.log).toEqual(['verify [A,B,C] nobody [36.1,36.2,36.3] (same turn)']);
     });
   });
 });
