@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { deviceModels } from '../drivers/registry.ts';
@@ -10,8 +10,9 @@ import { Outbox } from '../kiosk/upload/outbox.ts';
 import { Uploader } from '../kiosk/upload/uploader.ts';
 import { startKiosk } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
+import { concat, loadConfig } from '../tests/helpers/gate-load.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
-import { concat, type Summary, summarize } from './stats.ts';
+import { type Summary, summarize } from './stats.ts';
 
 export interface DrainFigures {
   records: number;
@@ -57,20 +58,13 @@ export async function measureBacklogDrain(
   const configPath = join(dir, 'bench-drain.yaml');
   writeFileSync(
     configPath,
-    JSON.stringify({
-      school: { id: 'bench-drain', name: 'Bench' },
-      rules: { pairWindowS: 10, decisionHoldS: 60 },
-      lanes: Array.from({ length: laneCount }, (_, i) => ({
-        id: `${i + 1}`,
-        name: `lane ${i + 1}`,
-        devices: [
-          { id: `t${i + 1}`, role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
-          { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
-        ],
-      })),
-      roster: resolve('fixtures/roster/demo-roster.csv'),
-      simulation: { freshenRosterStatuses: true, demoAccounts: true },
-    }),
+    JSON.stringify(
+      loadConfig(laneCount, {
+        school: { id: 'bench-drain', name: 'Bench' },
+        rules: { pairWindowS: 10, decisionHoldS: 60 },
+        simulation: { freshenRosterStatuses: true, demoAccounts: true },
+      }),
+    ),
   );
   const kiosk = await startKiosk({
     configPath,

@@ -1,6 +1,6 @@
 import { type DeviceModelName, deviceModelNames, deviceModels } from '../drivers/registry.ts';
 import type { SimulatedAction } from '../drivers/types.ts';
-import { concat } from './stats.ts';
+import { concat } from '../tests/helpers/gate-load.ts';
 
 export interface CodecFigures {
   model: DeviceModelName;

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { encodeGyMcu90614Frame } from '../drivers/thermometer/gy-mcu90614.ts';
 import { startKiosk } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
-import { concat } from './stats.ts';
+import { concat } from '../tests/helpers/gate-load.ts';
 
 export interface IngestFigures {
   lanes: number;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../tests/helpers/gate-load.ts';
 
 export interface FootprintFigures {
   lanes: number;
@@ -16,19 +17,13 @@ export async function measureFootprint(dir: string, lanes = 16, settleMs = 5000)
   const config = join(dir, `footprint-${lanes}.yaml`);
   writeFileSync(
     config,
-    JSON.stringify({
-      school: { id: 'footprint', name: 'Footprint' },
-      server: { port: 0 },
-      lanes: Array.from({ length: lanes }, (_, i) => ({
-        id: `${i + 1}`,
-        name: `lane ${i + 1}`,
-        devices: [
-          { id: `t${i + 1}`, role: 'thermometer', model: 'gy-mcu90614', port: 'simulated' },
-          { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
-        ],
-      })),
-      roster: resolve('fixtures/roster/demo-roster.csv'),
-    }),
+    JSON.stringify(
+      loadConfig(
+        lanes,
+        { school: { id: 'footprint', name: 'Footprint' }, server: { port: 0 }, simulation: {} },
+        'gy-mcu90614',
+      ),
+    ),
   );
   const t0 = performance.now();
   const child = spawn(

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { deviceModels } from '../drivers/registry.ts';
@@ -7,7 +7,8 @@ import type { LaneUpdate } from '../kiosk/lanes/lane-update.ts';
 import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { startKiosk } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
-import { concat, type Summary, summarize } from './stats.ts';
+import { concat, demoRosterIds, loadConfig } from '../tests/helpers/gate-load.ts';
+import { type Summary, summarize } from './stats.ts';
 
 export interface LatencyFigures {
   lanes: number;
@@ -45,21 +46,13 @@ export async function measureFrameToDisplay(
   const configPath = join(dir, `bench-${variant}.yaml`);
   writeFileSync(
     configPath,
-    JSON.stringify({
-      school: { id: 'bench', name: 'Bench' },
-      rules: { pairWindowS: 10, decisionHoldS: 60 },
-      lanes: Array.from({ length: lanes }, (_, i) => ({
-        id: `${i + 1}`,
-        name: `lane ${i + 1}`,
-        devices: [
-          { id: `t${i + 1}`, role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
-          { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
-        ],
-      })),
-      roster: resolve('fixtures/roster/demo-roster.csv'),
-      simulation: { freshenRosterStatuses: true },
-      ...(options.keyFile ? { encryption: { keyFile: options.keyFile } } : {}),
-    }),
+    JSON.stringify(
+      loadConfig(lanes, {
+        school: { id: 'bench', name: 'Bench' },
+        rules: { pairWindowS: 10, decisionHoldS: 60 },
+        ...(options.keyFile ? { encryption: { keyFile: options.keyFile } } : {}),
+      }),
+    ),
   );
   const t0 = performance.now();
   const kiosk = await startKiosk({
@@ -88,11 +81,7 @@ export async function measureFrameToDisplay(
     p.resolve();
   });
 
-  const people = readFileSync('fixtures/roster/demo-roster.csv', 'utf8')
-    .split(/\r?\n/)
-    .slice(1)
-    .map((l) => l.split(',')[0])
-    .filter((id): id is string => Boolean(id));
+  const people = demoRosterIds();
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
   const cpu0 = process.cpuUsage();

@@ -10,8 +10,9 @@ import { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
 import { UserStore } from '../kiosk/store/users.ts';
 import { startKiosk } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
+import { concat, demoRosterIds, loadConfig } from '../tests/helpers/gate-load.ts';
 import { rosterCsv, rosterWorkbook, zipBomb } from '../tests/helpers/roster-files.ts';
-import { concat, type Summary, summarize } from './stats.ts';
+import { type Summary, summarize } from './stats.ts';
 
 /** One kind of upload, sent again and again for a while as the lanes decide. */
 export interface ImportPhase {
@@ -93,20 +94,12 @@ export async function measureRosterImport(
   const configPath = join(dir, `roster-import-${lanes}.yaml`);
   writeFileSync(
     configPath,
-    JSON.stringify({
-      school: { id: 'bench', name: 'Bench' },
-      rules: { pairWindowS: 10, decisionHoldS: 60 },
-      lanes: Array.from({ length: lanes }, (_, i) => ({
-        id: `${i + 1}`,
-        name: `lane ${i + 1}`,
-        devices: [
-          { id: `t${i + 1}`, role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
-          { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
-        ],
-      })),
-      roster: resolve('fixtures/roster/demo-roster.csv'),
-      simulation: { freshenRosterStatuses: true },
-    }),
+    JSON.stringify(
+      loadConfig(lanes, {
+        school: { id: 'bench', name: 'Bench' },
+        rules: { pairWindowS: 10, decisionHoldS: 60 },
+      }),
+    ),
   );
   const dataDir = join(dir, `roster-import-data-${lanes}`);
   const kiosk = await startKiosk({ configPath, dataDir, port: 0, logger: createLogger('silent') });
@@ -127,11 +120,7 @@ export async function measureRosterImport(
     pending.delete(u.laneId);
     p.resolve();
   });
-  const people = readFileSync('fixtures/roster/demo-roster.csv', 'utf8')
-    .split(/\r?\n/)
-    .slice(1)
-    .map((l) => l.split(',')[0])
-    .filter((id): id is string => Boolean(id));
+  const people = demoRosterIds();
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
   let streaming = true;

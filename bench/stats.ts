@@ -24,13 +24,3 @@ export function summarize(samples: readonly number[]): Summary {
     mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
   };
 }
-
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}

@@ -71,7 +71,7 @@ interface VisitState<R> {
   /** A reading waiting for its scan. */
   held: { reading: R; at: number } | null;
   /** A reading-first pair waiting out the grace for a second reading. */
-  pair: { scanned: Scanned; reading: R; readingAt: number; decideAt: number } | null;
+  pair: { scanned: Scanned; reading: R; decideAt: number } | null;
   /** Until then someone may still be measuring (a second try, a re-take): no reading waits for a scan. */
   busyUntil: number;
   /** Readings with no visit before this belong to the last ambiguity (its people may still measure). */
@@ -232,7 +232,6 @@ export class LaneVisits<R> {
       s.pair = {
         scanned,
         reading: s.held.reading,
-        readingAt: s.held.at,
         decideAt: now + this.rules.orderGraceMs,
       };
       s.held = null;

@@ -3,15 +3,22 @@ import { resolve } from 'node:path';
 import { deviceModels } from '../../drivers/registry.ts';
 import type { RunningKiosk } from '../../server/app.ts';
 
-/** A config of `lanes` simulated lanes (K3 thermometer, line scanner) on the demo roster. */
-export function loadConfig(lanes: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * A config of `lanes` simulated lanes (a thermometer, K3 unless told, and a line scanner) on the demo
+ * roster; `extra` adds to or replaces its top-level keys.
+ */
+export function loadConfig(
+  lanes: number,
+  extra: Record<string, unknown> = {},
+  thermometerModel = 'k3-ascii',
+): Record<string, unknown> {
   return {
     school: { id: 'load', name: 'Load' },
     lanes: Array.from({ length: lanes }, (_, i) => ({
       id: `${i + 1}`,
       name: `lane ${i + 1}`,
       devices: [
-        { id: `t${i + 1}`, role: 'thermometer', model: 'k3-ascii', port: 'simulated' },
+        { id: `t${i + 1}`, role: 'thermometer', model: thermometerModel, port: 'simulated' },
         { id: `s${i + 1}`, role: 'scanner', model: 'line-scanner', port: 'simulated' },
       ],
     })),
@@ -21,7 +28,17 @@ export function loadConfig(lanes: number, extra: Record<string, unknown> = {}): 
   };
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+/** The ids of the demo roster, in its order. */
+export function demoRosterIds(): string[] {
+  return readFileSync('fixtures/roster/demo-roster.csv', 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',')[0])
+    .filter((id): id is string => Boolean(id));
+}
+
+/** Chunks joined into one buffer. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
@@ -36,11 +53,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * bytes on the simulated ports. `stop` ends the arrivals and resolves once every lane has settled.
  */
 export function driveLanes(kiosk: RunningKiosk, perSecond: number): { stop(): Promise<void> } {
-  const people = readFileSync('fixtures/roster/demo-roster.csv', 'utf8')
-    .split(/\r?\n/)
-    .slice(1)
-    .map((l) => l.split(',')[0])
-    .filter((id): id is string => Boolean(id));
+  const people = demoRosterIds();
   const thermo = deviceModels['k3-ascii'].createSimulator({ seed: 3 });
   const scanner = deviceModels['line-scanner'].createSimulator({ seed: 4 });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
