@@ -55,16 +55,20 @@ describe('backups of an encrypted database', () => {
     const load = driveLanes(kiosk, 5);
     try {
       await waitUntil(() => kiosk.commits.records >= 10, 20_000, '10 decisions');
-      const today = zonedMoment(new Date(), 'Asia/Shanghai').date;
-      const daily = join(data, 'backups', `gate-kiosk-${today}.sqlite`);
+      // Named for the school's date when taken: either date if the run crosses midnight there.
+      const started = zonedMoment(new Date(), 'Asia/Shanghai').date;
+      const named = (date: string) => join(data, 'backups', `gate-kiosk-${date}.sqlite`);
+      let daily = named(started);
       await waitUntil(
         () => {
-          try {
-            readFileSync(daily);
-            return true;
-          } catch {
-            return false;
+          for (const date of [started, zonedMoment(new Date(), 'Asia/Shanghai').date]) {
+            try {
+              readFileSync(named(date));
+              daily = named(date);
+              return true;
+            } catch {}
           }
+          return false;
         },
         20_000,
         "the day's copy",

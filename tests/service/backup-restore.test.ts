@@ -140,9 +140,24 @@ describe('backups while 16 lanes decide, and restores', () => {
       logger: createLogger('silent'),
     });
     try {
-      const today = zonedMoment(new Date(), 'Asia/Shanghai').date;
-      const file = join(dailyData, 'backups', `gate-kiosk-${today}.sqlite`);
-      await waitUntil(() => existsSync(file), 20_000, "the day's copy");
+      // The copy is named for the school's date when it was taken: a run that crosses midnight
+      // in Asia/Shanghai finds it under either date.
+      const started = zonedMoment(new Date(), 'Asia/Shanghai').date;
+      const named = (date: string) => join(dailyData, 'backups', `gate-kiosk-${date}.sqlite`);
+      let file = named(started);
+      await waitUntil(
+        () => {
+          for (const date of [started, zonedMoment(new Date(), 'Asia/Shanghai').date]) {
+            if (existsSync(named(date))) {
+              file = named(date);
+              return true;
+            }
+          }
+          return false;
+        },
+        20_000,
+        "the day's copy",
+      );
       expect(integrity(file)).toBe('ok');
       expect(rows(file, 'SELECT count(*) AS n FROM people')).toEqual([{ n: 360 }]);
     } finally {
