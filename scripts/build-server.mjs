@@ -4,7 +4,8 @@
 // which builds the bundle on first run and again whenever a source is newer than it.
 // The roster reader runs in a worker thread: its script is bundled beside it, dist/roster-worker.js,
 // where kiosk/identities/roster-off-thread.ts looks for it; so does the screenings' writer thread,
-// dist/screening-writer.js (kiosk/store/writer-thread.ts), and the daily backup's, dist/backup-worker.js.
+// dist/screening-writer.js (kiosk/store/writer-thread.ts), and the daily backup's, dist/backup-worker.js,
+// and the serial ports' reader, dist/serial-reader.js (server/devices.ts).
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, utimesSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,7 @@ export async function buildServer() {
       { in: join(root, 'kiosk', 'identities', 'roster-worker.ts'), out: 'roster-worker' },
       { in: join(root, 'kiosk', 'store', 'screening-writer.ts'), out: 'screening-writer' },
       { in: join(root, 'kiosk', 'store', 'backup-worker.ts'), out: 'backup-worker' },
+      { in: join(root, 'server', 'serial-reader.ts'), out: 'serial-reader' },
     ],
     bundle: true,
     platform: 'node',
@@ -58,5 +60,5 @@ export async function buildServer() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildServer();
-  console.log('server: built dist/gate-kiosk.js and its worker scripts (roster, screening writer, backup)');
+  console.log('server: built dist/gate-kiosk.js and its worker scripts (roster, screening writer, backup, serial reader)');
 }

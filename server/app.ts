@@ -68,6 +68,7 @@ import { simRoutes } from './http/sim-routes.ts';
 import { summaryRoutes } from './http/summary-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
+import { coalesceFrames } from './sockets/coalesce-frames.ts';
 import { attachDiagNamespace } from './sockets/diag.ts';
 import { attachDisplayNamespace } from './sockets/display.ts';
 import { attachNurseNamespace } from './sockets/nurse.ts';
@@ -407,6 +408,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     }),
   });
   closeMainNamespace(io);
+  coalesceFrames(io);
   const display = attachDisplayNamespace(io, lanes, devices, calibrations, sources, () => ({
     schoolName: config.school.name,
     timezone: config.school.timezone,

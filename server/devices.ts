@@ -5,8 +5,11 @@ import { SimulatedDevice } from '../drivers/simulated-device.ts';
 import { DeviceLink } from '../drivers/transport/device-link.ts';
 import { openRealPort, type PortFactory, SimulatedPorts } from '../drivers/transport/port-factory.ts';
 import type { PortSpec } from '../drivers/transport/port-locator.ts';
+import { SerialReaderThread } from '../drivers/transport/serial-reader-thread.ts';
+import { threadedPorts } from '../drivers/transport/threaded-port.ts';
 import type { CodecOptions } from '../drivers/types.ts';
 import type { DeviceConfig, KioskConfig } from '../kiosk/config/schema.ts';
+import { startWorker } from '../kiosk/threads/start-worker.ts';
 
 export interface LaneDevice {
   laneId: string;
@@ -34,6 +37,17 @@ export interface DeviceSet {
  */
 export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): DeviceSet {
   const ports = new SimulatedPorts();
+  // Real ports on Linux are read on their own thread, so the order of their bytes is known even
+  // while the main thread is busy (drivers/transport/read-stamp.ts).
+  const reader =
+    process.platform === 'linux'
+      ? new SerialReaderThread(() =>
+          startWorker(new URL('./serial-reader', import.meta.url), import.meta.url, {
+            name: 'serial reader',
+          }),
+        )
+      : null;
+  const realPorts = opts.openRealPort ?? (reader ? threadedPorts(reader) : openRealPort);
   const devices: LaneDevice[] = [];
   let n = 0;
   for (const lane of config.lanes) {
@@ -55,7 +69,7 @@ export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): 
         port,
         baudRate: device.baudRate ?? model.defaultBaudRate,
         codec: model.createCodec(codecOptions),
-        openPort: simulated ? ports.factory : (opts.openRealPort ?? openRealPort),
+        openPort: simulated ? ports.factory : realPorts,
         ...(model.commands ? { commands: model.commands } : {}),
         ...(model.silenceTimeoutMs && !device.transcript ? { silenceTimeoutMs: model.silenceTimeoutMs } : {}),
         ...(simulated ? { pathExists: () => true } : {}),
@@ -88,6 +102,7 @@ export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): 
     async stop() {
       for (const d of devices) d.simulator?.stop();
       await Promise.all(devices.map((d) => d.link.stop()));
+      await reader?.stop();
     },
   };
 }

@@ -136,7 +136,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     this.path = path;
     const stream = this.opts.openPort(path, this.opts.baudRate);
     this.stream = stream;
-    stream.on('data', (chunk) => this.onData(chunk));
+    stream.on('data', (chunk, stamp) => this.onData(chunk, stamp ?? stampRead()));
     stream.on('error', (err) => {
       if (stream === this.stream && stream.isOpen) this.setState('error', err.message);
     });
@@ -181,8 +181,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     }, ms);
   }
 
-  private onData(chunk: Buffer): void {
-    const stamp = stampRead();
+  private onData(chunk: Buffer, stamp: ReadStamp): void {
     const now = stamp.atMs;
     this.lastRxAt = now;
     this.bytesRx += chunk.length;

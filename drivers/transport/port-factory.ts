@@ -1,4 +1,5 @@
 import { SerialPort, SerialPortMock } from 'serialport';
+import type { ReadStamp } from './read-stamp.ts';
 
 /** The part of a `serialport` stream the device link uses; real and simulated ports both have it. */
 export interface SerialStream {
@@ -6,7 +7,8 @@ export interface SerialStream {
   open(callback: (err: Error | null) => void): void;
   close(callback?: (err: Error | null) => void): void;
   write(data: Uint8Array, callback?: (err: Error | null | undefined) => void): boolean;
-  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  /** `stamp`: when and in which turn the chunk was read, when another thread read it. */
+  on(event: 'data', listener: (chunk: Buffer, stamp?: ReadStamp) => void): this;
   on(event: 'close', listener: (err: Error | null) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   removeAllListeners(): this;

@@ -1,22 +1,34 @@
 /**
- * When a chunk was read, and in which turn of the event loop. Chunks from two ports read in the same
- * turn (both were waiting when the process got to them) came in no order anyone can know.
+ * When a chunk was read, and in which turn. Chunks from two ports read in the same turn (both were
+ * waiting when the reader got to them) came in no order anyone can know; chunks of different turns
+ * came in the order of their turns.
+ *
+ * Real ports are read on their own thread (./serial-reader-thread.ts), which does nothing else: a
+ * turn there is one wake-up of that thread, so a stall of the main thread never puts two chunks in
+ * one turn. Simulated ports are read on the main thread, a turn being one turn of its event loop.
  */
 export interface ReadStamp {
   atMs: number;
   turn: number;
 }
 
-let turn = 0;
-let turnEnds = false;
+let lastTurn = 0;
+let mainTurn: number | null = null;
+let threadTurn: { thread: number; id: number } | null = null;
 
+/** A chunk read now on this thread. */
 export function stampRead(): ReadStamp {
-  if (!turnEnds) {
-    turnEnds = true;
+  if (mainTurn === null) {
+    mainTurn = ++lastTurn;
     setImmediate(() => {
-      turnEnds = false;
-      turn++;
+      mainTurn = null;
     });
   }
-  return { atMs: Date.now(), turn };
+  return { atMs: Date.now(), turn: mainTurn };
+}
+
+/** A chunk the reader thread read at `atMs` in its turn `turn`. */
+export function stampFromThread(atMs: number, turn: number): ReadStamp {
+  if (threadTurn?.thread !== turn) threadTurn = { thread: turn, id: ++lastTurn };
+  return { atMs, turn: threadTurn.id };
 }

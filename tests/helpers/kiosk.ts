@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import type { Role } from '../../kiosk/auth/roles.ts';
 import { UserStore } from '../../kiosk/store/users.ts';
 import { type RunningKiosk, type StartOptions, startKiosk } from '../../server/app.ts';
@@ -66,6 +67,29 @@ export async function startTestKiosk(
   });
   await loginAs(kiosk, 'test-admin', 'admin');
   return kiosk;
+}
+
+/**
+ * A kiosk on the test config (or `over`) in a fresh data folder with a display client connected,
+ * started before the suite's tests and stopped after them. Read its fields inside tests.
+ */
+export function kioskWithDisplay(
+  prefix: string,
+  over: Partial<StartOptions> = {},
+): { kiosk: RunningKiosk; display: DisplayClient } {
+  const dir = tempDir(prefix);
+  const running = {} as { kiosk: RunningKiosk; display: DisplayClient };
+  beforeAll(async () => {
+    running.kiosk = await startTestKiosk(dir.path, over);
+    running.display = new DisplayClient(running.kiosk.url);
+    await running.display.connected();
+  });
+  afterAll(async () => {
+    running.display?.close();
+    await running.kiosk?.stop();
+    dir.remove();
+  });
+  return running;
 }
 
 /** A display client that records every event it receives. */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import type { RunningKiosk } from '../../server/app.ts';
-import { authedFetch, type DisplayClient, getJson, waitUntil } from '../helpers/kiosk.ts';
+import { authedFetch, type DisplayClient, getJson, kioskWithDisplay, waitUntil } from '../helpers/kiosk.ts';
 import { ptyLane } from '../helpers/pty-lane.ts';
 
 /** A K3 Pro measurement as the device prints it: noise, the compensated value, then the final one. */
@@ -98,29 +98,68 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     expect(got.find((r) => r.personId === 'S0002')).toMatchObject({ temperatureC: 36.6 });
   });
 
-  it('sends both pupils to verify when a reading and the next scan are read together after a stall', async () => {
+  it('keeps the order of a reading and the next scan that come while the kiosk is busy', async () => {
     await new Promise((r) => setTimeout(r, 1_600));
     let mark = display.mark;
     scanner.write('S0001\r\n');
     await waiting(mark);
     const before = (await rows()).length;
     mark = display.mark;
-    // The reading and the next pupil's scan arrive while the process is busy: read in one turn, their
-    // order unknown. A second busy moment, once both reads are under way, lets both complete before
-    // either is handled.
+    // S0001 measures, and T0001 scans 5 ms later, while the kiosk's main thread is busy for 300 ms:
+    // the ports are read on their own thread, so the order of the bytes is still known.
     thermometer.writeNow(k3(36.7));
+    const t0 = Date.now();
+    stall(5);
     scanner.writeNow('T0001\r\n');
-    stall(150);
-    await new Promise<void>((done) =>
-      setImmediate(() => {
-        stall(150);
-        done();
-      }),
-    );
-    const first = await decided(mark);
+    stall(300 - (Date.now() - t0));
+    expect(await decided(mark)).toMatchObject({
+      decision: 'pass',
+      temperatureC: 36.7,
+      person: { displayName: '张*丰' },
+    });
+    // T0001's visit opened when the scan was read (before S0001's decision was committed and shown).
+    await waiting(mark);
+    mark = display.mark;
+    thermometer.write(k3(36.4));
+    expect(await decided(mark)).toMatchObject({ decision: 'pass', temperatureC: 36.4 });
+    await waitUntil(async () => (await rows()).length >= before + 2, 5_000, 'two records');
+    const got = (await rows()).slice(0, 2).map((r) => [r.personId, r.decision, r.temperatureC]);
+    expect(got.sort()).toEqual([
+      ['S0001', 'pass', 36.7],
+      ['T0001', 'pass', 36.4],
+    ]);
+    const metrics = await (await authedFetch(`${kiosk.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/gate_kiosk_lane_order_unknown_total\{lane="1",cause="same_turn"\} [1-9]/);
+  });
+});
+
+describe('a reading and a scan read in one turn, on ports read by the main thread', () => {
+  const running = kioskWithDisplay('gk-same-turn-');
+
+  it('sends both pupils to verify, records the reading on nobody and counts it', async () => {
+    const { kiosk, display } = running;
+    const device = (role: string) => {
+      const found = kiosk.devices.find((d) => d.laneId === '1' && d.config.role === role)?.simulator;
+      if (!found) throw new Error(`lane 1 has no simulated ${role}`);
+      return found;
+    };
+    const enc = (text: string) => new TextEncoder().encode(text);
+    let mark = display.mark;
+    device('scanner').inject(enc('S0001\r\n'));
+    await display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'waiting', 5_000, mark);
+    mark = display.mark;
+    // Simulated ports are read on the main thread: bytes of both devices that are there when it
+    // gets to them are read in one turn, and their order is unknown.
+    device('thermometer').inject(enc(k3(36.7)));
+    device('scanner').inject(enc('T0001\r\n'));
+    const first = await display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'decided', 5_000, mark);
     expect(first).toMatchObject({ decision: 'verify', message: { zh: '请重新扫码测温' } });
-    await waitUntil(async () => (await rows()).length >= before + 3, 5_000, 'three records');
-    const got = (await rows()).slice(0, 3);
+    await waitUntil(
+      async () => (await getJson<Row[]>(`${kiosk.url}/api/screenings?limit=10`)).length >= 3,
+      5_000,
+      'three records',
+    );
+    const got = await getJson<Row[]>(`${kiosk.url}/api/screenings?limit=10`);
     expect(
       got
         .filter((r) => r.personId !== null)
