@@ -25,6 +25,9 @@ export class WriterThread implements BatchWriter {
   constructor(dataDir: string, key: DatabaseKey | null = null) {
     this.worker = startWorker(new URL('./screening-writer', import.meta.url), import.meta.url, {
       workerData: { dataDir, key },
+      // Its garbage is small and short-lived (a batch of rows at a time): a small young generation
+      // keeps the thread's memory near its idle size under load.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());
