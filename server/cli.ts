@@ -87,15 +87,22 @@ export async function main(argv: string[]): Promise<number> {
       });
       const unmark = markRunning(kiosk.config.dataDir);
       const systemd = superviseBySystemd(kiosk, log);
-      process.stdout.write(`gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`);
+      process.stdout.write(
+        `gate-kiosk ${VERSION} 已启动 ${kiosk.url}/（数据在 ${kiosk.config.dataDir}）\n` +
+          `gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`,
+      );
       if (kiosk.demoAccounts.length > 0) {
-        process.stdout.write('demo accounts for this start (log in at /login/):\n');
+        process.stdout.write(
+          '本次启动的演示账号（在 /login/ 登录）/ demo accounts for this start (log in at /login/):\n',
+        );
         for (const a of kiosk.demoAccounts)
           process.stdout.write(`  ${a.role.padEnd(12)} ${a.name}  ${a.password}\n`);
         process.stdout.write(
-          `  a gate display for every lane: ${kiosk.url}/display?token=${kiosk.demoDisplayToken ?? ''}\n`,
+          '  每个通道的门口显示屏（同一数据文件夹重启后仍有效）/ a gate display for every lane (kept across restarts of this data folder):\n' +
+            `  ${kiosk.url}/display?token=${kiosk.demoDisplayToken ?? ''}\n`,
         );
       }
+      if (kiosk.demoNotice) process.stdout.write(`${kiosk.demoNotice.zh}\n${kiosk.demoNotice.en}\n`);
       await new Promise<void>((done) => {
         const shutdown = () => {
           systemd.stopping();
