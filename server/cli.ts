@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { deviceModels, isDeviceModelName } from '../drivers/registry.ts';
 import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
 import { ConfigError, loadConfig } from '../kiosk/config/load.ts';
-import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
+import { describeRosterError, RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
 import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { registerBackupCommands } from './commands/backup.ts';
@@ -199,28 +199,31 @@ function failureCode(err: unknown): number {
     return 2;
   }
   if (err instanceof QuietExit) return err.code;
+  if (err instanceof RosterImportError) {
+    process.stderr.write(`gate-kiosk: 名单 ${err.zhHeadline} / roster ${err.message}\n`);
+    for (const e of err.errors) {
+      const said = describeRosterError(e);
+      process.stderr.write(`  ${said.zh} / ${said.en}\n`);
+    }
+    return 1;
+  }
   const both = bilingual(err);
   if (both) {
     process.stderr.write(`gate-kiosk: ${both.zh} / ${both.en}\n`);
     return 1;
   }
   if (err instanceof ConfigError) {
-    process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
+    process.stderr.write(`gate-kiosk: 配置无效 / invalid config ${err.message}\n`);
     return 1;
   }
   if (err instanceof DiagFailure || err instanceof CliFailure || err instanceof AccountFailure) {
     process.stderr.write(`gate-kiosk: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof RosterImportError) {
-    process.stderr.write(`gate-kiosk: roster ${err.message}\n`);
-    for (const e of err.errors) process.stderr.write(`  row ${e.row}, ${e.field}: ${e.message}\n`);
-    return 1;
-  }
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
     process.stderr.write(
-      `gate-kiosk: the port is already in use (${e.message}); choose another with --port\n`,
+      `gate-kiosk: 端口已被占用（${e.message}），请用 --port 换一个 / the port is already in use (${e.message}); choose another with --port\n`,
     );
     return 1;
   }

@@ -147,7 +147,7 @@ export function rosterRoutes(
         const failure = rosterFailure(filename, outcome.errors);
         const zh =
           outcome.errors.length === 1 && outcome.errors[0]?.row === 0
-            ? `${filename}：文件无法读取，未导入（${outcome.errors[0].message}）`
+            ? `${filename}：文件无法读取，未导入（${outcome.errors[0].zh}）`
             : `${filename}：名单中有 ${outcome.errors.length} 处错误，未导入任何人；请按行改正后再导入`;
         throw new HttpError(422, 'invalid_roster', { zh, en: failure.message }, outcome.errors);
       }

@@ -121,7 +121,13 @@ describe('POST /api/roster/import', () => {
     expect(error.code).toBe('invalid_roster');
     expect(error.message).toBe('roster-bad.csv: 14 errors, nothing imported');
     expect(error.details).toHaveLength(14);
-    expect(error.details[0]).toEqual({ row: 3, field: 'id', message: 'duplicate id "S1001" (also row 2)' });
+    expect(error.details[0]).toEqual({
+      row: 3,
+      field: 'id',
+      message: 'duplicate id "S1001" (also row 2)',
+      zh: '学号 "S1001" 重复（第 2 行也有）',
+      en: 'duplicate id "S1001" (also row 2)',
+    });
     expect(peopleRows()).toEqual(before);
     expect(seen).toEqual([]);
 
