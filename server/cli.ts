@@ -6,12 +6,12 @@ import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
 import { ConfigError, loadConfig } from '../kiosk/config/load.ts';
 import { describeRosterError, RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
-import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
+import { registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerCollectorCommand } from './commands/collector.ts';
 import { bilingual, CommandFailure, QuietExit } from './commands/command-failure.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
-import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { diagCommand } from './commands/diag.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
@@ -157,12 +157,15 @@ export async function main(argv: string[]): Promise<number> {
       try {
         transcript = parseTranscript(readFileSync(file, 'utf8'));
       } catch (err) {
-        throw new CliFailure(`${file}: ${(err as Error).message}`);
+        const why = (err as Error).message;
+        throw new CommandFailure(`${file}：无法读取录制文件（${why}）`, `${file}: ${why}`);
       }
       const model = transcript.header.model;
       if (!isDeviceModelName(model)) {
-        throw new CliFailure(
-          `${file}: unknown model "${model}"; known: ${Object.keys(deviceModels).join(', ')}`,
+        const known = Object.keys(deviceModels).join(', ');
+        throw new CommandFailure(
+          `${file}：未知型号 "${model}"；已知：${known}`,
+          `${file}: unknown model "${model}"; known: ${known}`,
         );
       }
       const result = replayTranscript(transcript, deviceModels[model].createCodec());
@@ -170,14 +173,20 @@ export async function main(argv: string[]): Promise<number> {
       else {
         const c = result.counters;
         process.stdout.write(
-          `${file}: ${result.events.length} events; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
+          `${file}：${result.events.length} 个事件；帧 ${c.frames}，校验错误 ${c.badChecksums}，` +
+            `跳过字节 ${c.bytesSkipped}，超长 ${c.oversize}\n` +
+            `${file}: ${result.events.length} events; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
             `bytes skipped ${c.bytesSkipped}, oversize ${c.oversize}\n`,
         );
       }
       if (!result.ok) {
         const m = result.mismatch;
-        throw new CliFailure(
-          `${file}:${m?.line ?? '?'}: expected ${JSON.stringify(m?.expected)}, got ${JSON.stringify(m?.actual)}`,
+        const at = `${file}:${m?.line ?? '?'}`;
+        const expected = JSON.stringify(m?.expected);
+        const actual = JSON.stringify(m?.actual);
+        throw new CommandFailure(
+          `${at}：应为 ${expected}，实为 ${actual}`,
+          `${at}: expected ${expected}, got ${actual}`,
         );
       }
     });
@@ -189,8 +198,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   return exitCode;
 }
-
-class CliFailure extends Error {}
 
 function failureCode(err: unknown): number {
   if (err instanceof CommanderError) {
@@ -214,10 +221,6 @@ function failureCode(err: unknown): number {
   }
   if (err instanceof ConfigError) {
     process.stderr.write(`gate-kiosk: 配置无效 / invalid config ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof DiagFailure || err instanceof CliFailure || err instanceof AccountFailure) {
-    process.stderr.write(`gate-kiosk: ${err.message}\n`);
     return 1;
   }
   const e = err as NodeJS.ErrnoException;

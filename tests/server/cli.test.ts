@@ -194,9 +194,11 @@ describe('gate-kiosk diag and ports', () => {
     );
     const out = await gateKiosk('diag', '--config', file, '--seconds', '1');
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/t9: never online \(.*ttyNOPE is not connected\)/);
+    expect(out.stderr).toMatch(
+      /t9：从未上线（.*ttyNOPE.*）.* \/ t9: never online \(.*ttyNOPE is not connected\)/,
+    );
     expect((await gateKiosk('diag', '--config', file, '--device', 'zz', '--seconds', '1')).stderr).toMatch(
-      /no device "zz".*devices: t9/,
+      /中没有设备 "zz"；已有设备：t9 \/ no device "zz".*devices: t9/,
     );
   });
 
