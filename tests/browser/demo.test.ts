@@ -10,7 +10,7 @@ import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { DEFAULT_CONFIG } from '../../server/defaults.ts';
 import { createLogger } from '../../server/logger.ts';
-import { collectErrors, launchChromium } from '../helpers/browser.ts';
+import { collectErrors, launchChromium, screenshotsAt } from '../helpers/browser.ts';
 import { clockAt } from '../helpers/clock.ts';
 import { getJson, loginAs, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
 
@@ -103,6 +103,8 @@ describe('the demo', () => {
     expect(await page.$$('svg.chart[data-kind="arrivals"] .bar')).not.toHaveLength(0);
     expect(await page.getAttribute('#zero-report', 'data-zero')).toBe('false');
     expect(await page.textContent('#zero-report')).not.toContain('零报告：');
+    for (const c of await screenshotsAt(page, 'demo-summary'))
+      expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -136,6 +138,8 @@ describe('the demo', () => {
         .map((c) => c.disposition)
         .sort(),
     ).toEqual(['admitted', 'sent_home']);
+    for (const c of await screenshotsAt(page, 'demo-nurse'))
+      expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await page.close();
   });
