@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportChecks } from '../../kiosk/reports/checks-export.ts';
-import { buildDailySummary } from '../../kiosk/reports/daily-summary.ts';
+import { buildDailySummary, dailySummaryRecord } from '../../kiosk/reports/daily-summary.ts';
 import { screeningAt } from '../absences/fixtures.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 import { config, type Day, openDay } from './day-fixture.ts';
@@ -88,6 +88,10 @@ describe('the zero report', () => {
     expect(summary.sessions.map((s) => s.zeroReport)).toEqual([false, false, false]);
     expect(summary.outsideChecks).toEqual({ screenings: 1, flagged: 1 });
     expect(summary.ill).toBe(0);
+    // What the district receives of the day says the same.
+    const record = dailySummaryRecord(summary);
+    expect(record.zeroReport).toBe(false);
+    expect(record.sessions.map((x) => x.zeroReport)).toEqual([false, false, false]);
   });
 
   it('is not claimed for a check where a yellow code was flagged, though nobody was ill', async () => {
