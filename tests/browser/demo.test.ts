@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG } from '../../server/defaults.ts';
 import { createLogger } from '../../server/logger.ts';
 import { collectErrors, launchChromium, screenshotsAt } from '../helpers/browser.ts';
 import { clockAt } from '../helpers/clock.ts';
-import { getJson, loginAs, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
+import { authedFetch, getJson, loginAs, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
 
 const WAIT_MS = 15_000;
 // The demo config as shipped, without its stream of made-up arrivals (so the counts hold still).
@@ -142,6 +142,20 @@ describe('the demo', () => {
       expect(c.overflowX, `${c.width}×${c.height}`).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('has the morning on the 晨午检 record the school downloads', async () => {
+    await loginAs(kiosk, 'demo-test-nurse', 'nurse');
+    const res = await authedFetch(`${kiosk.url}/api/exports/checks?date=${date}&session=morning&format=csv`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trimEnd().split('\r\n').slice(1);
+    expect(lines).toHaveLength(336);
+    expect(lines.filter((l) => l.includes(',出勤,')).length).toBeGreaterThan(300);
+    expect(lines.filter((l) => l.includes(',缺勤（因病）,'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes(',迟到 '))).toHaveLength(2);
+    // The two fevers at the gate, and a pupil off sick with a fever and a cough.
+    expect(lines.filter((l) => /,出勤,3[78]\.\d,发热,/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes(',缺勤（因病）,,发热、咳嗽,是,上呼吸道感染,'))).toHaveLength(1);
   });
 
   it('never seeds a config that is not the demo’s', async () => {
