@@ -68,6 +68,8 @@ import { simRoutes } from './http/sim-routes.ts';
 import { summaryRoutes } from './http/summary-routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startAutoArrivals } from './simulation/auto-arrivals.ts';
+import { demoChecks } from './simulation/demo-checks.ts';
+import { freshDataFolder, seedDemoMorning } from './simulation/demo-morning.ts';
 import { coalesceFrames } from './sockets/coalesce-frames.ts';
 import { attachDiagNamespace } from './sockets/diag.ts';
 import { attachDisplayNamespace } from './sockets/display.ts';
@@ -109,8 +111,10 @@ export interface RunningKiosk {
   refreshPeople(): void;
   /** Demo configs only: the accounts made for this start, with their passwords. */
   demoAccounts: DemoAccount[];
-  /** Demo configs only: a display token for every lane, made at this start. */
+  /** Demo configs only: a display token for every lane, kept across starts on the same data folder. */
   demoDisplayToken: string | null;
+  /** Demo configs only: which check the demo opened, said on start. */
+  demoNotice: { zh: string; en: string } | null;
   stop(): Promise<void>;
 }
 
@@ -124,6 +128,11 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const config = loadConfig(opts.configPath);
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();
+  const now = () => opts.clock?.now() ?? Date.now();
+  const demoDay = config.simulation.demoDay
+    ? demoChecks(config.sessions, new Date(now()), config.school.timezone)
+    : null;
+  if (demoDay) config.sessions = demoDay.sessions;
 
   const databaseKey = readDatabaseKey(config.encryption);
   const db = openDatabase(config.dataDir, databaseKey);
@@ -135,8 +144,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     });
     if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
   }
-  const now = () => opts.clock?.now() ?? Date.now();
-  if (config.simulation.freshenRosterStatuses) people.shiftStatusTimes(new Date(now() - 3_600_000));
+  if (config.simulation.freshenRosterStatuses)
+    people.shiftStatusTimes(new Date(Math.min(now(), demoDay?.since ?? now()) - 3_600_000));
   const directory = new PersonDirectory(people.current());
   const { screenings, cases: caseStore } = screeningsWithCases(db);
   const users = new UserStore(db);
@@ -268,6 +277,11 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     onPeopleChange: () => directory.replace(people.current()),
     lanes,
   });
+  const demoMorning =
+    demoDay && freshDataFolder(db)
+      ? seedDemoMorning({ db, config, checks: demoDay, screenings, cases, now: now() })
+      : null;
+  if (demoMorning) log.info(demoMorning, 'demo: the day so far seeded');
   const gate = new GuardDesk({ store: new GuardActionStore(db), screenings, cases, lanes });
   const dailyChecks = createDailyChecks({
     db,
@@ -295,6 +309,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     ? demoDisplay(
         displayTokens,
         config.lanes.map((l) => l.id),
+        config.dataDir,
       )
     : null;
   if (!config.simulation.demoAccounts && users.count() === 0) {
@@ -572,6 +587,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     refreshPeople: () => directory.replace(people.current()),
     demoAccounts,
     demoDisplayToken,
+    demoNotice: demoDay?.notice ?? null,
     stop,
   };
 }

@@ -4,14 +4,14 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { deviceModels, isDeviceModelName } from '../drivers/registry.ts';
 import { parseTranscript, replayTranscript } from '../drivers/replay.ts';
 import { ConfigError, loadConfig } from '../kiosk/config/load.ts';
-import { RosterImportError } from '../kiosk/identities/roster-sync.ts';
+import { describeRosterError, RosterImportError } from '../kiosk/identities/roster-sync.ts';
 import { startKiosk } from './app.ts';
-import { AccountFailure, registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
+import { registerDisplayCommands, registerUserCommands } from './commands/accounts.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerCollectorCommand } from './commands/collector.ts';
 import { bilingual, CommandFailure, QuietExit } from './commands/command-failure.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
-import { DiagFailure, diagCommand } from './commands/diag.ts';
+import { diagCommand } from './commands/diag.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
@@ -87,15 +87,22 @@ export async function main(argv: string[]): Promise<number> {
       });
       const unmark = markRunning(kiosk.config.dataDir);
       const systemd = superviseBySystemd(kiosk, log);
-      process.stdout.write(`gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`);
+      process.stdout.write(
+        `gate-kiosk ${VERSION} 已启动 ${kiosk.url}/（数据在 ${kiosk.config.dataDir}）\n` +
+          `gate-kiosk ${VERSION} serving ${kiosk.url}/ (data in ${kiosk.config.dataDir})\n`,
+      );
       if (kiosk.demoAccounts.length > 0) {
-        process.stdout.write('demo accounts for this start (log in at /login/):\n');
+        process.stdout.write(
+          '本次启动的演示账号（在 /login/ 登录）/ demo accounts for this start (log in at /login/):\n',
+        );
         for (const a of kiosk.demoAccounts)
           process.stdout.write(`  ${a.role.padEnd(12)} ${a.name}  ${a.password}\n`);
         process.stdout.write(
-          `  a gate display for every lane: ${kiosk.url}/display?token=${kiosk.demoDisplayToken ?? ''}\n`,
+          '  每个通道的门口显示屏（同一数据文件夹重启后仍有效）/ a gate display for every lane (kept across restarts of this data folder):\n' +
+            `  ${kiosk.url}/display?token=${kiosk.demoDisplayToken ?? ''}\n`,
         );
       }
+      if (kiosk.demoNotice) process.stdout.write(`${kiosk.demoNotice.zh}\n${kiosk.demoNotice.en}\n`);
       await new Promise<void>((done) => {
         const shutdown = () => {
           systemd.stopping();
@@ -150,12 +157,15 @@ export async function main(argv: string[]): Promise<number> {
       try {
         transcript = parseTranscript(readFileSync(file, 'utf8'));
       } catch (err) {
-        throw new CliFailure(`${file}: ${(err as Error).message}`);
+        const why = (err as Error).message;
+        throw new CommandFailure(`${file}：无法读取录制文件（${why}）`, `${file}: ${why}`);
       }
       const model = transcript.header.model;
       if (!isDeviceModelName(model)) {
-        throw new CliFailure(
-          `${file}: unknown model "${model}"; known: ${Object.keys(deviceModels).join(', ')}`,
+        const known = Object.keys(deviceModels).join(', ');
+        throw new CommandFailure(
+          `${file}：未知型号 "${model}"；已知：${known}`,
+          `${file}: unknown model "${model}"; known: ${known}`,
         );
       }
       const result = replayTranscript(transcript, deviceModels[model].createCodec());
@@ -163,14 +173,20 @@ export async function main(argv: string[]): Promise<number> {
       else {
         const c = result.counters;
         process.stdout.write(
-          `${file}: ${result.events.length} events; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
+          `${file}：${result.events.length} 个事件；帧 ${c.frames}，校验错误 ${c.badChecksums}，` +
+            `跳过字节 ${c.bytesSkipped}，超长 ${c.oversize}\n` +
+            `${file}: ${result.events.length} events; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
             `bytes skipped ${c.bytesSkipped}, oversize ${c.oversize}\n`,
         );
       }
       if (!result.ok) {
         const m = result.mismatch;
-        throw new CliFailure(
-          `${file}:${m?.line ?? '?'}: expected ${JSON.stringify(m?.expected)}, got ${JSON.stringify(m?.actual)}`,
+        const at = `${file}:${m?.line ?? '?'}`;
+        const expected = JSON.stringify(m?.expected);
+        const actual = JSON.stringify(m?.actual);
+        throw new CommandFailure(
+          `${at}：应为 ${expected}，实为 ${actual}`,
+          `${at}: expected ${expected}, got ${actual}`,
         );
       }
     });
@@ -183,8 +199,6 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-class CliFailure extends Error {}
-
 function failureCode(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
@@ -192,28 +206,27 @@ function failureCode(err: unknown): number {
     return 2;
   }
   if (err instanceof QuietExit) return err.code;
+  if (err instanceof RosterImportError) {
+    process.stderr.write(`gate-kiosk: 名单 ${err.zhHeadline} / roster ${err.message}\n`);
+    for (const e of err.errors) {
+      const said = describeRosterError(e);
+      process.stderr.write(`  ${said.zh} / ${said.en}\n`);
+    }
+    return 1;
+  }
   const both = bilingual(err);
   if (both) {
     process.stderr.write(`gate-kiosk: ${both.zh} / ${both.en}\n`);
     return 1;
   }
   if (err instanceof ConfigError) {
-    process.stderr.write(`gate-kiosk: invalid config ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof DiagFailure || err instanceof CliFailure || err instanceof AccountFailure) {
-    process.stderr.write(`gate-kiosk: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof RosterImportError) {
-    process.stderr.write(`gate-kiosk: roster ${err.message}\n`);
-    for (const e of err.errors) process.stderr.write(`  row ${e.row}, ${e.field}: ${e.message}\n`);
+    process.stderr.write(`gate-kiosk: 配置无效 / invalid config ${err.message}\n`);
     return 1;
   }
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
     process.stderr.write(
-      `gate-kiosk: the port is already in use (${e.message}); choose another with --port\n`,
+      `gate-kiosk: 端口已被占用（${e.message}），请用 --port 换一个 / the port is already in use (${e.message}); choose another with --port\n`,
     );
     return 1;
   }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { roles } from '../kiosk/auth/roles.ts';
 import type { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
+import { PRIVATE_FILE_MODE, tightenFile, tightenOpenFile } from '../kiosk/store/private-files.ts';
 import type { UserStore } from '../kiosk/store/users.ts';
 
 export interface DemoAccount {
@@ -27,9 +30,49 @@ export async function ensureDemoAccounts(users: UserStore): Promise<DemoAccount[
 }
 
 const DEMO_DISPLAY = 'demo display';
+/** The demo display's token, beside the database (0600): the printed link lives as long as the data folder. */
+export const DEMO_DISPLAY_FILE = 'demo-display-token';
 
-/** A fresh display token for every lane; the previous start's demo token is revoked. */
-export function demoDisplay(displays: DisplayTokenStore, lanes: string[]): string {
+/**
+ * The demo's display token for every lane. The token of the previous start is kept while it still
+ * pairs a display of exactly these lanes, so the link printed at the first start keeps working after a
+ * restart; otherwise the old demo display is revoked and a new token is made and kept.
+ */
+export function demoDisplay(displays: DisplayTokenStore, lanes: string[], dataDir: string): string {
+  const file = join(dataDir, DEMO_DISPLAY_FILE);
+  const kept = readKept(file);
+  const paired = kept ? displays.verify(kept) : null;
+  if (kept && paired?.name === DEMO_DISPLAY && sameLanes(paired.lanes, lanes)) {
+    tightenFile(file);
+    return kept;
+  }
   for (const d of displays.list()) if (d.name === DEMO_DISPLAY && !d.revokedAt) displays.revoke(d.id);
-  return displays.add(DEMO_DISPLAY, lanes).token;
+  const { token } = displays.add(DEMO_DISPLAY, lanes);
+  keep(file, token);
+  return token;
 }
+
+function readKept(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim() || null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function keep(file: string, token: string): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
+  try {
+    tightenOpenFile(fd);
+    writeSync(fd, `${token}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+const sameLanes = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id, i) => id === b[i]);

@@ -30,9 +30,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** Passwords people choose: long enough to resist guessing at the rate the login throttle allows. */
-export function passwordProblem(password: string): string | null {
-  if (Array.from(password).length < 10) return 'at least 10 characters';
-  if (password.length > 256) return 'at most 256 characters';
+/**
+ * Passwords people choose: long enough to resist guessing at the rate the login throttle allows.
+ * What is wrong with one, in both languages, or null.
+ */
+export function passwordProblem(password: string): { zh: string; en: string } | null {
+  if (Array.from(password).length < 10)
+    return { zh: '密码太弱：至少 10 个字符', en: 'the password is too weak: at least 10 characters' };
+  if (password.length > 256)
+    return { zh: '密码太长：最多 256 个字符', en: 'the password is too weak: at most 256 characters' };
   return null;
 }

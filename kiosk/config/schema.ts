@@ -280,9 +280,14 @@ export const configSchema = z
         seed: z.number().int().optional(),
         /** Demo only: guard/nurse/admin/maintenance accounts with fresh random passwords, printed on start. */
         demoAccounts: z.boolean().default(false),
+        /**
+         * Demo only: the check windows are laid around the start so that a check is open, and a fresh
+         * data folder gets the part of the day that went before (screenings, cases, absences).
+         */
+        demoDay: z.boolean().default(false),
       })
       .strict()
-      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false, demoAccounts: false }),
+      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false, demoAccounts: false, demoDay: false }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

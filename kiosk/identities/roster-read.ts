@@ -36,7 +36,7 @@ export async function readRoster(
     if (!isWorkbook(bytes)) return readCsvRoster(bytes, timeZone, limits);
     return parseRosterSheet(await xlsxSheet(bytes, limits), timeZone, limits);
   } catch (err) {
-    if (err instanceof UnreadableRosterFile) return fileProblem(err.message);
+    if (err instanceof UnreadableRosterFile) return fileProblem({ zh: err.zh, en: err.en });
     if (err instanceof RosterLimitExceeded) return refusedFile(err.refusal);
     throw err;
   }
@@ -45,11 +45,15 @@ export async function readRoster(
 /** CSV in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16. */
 function readCsvRoster(bytes: Uint8Array, timeZone: string, limits: RosterLimits): RosterRead {
   if (isCompoundFile(bytes)) {
-    return fileProblem(
-      'an Excel 97–2003 (.xls) or password-protected workbook; save it as .xlsx without a password, or as CSV',
-    );
+    return fileProblem({
+      zh: '这是 Excel 97–2003（.xls）或加了密码的工作簿；请另存为不加密码的 .xlsx，或存为 CSV',
+      en: 'an Excel 97–2003 (.xls) or password-protected workbook; save it as .xlsx without a password, or as CSV',
+    });
   }
   if (bytes.includes(0) && !(bytes[0] === 0xff || bytes[0] === 0xfe))
-    return fileProblem('not a text file; a roster is .xlsx or .csv');
+    return fileProblem({
+      zh: '不是文本文件；名单须为 .xlsx 或 .csv',
+      en: 'not a text file; a roster is .xlsx or .csv',
+    });
   return parseRosterSheet(csvSheetFromBytes(bytes, limits), timeZone, limits);
 }

@@ -1,5 +1,11 @@
+/** A message for the person who made the file, in Chinese and English. */
+export interface Said {
+  zh: string;
+  en: string;
+}
+
 /** A cell as the spreadsheet shows it: its text, a date (an xlsx date cell), or why it cannot be read. */
-export type SheetCell = string | Date | { unreadable: string };
+export type SheetCell = string | Date | { unreadable: Said };
 
 export interface SheetRow {
   /** The row number a spreadsheet program shows, 1-based. */
@@ -10,4 +16,11 @@ export interface SheetRow {
 /** The file as a whole cannot be read as a roster (not a workbook, no sheet, …). */
 export class UnreadableRosterFile extends Error {
   override name = 'UnreadableRosterFile';
+  readonly zh: string;
+  readonly en: string;
+  constructor(said: Said) {
+    super(said.en);
+    this.zh = said.zh;
+    this.en = said.en;
+  }
 }

@@ -15,12 +15,22 @@ export class RosterImportError extends Error {
     super(`${file}: ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}, nothing imported`);
     this.name = 'RosterImportError';
   }
+
+  /** The headline in Chinese: how many bad rows, nothing imported. */
+  get zhHeadline(): string {
+    return `${this.file}：有 ${this.errors.length} 处错误，未导入任何人`;
+  }
 }
 
-/** `row 3, card: card "C1" is used twice (also row 2)`; a problem of the whole file is its message alone. */
-export function describeRosterError(e: RosterError): string {
-  if (e.row === 0) return e.message;
-  return e.field ? `row ${e.row}, ${e.field}: ${e.message}` : `row ${e.row}: ${e.message}`;
+/**
+ * `第 3 行，card：卡号 "C1" 重复使用（第 2 行也有）` and `row 3, card: card "C1" is used twice (also
+ * row 2)`; a problem of the whole file is its message alone.
+ */
+export function describeRosterError(e: RosterError): { zh: string; en: string } {
+  if (e.row === 0) return { zh: e.zh, en: e.en };
+  return e.field
+    ? { zh: `第 ${e.row} 行，${e.field}：${e.zh}`, en: `row ${e.row}, ${e.field}: ${e.en}` }
+    : { zh: `第 ${e.row} 行：${e.zh}`, en: `row ${e.row}: ${e.en}` };
 }
 
 /** A roster file over `MAX_ROSTER_FILE_MB`: not read at all. */
@@ -54,7 +64,7 @@ export function rosterFailure(file: string, errors: RosterError[], refusal?: Ros
   if (refusal) return new Error(`${file}: ${refusal.zh}；未导入 · ${refusal.en}; nothing imported`);
   const whole = errors.length === 1 && errors[0]?.row === 0 ? errors[0] : undefined;
   return whole
-    ? new Error(`${file}: ${whole.message}; nothing imported`)
+    ? new Error(`${file}: ${whole.zh}；未导入 · ${whole.en}; nothing imported`)
     : new RosterImportError(file, errors);
 }
 

@@ -1,9 +1,10 @@
 import type { HealthCode } from '../policy/types.ts';
 import { zonedToInstant } from '../time/zoned.ts';
 import type { Person } from './person.ts';
+import type { Said } from './roster-sheet.ts';
 
 /** A cell's value, or why it is not one; the messages are shown to the person who made the file. */
-export type Parsed<T> = { value: T } | { problem: string };
+export type Parsed<T> = { value: T } | { problem: Said };
 
 const kinds: Record<string, Person['kind']> = {
   student: 'student',
@@ -57,17 +58,33 @@ const fold = (text: string) => text.normalize('NFKC').toLowerCase();
 
 export function parseKind(text: string): Parsed<Person['kind']> {
   const kind = kinds[fold(text)];
-  return kind ? { value: kind } : { problem: `${quote(text)} is not student/学生 or staff/教职工` };
+  return kind
+    ? { value: kind }
+    : {
+        problem: {
+          zh: `${quote(text)} 不是 学生/student 或 教职工/staff`,
+          en: `${quote(text)} is not student/学生 or staff/教职工`,
+        },
+      };
 }
 
 export function parseHealthCode(text: string): Parsed<HealthCode> {
   const code = codes[fold(text)];
-  return code ? { value: code } : { problem: `${quote(text)} is not green/绿, yellow/黄 or red/红` };
+  return code
+    ? { value: code }
+    : {
+        problem: {
+          zh: `${quote(text)} 不是 绿/green、黄/yellow 或 红/red`,
+          en: `${quote(text)} is not green/绿, yellow/黄 or red/红`,
+        },
+      };
 }
 
 export function parseBoarder(text: string): Parsed<boolean> {
   const boarder = yesNo[fold(text)];
-  return boarder === undefined ? { problem: `${quote(text)} is not yes/是 or no/否` } : { value: boarder };
+  return boarder === undefined
+    ? { problem: { zh: `${quote(text)} 不是 是/yes 或 否/no`, en: `${quote(text)} is not yes/是 or no/否` } }
+    : { value: boarder };
 }
 
 const chineseGrades = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'];
@@ -82,7 +99,9 @@ export function parseGrade(text: string): Parsed<number> {
   if (digits?.[1]) grade = Number(digits[1]);
   else if (chinese?.[1]) grade = chineseGrades.indexOf(chinese[1]) + 1;
   else if (stage?.[1] && stage[2]) grade = (stage[1] === '初' ? 6 : 9) + chineseGrades.indexOf(stage[2]) + 1;
-  return grade >= 1 && grade <= 12 ? { value: grade } : { problem: `unknown grade ${quote(text)}` };
+  return grade >= 1 && grade <= 12
+    ? { value: grade }
+    : { problem: { zh: `无法识别的年级 ${quote(text)}`, en: `unknown grade ${quote(text)}` } };
 }
 
 /** Digits with an optional +86, 7 to 15 digits; spaces and dashes between groups are dropped. */
@@ -90,7 +109,12 @@ export function parsePhone(text: string): Parsed<string> {
   const phone = text.normalize('NFKC').replace(/[\s-]/g, '');
   return /^(\+86)?\d{7,15}$/.test(phone)
     ? { value: phone }
-    : { problem: `${quote(text)} is not a phone number (7 to 15 digits, optionally +86)` };
+    : {
+        problem: {
+          zh: `${quote(text)} 不是电话号码（7 到 15 位数字，可带 +86）`,
+          en: `${quote(text)} is not a phone number (7 to 15 digits, optionally +86)`,
+        },
+      };
 }
 
 /** What Excel shows for a long number in a narrow column, e.g. 4.00857E+09: the digits are gone. */
@@ -106,12 +130,26 @@ export function parseCards(text: string): Parsed<string[]> {
   for (const card of cards) {
     if (shortenedNumber.test(card)) {
       return {
-        problem: `${quote(card)} is a number Excel shortened; format the column as text and export the file again`,
+        problem: {
+          zh: `${quote(card)} 是被 Excel 缩写的数字；请把该列设为文本格式后重新导出`,
+          en: `${quote(card)} is a number Excel shortened; format the column as text and export the file again`,
+        },
       };
     }
     if (charCount(card) > fieldMaxChars.card)
-      return { problem: `card ${quote(card)} is longer than ${fieldMaxChars.card} characters` };
-    if (/\s/.test(card)) return { problem: `card ${quote(card)} has a space in it; separate cards with ";"` };
+      return {
+        problem: {
+          zh: `卡号 ${quote(card)} 超过 ${fieldMaxChars.card} 个字符`,
+          en: `card ${quote(card)} is longer than ${fieldMaxChars.card} characters`,
+        },
+      };
+    if (/\s/.test(card))
+      return {
+        problem: {
+          zh: `卡号 ${quote(card)} 中有空格；多张卡请用 ";" 分隔`,
+          en: `card ${quote(card)} has a space in it; separate cards with ";"`,
+        },
+      };
   }
   return { value: cards };
 }
@@ -127,7 +165,12 @@ const localTime = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(
  * month, day or hour, as Excel writes it, or a date alone) is wall-clock time at the school.
  */
 export function parseStatusTime(text: string, timeZone: string): Parsed<string> {
-  const problem = { problem: `${quote(text)} is not ISO 8601 or YYYY-MM-DD HH:mm` };
+  const problem = {
+    problem: {
+      zh: `${quote(text)} 不是 ISO 8601 或 YYYY-MM-DD HH:mm 格式的时间`,
+      en: `${quote(text)} is not ISO 8601 or YYYY-MM-DD HH:mm`,
+    },
+  };
   const t = text.normalize('NFKC');
   const local = localTime.exec(t);
   if (local) {

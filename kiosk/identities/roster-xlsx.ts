@@ -20,12 +20,14 @@ export async function xlsxSheet(
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     await workbook.xlsx.load(data as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   } catch (err) {
-    throw new UnreadableRosterFile(
-      `not a readable .xlsx workbook (${(err as Error).message}); save it from Excel as .xlsx without a password, or as CSV`,
-    );
+    const why = (err as Error).message;
+    throw new UnreadableRosterFile({
+      zh: `不是可读的 .xlsx 工作簿（${why}）；请在 Excel 中另存为不加密码的 .xlsx，或存为 CSV`,
+      en: `not a readable .xlsx workbook (${why}); save it from Excel as .xlsx without a password, or as CSV`,
+    });
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw new UnreadableRosterFile('the workbook has no sheets');
+  if (!sheet) throw new UnreadableRosterFile({ zh: '工作簿中没有工作表', en: 'the workbook has no sheets' });
   const rows: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: SheetCell[] = [];
@@ -44,11 +46,19 @@ function shown(value: ExcelJS.CellValue, numFmt: string | undefined): SheetCell 
   if (typeof value === 'number') return numberShown(value, numFmt);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return value;
-  if ('error' in value) return { unreadable: `the cell shows the error ${value.error}` };
+  if ('error' in value)
+    return {
+      unreadable: { zh: `单元格显示错误 ${value.error}`, en: `the cell shows the error ${value.error}` },
+    };
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
   if ('formula' in value || 'sharedFormula' in value) {
     if (value.result === undefined)
-      return { unreadable: 'a formula with no saved value; open the file in Excel and save it again' };
+      return {
+        unreadable: {
+          zh: '公式没有保存的结果；请在 Excel 中打开文件再保存一次',
+          en: 'a formula with no saved value; open the file in Excel and save it again',
+        },
+      };
     return shown(value.result, numFmt);
   }
   if ('hyperlink' in value) return shown(value.text as ExcelJS.CellValue, numFmt);
@@ -59,7 +69,10 @@ function shown(value: ExcelJS.CellValue, numFmt: string | undefined): SheetCell 
 function numberShown(n: number, numFmt: string | undefined): SheetCell {
   if (Number.isInteger(n) && Math.abs(n) >= 1e15) {
     return {
-      unreadable: `the number ${n} is longer than Excel keeps exactly; format the column as text and type it again`,
+      unreadable: {
+        zh: `数字 ${n} 超出 Excel 能精确保存的位数；请把该列设为文本格式后重新输入`,
+        en: `the number ${n} is longer than Excel keeps exactly; format the column as text and type it again`,
+      },
     };
   }
   const zeros = numFmt ? /^(0+)(?:\.(0+))?$/.exec(numFmt) : null;

@@ -27,7 +27,10 @@ const LOCAL = 0x04034b50;
 const MAX_ENTRIES = 10_000;
 
 const damaged = (why: string) =>
-  new UnreadableRosterFile(`not a readable .xlsx workbook (${why}); save it from Excel as .xlsx, or as CSV`);
+  new UnreadableRosterFile({
+    zh: `不是可读的 .xlsx 工作簿（${why}）；请在 Excel 中另存为 .xlsx，或存为 CSV`,
+    en: `not a readable .xlsx workbook (${why}); save it from Excel as .xlsx, or as CSV`,
+  });
 
 /** The archive's central directory: every entry with its sizes, read without unzipping anything. */
 export function zipEntries(bytes: Uint8Array): ZipEntry[] {

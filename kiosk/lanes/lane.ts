@@ -7,7 +7,7 @@ import type { Person } from '../identities/person.ts';
 import { readingNeedsRetake } from '../policy/decide.ts';
 import {
   ambiguousMessage,
-  decisionMessages,
+  decisionMessage,
   heldMessage,
   idleMessage,
   waitingMessage,
@@ -285,7 +285,7 @@ export class Lane extends EventEmitter<LaneEvents> {
       ...(person ? { person: personView(person) } : {}),
       ...(record.temperatureC !== null ? { temperatureC: Math.round(record.temperatureC * 10) / 10 } : {}),
       healthCode: record.healthCode,
-      message: message ?? decisionMessages[record.decision],
+      message: message ?? decisionMessage(record.decision, record.temperatureC),
       ...(hint ? { hint: { zh: hint.zh, en: hint.en } } : {}),
       ...(repeat ? { repeat: true } : {}),
       screeningId: record.id,

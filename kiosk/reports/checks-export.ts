@@ -48,6 +48,7 @@ export function exportAuditDetail(e: ChecksExport, format: ExportFormat, session
     session,
     format,
     pupils: new Set(pupils).size,
-    zeroReport: e.record.sessions.every((s) => s.zeroReport),
+    zeroReport: e.record.zeroReport,
+    flagged: e.record.flags.total,
   };
 }

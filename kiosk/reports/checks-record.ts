@@ -8,6 +8,7 @@ import type { Db } from '../store/database.ts';
 import { PeopleStore } from '../store/people.ts';
 import { zonedMoment } from '../time/zoned.ts';
 import { type ClassKey, classKeyString, classLabel, compareClasses } from './classes.ts';
+import { type DayFlags, dayFlags } from './day-flags.ts';
 import { type DayScreening, type PersonOnForm, peopleByIds, screeningsOfDay } from './day-records.ts';
 
 /**
@@ -58,7 +59,9 @@ export interface SessionCheck {
   rollCallAt: string | null;
   classes: ClassCheck[];
   counts: CheckCounts;
-  /** 零报告: nobody ill in this check. */
+  /** Screenings flagged in this check (fever, yellow or red code, verify by hand). */
+  flagged: number;
+  /** 零报告: nobody ill and nothing flagged in this check, and nothing flagged outside every check that day. */
   zeroReport: boolean;
 }
 
@@ -67,6 +70,13 @@ export interface ChecksRecord {
   date: string;
   generatedAt: string;
   sessions: SessionCheck[];
+  /** Everything flagged that day, in any check or outside them all. */
+  flags: DayFlags;
+  /**
+   * 零报告 for the day: nobody ill at any check and nothing flagged that day, in a check or outside
+   * every one. A day's record never claims it while something was flagged.
+   */
+  zeroReport: boolean;
 }
 
 export type ChecksConfig = Pick<KioskConfig, 'school' | 'sessions'>;
@@ -83,6 +93,7 @@ export function buildChecksRecord(
   const roster = new PeopleStore(db).current();
   const screenings = screeningsOfDay(db, date);
   const tz = config.school.timezone;
+  const flags = dayFlags(screenings);
   const sessions = sessionIds.map((id) => {
     const session = config.sessions.find((s) => s.id === id);
     if (!session) throw new Error(`no session "${id}" in the config`);
@@ -94,6 +105,8 @@ export function buildChecksRecord(
       byId: new Map(screenings.map((s) => [s.id, s])),
       absences: absences.list({ date, session: id }),
       timeZone: tz,
+      flagged: flags.bySession[id] ?? 0,
+      flaggedOutside: flags.outside,
     });
   });
   return {
@@ -101,6 +114,8 @@ export function buildChecksRecord(
     date,
     generatedAt: now.toISOString(),
     sessions,
+    flags,
+    zeroReport: flags.total === 0 && sessions.every((s) => s.counts.ill === 0),
   };
 }
 
@@ -109,6 +124,8 @@ interface SessionFacts {
   byId: Map<string, DayScreening>;
   absences: Absence[];
   timeZone: string;
+  flagged: number;
+  flaggedOutside: number;
 }
 
 function sessionCheck(
@@ -157,7 +174,8 @@ function sessionCheck(
     rollCallAt,
     classes: list,
     counts,
-    zeroReport: counts.ill === 0,
+    flagged: facts.flagged,
+    zeroReport: counts.ill === 0 && facts.flagged === 0 && facts.flaggedOutside === 0,
   };
 }
 

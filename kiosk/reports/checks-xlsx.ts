@@ -1,6 +1,13 @@
 import type ExcelJS from 'exceljs';
 import type { ChecksRecord, ClassCheck, SessionCheck } from './checks-record.ts';
-import { checkColumns, countsText, rowCells, sessionTitle, zeroReportText } from './checks-text.ts';
+import {
+  checkColumns,
+  countsText,
+  dayZeroReportText,
+  rowCells,
+  sessionTitle,
+  zeroReportText,
+} from './checks-text.ts';
 
 /** Rows above each class's table: title, date and check, counts, zero report; then the header. */
 export const HEADER_ROW = 5;
@@ -83,8 +90,9 @@ function classSheet(
   titleRow(ws, 1, last, `${record.school.name} 晨午检记录表`, 16);
   titleRow(ws, 2, last, `日期：${record.date}　时段：${sessionTitle(s.session)}　班级：${c.label}`, 11);
   titleRow(ws, 3, last, countsText(c.counts), 11);
-  titleRow(ws, 4, last, zeroReportText(c.counts, '本班'), 11);
-  if (c.counts.ill === 0) ws.getCell(4, 1).font = { size: 11, bold: true };
+  const flags = { inCheck: s.flagged, outside: record.flags.outside };
+  titleRow(ws, 4, last, zeroReportText(c.counts, '本班', flags), 11);
+  if (c.counts.ill === 0 && s.zeroReport) ws.getCell(4, 1).font = { size: 11, bold: true };
   tableRow(ws, HEADER_ROW, [...checkColumns], true);
   c.rows.forEach((r, i) => {
     const cells: (string | number)[] = [i + 1, ...rowCells(r)];
@@ -113,11 +121,19 @@ function summarySheet(wb: ExcelJS.Workbook, record: ChecksRecord, name: string):
   ws.columns = [16, 8, 8, 8, 8, 8, 8, 10, 12].map((width) => ({ width }));
   titleRow(ws, 1, last, `${record.school.name} 晨午检汇总`, 16);
   titleRow(ws, 2, last, `日期：${record.date}`, 11);
+  titleRow(ws, 3, last, dayZeroReportText(record), 11);
+  ws.getCell(3, 1).font = { size: 11, bold: true };
   let row = 4;
   for (const s of record.sessions) {
     titleRow(ws, row++, last, sessionTitle(s.session), 12);
     ws.getCell(row - 1, 1).font = { size: 12, bold: true };
-    titleRow(ws, row++, last, zeroReportText(s.counts, '全校'), 11);
+    titleRow(
+      ws,
+      row++,
+      last,
+      zeroReportText(s.counts, '全校', { inCheck: s.flagged, outside: record.flags.outside }),
+      11,
+    );
     tableRow(ws, row++, summaryColumns, true);
     for (const c of [...s.classes, { label: '合计', counts: s.counts }]) {
       const n = c.counts;

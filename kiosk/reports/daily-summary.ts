@@ -1,14 +1,15 @@
 import type { KioskConfig } from '../config/schema.ts';
 import { type Decision, decisions, uncountedDecisions } from '../policy/types.ts';
+import { UNSCHEDULED } from '../sessions/session-of.ts';
 import { AbsenceStore } from '../store/absences.ts';
 import type { Db } from '../store/database.ts';
 import { buildChecksRecord } from './checks-record.ts';
+import { flaggedDecisions } from './day-flags.ts';
 import { openCaseCount, screeningsOfDay } from './day-records.ts';
 import { arrivalsPerMinute, type Histogram, temperatureHistogram } from './lane-charts.ts';
 import { laneDrifts, median, round2 } from './lane-drift.ts';
 
-/** Decisions that send someone to the nurse: each opens a case. */
-export const flaggedDecisions: readonly Decision[] = ['fever', 'code_yellow', 'code_red', 'verify'];
+export { flaggedDecisions } from './day-flags.ts';
 
 export interface ClassFigures {
   label: string;
@@ -61,6 +62,10 @@ export interface DailySummary {
   screenings: number;
   sessions: SessionFigures[];
   flagged: { total: number; byDecision: Record<Decision, number> };
+  /** Screenings outside every check window (时段外), and how many of them were flagged. */
+  outsideChecks: { screenings: number; flagged: number };
+  /** Pupils ill (a symptom, a fever at the gate, or absent because sick), summed over the checks. */
+  ill: number;
   openCases: number;
   absences: {
     total: number;
@@ -73,7 +78,7 @@ export interface DailySummary {
   };
   lanes: LaneFigures[];
   warnings: LaneDriftWarning[];
-  /** 零报告 for the whole day: nobody ill in any check. */
+  /** 零报告 for the whole day: nobody ill in any check, and nothing flagged that day, in or out of a check. */
   zeroReport: boolean;
 }
 
@@ -168,6 +173,11 @@ export function buildDailySummary(
     screenings: screenings.length,
     sessions,
     flagged: { total: flagged, byDecision },
+    outsideChecks: {
+      screenings: screenings.filter((s) => s.session === UNSCHEDULED).length,
+      flagged: checks.flags.outside,
+    },
+    ill: checks.sessions.reduce((n, s) => n + s.counts.ill, 0),
     openCases: openCaseCount(db),
     absences: {
       total: absences.length,
@@ -178,7 +188,7 @@ export function buildDailySummary(
     },
     lanes,
     warnings,
-    zeroReport: checks.sessions.every((s) => s.zeroReport),
+    zeroReport: checks.zeroReport && flagged === 0,
   };
 }
 

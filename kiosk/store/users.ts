@@ -27,7 +27,15 @@ const fromRow = (r: Row): User => ({
   disabledAt: r.disabled_at,
 });
 
-export class UserError extends Error {}
+/** An account that cannot be made or changed as asked; said in both languages. */
+export class UserError extends Error {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(en);
+  }
+}
 
 /** Accounts: a name, a role and a scrypt password hash; disabled accounts are kept, never deleted. */
 export class UserStore {
@@ -54,7 +62,7 @@ export class UserStore {
   }
 
   async add(name: string, role: Role, password: string, at = new Date()): Promise<User> {
-    if (this.byName(name)) throw new UserError(`a user "${name}" exists already`);
+    if (this.byName(name)) throw new UserError(`账号 "${name}" 已存在`, `a user "${name}" exists already`);
     const hash = await hashPassword(password);
     const info = this.db
       .prepare('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
@@ -64,7 +72,7 @@ export class UserStore {
 
   async setPassword(name: string, password: string): Promise<void> {
     const user = this.byName(name);
-    if (!user) throw new UserError(`no user "${name}"`);
+    if (!user) throw new UserError(`没有账号 "${name}"`, `no user "${name}"`);
     const hash = await hashPassword(password);
     this.db.transaction(() => {
       this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, user.id);
@@ -74,7 +82,7 @@ export class UserStore {
 
   disable(name: string, at = new Date()): void {
     const user = this.byName(name);
-    if (!user) throw new UserError(`no user "${name}"`);
+    if (!user) throw new UserError(`没有账号 "${name}"`, `no user "${name}"`);
     this.db.transaction(() => {
       this.db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?').run(at.toISOString(), user.id);
       this.db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(user.id);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export interface BatchAnswer {
   accepted: string[];
   duplicate: string[];
-  rejected: { id: string; reason: string }[];
+  /** `zh`: the reason in Chinese, from a collector that gives it. */
+  rejected: { id: string; reason: string; zh?: string | undefined }[];
 }
 
 export type PostOutcome =
@@ -19,7 +20,7 @@ export type PostOutcome =
 const answerSchema = z.object({
   accepted: z.array(z.string()),
   duplicate: z.array(z.string()),
-  rejected: z.array(z.object({ id: z.string(), reason: z.string() })),
+  rejected: z.array(z.object({ id: z.string(), reason: z.string(), zh: z.string().optional() })),
 });
 
 export function batchesUrl(endpoint: string): string {

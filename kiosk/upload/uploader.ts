@@ -250,7 +250,9 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     const done = new Set([...answer.accepted, ...answer.duplicate]);
     const reasons = new Map<string, string>();
     for (const r of answer.rejected)
-      if (!done.has(r.id)) reasons.set(r.id, r.reason || 'rejected without a reason');
+      if (!done.has(r.id))
+        // Kept as the district said it, Chinese first when it says it in both languages.
+        reasons.set(r.id, r.zh ? `${r.zh} / ${r.reason}` : r.reason || 'rejected without a reason');
     const sent: number[] = [];
     const rejected: { row: OutboxRow; reason: string }[] = [];
     const unanswered: OutboxRow[] = [];

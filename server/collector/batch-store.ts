@@ -8,7 +8,8 @@ import type { ValidRecord } from './record-rules.ts';
 export interface BatchAnswer {
   accepted: string[];
   duplicate: string[];
-  rejected: { id: string; reason: string }[];
+  /** `zh`: the reason in Chinese (absent in answers stored before it was given). */
+  rejected: { id: string; reason: string; zh?: string }[];
 }
 
 /** A batch after validation: the records to store, and those already refused with a reason. */
@@ -21,7 +22,7 @@ export interface CheckedBatch {
   /** SHA-256 of the body as received: a resend with the same bytes is answered without parsing. */
   bodySha256: string;
   valid: ValidRecord[];
-  rejected: { id: string; reason: string }[];
+  rejected: { id: string; reason: string; zh: string }[];
 }
 
 /** What the collector holds for an Idempotency-Key. */

@@ -91,9 +91,19 @@ export function batchesRoute(
       }
       const key = req.get('idempotency-key');
       if (!key) {
-        throw new HttpError(400, 'invalid_request', 'the Idempotency-Key header is missing', [
-          { field: 'Idempotency-Key', message: 'required: the batchId' },
-        ]);
+        throw new HttpError(
+          400,
+          'invalid_request',
+          { zh: '缺少 Idempotency-Key 请求头', en: 'the Idempotency-Key header is missing' },
+          [
+            {
+              field: 'Idempotency-Key',
+              message: 'required: the batchId',
+              zh: '必填：与 batchId 相同',
+              en: 'required: the batchId',
+            },
+          ],
+        );
       }
       try {
         // The key is looked up as soon as the body's first bytes name the school, while the rest arrives.
@@ -144,9 +154,22 @@ export function batchesRoute(
         }
         const body = parseRequest(batchEnvelope, json, 'batch');
         if (key !== body.batchId) {
-          throw new HttpError(400, 'invalid_request', 'the Idempotency-Key header is not the batchId', [
-            { field: 'Idempotency-Key', message: `must equal batchId "${body.batchId}"` },
-          ]);
+          throw new HttpError(
+            400,
+            'invalid_request',
+            {
+              zh: 'Idempotency-Key 请求头与 batchId 不同',
+              en: 'the Idempotency-Key header is not the batchId',
+            },
+            [
+              {
+                field: 'Idempotency-Key',
+                message: `must equal batchId "${body.batchId}"`,
+                zh: `须与 batchId "${body.batchId}" 相同`,
+                en: `must equal batchId "${body.batchId}"`,
+              },
+            ],
+          );
         }
         const recordIds = body.records.map((r) => r.id);
         if (pending.school !== body.schoolId) earlier = await earlierBatch(keyPool, body.schoolId, key);
@@ -172,7 +195,10 @@ export function batchesRoute(
           const checked = checkRecord(raw);
           const late = checked.ok ? outsideKeptDays(checked.record.at, now, opts.keepDays) : null;
           if (checked.ok && !late) batch.valid.push(checked.record);
-          else batch.rejected.push({ id: raw.id, reason: checked.ok ? (late as string) : checked.reason });
+          else {
+            const why = checked.ok ? (late as { reason: string; zh: string }) : checked;
+            batch.rejected.push({ id: raw.id, reason: why.reason, zh: why.zh });
+          }
         }
         // The kiosk gave up on this request: it will send the batch again; storing it now is wasted work.
         if (abandoned()) return;
@@ -193,7 +219,11 @@ export function batchesRoute(
         answer(res, stored.answer);
       } catch (err) {
         if (err instanceof Abandoned) return;
-        if (err instanceof IdempotencyConflict) throw new HttpError(422, 'idempotency_conflict', err.message);
+        if (err instanceof IdempotencyConflict)
+          throw new HttpError(422, 'idempotency_conflict', {
+            zh: `Idempotency-Key ${key} 已用于另一批不同的记录`,
+            en: err.message,
+          });
         if (unavailable(err)) {
           log.warn({ err }, 'the collector database is out of reach or overloaded');
           const refusal = admission.busy({ zh: '数据库暂不可用', en: 'its database is out of reach' }, key);

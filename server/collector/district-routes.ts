@@ -36,11 +36,10 @@ export function districtRoutes(pool: Pool, timeZone: string): Router {
       const body = parseRequest(answerBody, req.body ?? {}, 'body');
       const by = body.by?.trim() || null;
       if (!(await answerDirectReport(pool, body.schoolId, body.recordId, by))) {
-        throw new HttpError(
-          404,
-          'not_found',
-          `no unanswered direct report ${body.recordId} of school ${body.schoolId}`,
-        );
+        throw new HttpError(404, 'not_found', {
+          zh: `学校 ${body.schoolId} 没有未回复的直报 ${body.recordId}`,
+          en: `no unanswered direct report ${body.recordId} of school ${body.schoolId}`,
+        });
       }
       if (req.is('application/x-www-form-urlencoded')) res.redirect(303, '/');
       else res.json({ schoolId: body.schoolId, recordId: body.recordId, answered: true });

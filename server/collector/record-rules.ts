@@ -77,29 +77,41 @@ const dataRules: Record<RecordKind, z.ZodType<Record<string, unknown>>> = {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/** Why a record was refused: `reason` in English, `zh` the same in Chinese. */
+export interface Refused {
+  reason: string;
+  zh: string;
+}
+
 /** Judges one record: the stored form, or the reason it cannot be taken. */
 export function checkRecord(
   raw: Record<string, unknown> & { id: string },
-): { ok: true; record: ValidRecord } | { ok: false; reason: string } {
+): { ok: true; record: ValidRecord } | ({ ok: false } & Refused) {
   const { kind, at, data } = raw;
   if (typeof kind !== 'string' || !(recordKinds as readonly string[]).includes(kind)) {
+    const got = JSON.stringify(kind);
     return {
       ok: false,
-      reason: `kind: must be one of ${recordKinds.join(', ')} (got ${JSON.stringify(kind)})`,
+      reason: `kind: must be one of ${recordKinds.join(', ')} (got ${got})`,
+      zh: `kind：记录类型须为 ${recordKinds.join('、')} 之一（收到 ${got}）`,
     };
   }
   if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
-    return { ok: false, reason: `at: must be an ISO 8601 time with its zone (got ${JSON.stringify(at)})` };
+    const got = JSON.stringify(at);
+    return {
+      ok: false,
+      reason: `at: must be an ISO 8601 time with its zone (got ${got})`,
+      zh: `at：须为带时区的 ISO 8601 时间（收到 ${got}）`,
+    };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, reason: 'data: must be an object' };
+    return { ok: false, reason: 'data: must be an object', zh: 'data：须为对象' };
   }
   const parsed = dataRules[kind as RecordKind].safeParse(data);
   if (!parsed.success) {
-    const reason = parsed.error.issues
-      .map((i) => `${formatPath(['data', ...i.path])}: ${i.message}`)
-      .join('; ');
-    return { ok: false, reason };
+    const paths = parsed.error.issues.map((i) => formatPath(['data', ...i.path]));
+    const reason = parsed.error.issues.map((i, n) => `${paths[n]}: ${i.message}`).join('; ');
+    return { ok: false, reason, zh: `记录内容不符合要求：${[...new Set(paths)].join('、')}（${reason}）` };
   }
   const d = parsed.data;
   return {
@@ -122,15 +134,22 @@ export const MAX_AHEAD_MS = 2 * 86_400_000;
  * A record whose time the district cannot file: too far ahead of the collector's clock (the kiosk's
  * clock is wrong), or older than the district keeps records (`keepDays`; its day is gone).
  */
-export function outsideKeptDays(at: string, nowMs: number, keepDays: number | null): string | null {
+export function outsideKeptDays(at: string, nowMs: number, keepDays: number | null): Refused | null {
   const t = Date.parse(at);
   if (t > nowMs + MAX_AHEAD_MS) {
-    return `at: more than 2 days ahead of the district's clock (got ${at}; is the kiosk's clock right?)`;
+    return {
+      reason: `at: more than 2 days ahead of the district's clock (got ${at}; is the kiosk's clock right?)`,
+      zh: `at：比区级服务器时间超前 2 天以上（收到 ${at}；请检查学校设备的系统时间）`,
+    };
   }
   if (keepDays !== null) {
     const firstKept =
       Date.parse(`${new Date(nowMs).toISOString().slice(0, 10)}T00:00:00Z`) - keepDays * 86_400_000;
-    if (t < firstKept) return `at: older than the district keeps records (${keepDays} days; got ${at})`;
+    if (t < firstKept)
+      return {
+        reason: `at: older than the district keeps records (${keepDays} days; got ${at})`,
+        zh: `at：早于区级保存期限（${keepDays} 天；收到 ${at}）`,
+      };
   }
   return null;
 }

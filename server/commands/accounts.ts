@@ -3,11 +3,17 @@ import { passwordProblem } from '../../kiosk/auth/password.ts';
 import { isRole, type Role, roles } from '../../kiosk/auth/roles.ts';
 import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { DisplayTokenStore } from '../../kiosk/store/display-tokens.ts';
-import { UserStore } from '../../kiosk/store/users.ts';
+import { UserError, UserStore } from '../../kiosk/store/users.ts';
+import { CommandFailure } from './command-failure.ts';
 import { type DataOptions, openKioskData, withDataOptions } from './kiosk-data.ts';
 import { readPassword } from './read-password.ts';
 
-export class AccountFailure extends Error {}
+/** An account or display command that cannot do what was asked; said in Chinese, then English. */
+export class AccountFailure extends CommandFailure {}
+
+/** A store's refusal in both languages; anything else as it is. */
+const accountFailure = (err: unknown) =>
+  err instanceof UserError ? new AccountFailure(err.zh, err.en) : (err as Error);
 
 function role(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`one of ${roles.join(', ')}`);
@@ -15,9 +21,9 @@ function role(value: string): Role {
 }
 
 async function newPassword(): Promise<string> {
-  const password = await readPassword('new password');
+  const password = await readPassword('新密码 new password');
   const problem = passwordProblem(password);
-  if (problem) throw new AccountFailure(`the password is too weak: ${problem}`);
+  if (problem) throw new AccountFailure(problem.zh, problem.en);
   return password;
 }
 
@@ -34,11 +40,13 @@ export function registerUserCommands(program: Command): void {
     const password = await newPassword();
     const { db } = openKioskData(o);
     try {
-      const added = await new UserStore(db).add(o.name, o.role, password).catch((err: Error) => {
-        throw new AccountFailure(err.message);
+      const added = await new UserStore(db).add(o.name, o.role, password).catch((err: unknown) => {
+        throw accountFailure(err);
       });
       new AuditLog(db).append('cli', 'user_add', { name: added.name, role: added.role });
-      process.stdout.write(`added ${added.role} "${added.name}"\n`);
+      process.stdout.write(
+        `已添加 ${added.role} 账号 "${added.name}"\nadded ${added.role} "${added.name}"\n`,
+      );
     } finally {
       db.close();
     }
@@ -67,10 +75,10 @@ export function registerUserCommands(program: Command): void {
       try {
         new UserStore(db).disable(name);
       } catch (err) {
-        throw new AccountFailure((err as Error).message);
+        throw accountFailure(err);
       }
       new AuditLog(db).append('cli', 'user_disable', { name });
-      process.stdout.write(`disabled "${name}"\n`);
+      process.stdout.write(`已停用 "${name}"\ndisabled "${name}"\n`);
     } finally {
       db.close();
     }
@@ -81,11 +89,13 @@ export function registerUserCommands(program: Command): void {
     const password = await newPassword();
     const { db } = openKioskData(o);
     try {
-      await new UserStore(db).setPassword(name, password).catch((err: Error) => {
-        throw new AccountFailure(err.message);
+      await new UserStore(db).setPassword(name, password).catch((err: unknown) => {
+        throw accountFailure(err);
       });
       new AuditLog(db).append('cli', 'user_passwd', { name });
-      process.stdout.write(`password changed for "${name}"; their sessions ended\n`);
+      process.stdout.write(
+        `"${name}" 的密码已更改，其登录已结束\npassword changed for "${name}"; their sessions ended\n`,
+      );
     } finally {
       db.close();
     }
@@ -115,6 +125,7 @@ export function registerDisplayCommands(program: Command): void {
       const unknown = lanes.filter((l) => !known.includes(l));
       if (lanes.length === 0 || unknown.length > 0) {
         throw new AccountFailure(
+          `未知通道 ${unknown.join('、') || '（未指定）'}；已有通道：${known.join('、')}`,
           `unknown lane(s) ${unknown.join(', ') || '(none given)'}; lanes: ${known.join(', ')}`,
         );
       }
@@ -122,7 +133,8 @@ export function registerDisplayCommands(program: Command): void {
       new AuditLog(db).append('cli', 'display_add', { id: d.id, name: d.name, lanes });
       const base = o.url ?? `http://${config.server.host}:${config.server.port}`;
       process.stdout.write(
-        `display ${d.id} "${d.name}" for lanes ${lanes.join(', ')}\n${base}/display?token=${token}\n`,
+        `显示屏 ${d.id} "${d.name}"，通道 ${lanes.join('、')}\n` +
+          `display ${d.id} "${d.name}" for lanes ${lanes.join(', ')}\n${base}/display?token=${token}\n`,
       );
     } finally {
       db.close();
@@ -149,9 +161,11 @@ export function registerDisplayCommands(program: Command): void {
       const { db } = openKioskData(o);
       try {
         if (!new DisplayTokenStore(db).revoke(Number(id)))
-          throw new AccountFailure(`no active display ${id}`);
+          throw new AccountFailure(`没有使用中的显示屏 ${id}`, `no active display ${id}`);
         new AuditLog(db).append('cli', 'display_revoke', { id: Number(id) });
-        process.stdout.write(`revoked display ${id}; it is disconnected within 15 s\n`);
+        process.stdout.write(
+          `已撤销显示屏 ${id}，15 秒内断开\nrevoked display ${id}; it is disconnected within 15 s\n`,
+        );
       } finally {
         db.close();
       }

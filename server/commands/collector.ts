@@ -34,7 +34,10 @@ export function registerCollectorCommand(program: Command): void {
         timeZone: o.timezone,
         logger: createLogger(),
       });
-      process.stdout.write(`gate-kiosk ${VERSION} collector serving ${collector.url}/\n`);
+      process.stdout.write(
+        `gate-kiosk ${VERSION} 区级接收端已启动 ${collector.url}/\n` +
+          `gate-kiosk ${VERSION} collector serving ${collector.url}/\n`,
+      );
       await new Promise<void>((done) => {
         const shutdown = () => {
           collector.stop().then(done, done);

@@ -5,6 +5,7 @@ import { runSelfTest, type SelfTestResult } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { buildDevices, type LaneDevice } from '../devices.ts';
+import { CommandFailure } from './command-failure.ts';
 
 export interface DiagOptions {
   config: string;
@@ -13,7 +14,8 @@ export interface DiagOptions {
   json?: boolean;
 }
 
-export class DiagFailure extends Error {}
+/** Devices that could not be watched or failed: said in Chinese, then English (exit 1). */
+export class DiagFailure extends CommandFailure {}
 
 function describeEvent(e: DeviceEvent): string {
   if (e.kind === 'identity')
@@ -37,7 +39,10 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
   const devices = set.devices.filter((d) => opts.device === undefined || d.config.id === opts.device);
   if (devices.length === 0) {
     const known = set.devices.map((d) => d.config.id).join(', ');
-    throw new DiagFailure(`no device "${opts.device}" in ${opts.config}; devices: ${known}`);
+    throw new DiagFailure(
+      `配置 ${opts.config} 中没有设备 "${opts.device}"；已有设备：${known}`,
+      `no device "${opts.device}" in ${opts.config}; devices: ${known}`,
+    );
   }
   const started = Date.now();
   const line = (record: Record<string, unknown>, text: string) =>
@@ -92,15 +97,16 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
     summarize(devices, tests, wasOnline, line);
     const failed = devices.filter((d) => !wasOnline.has(d.config.id) || tests.get(d.config.id)?.ok === false);
     if (failed.length > 0) {
-      throw new DiagFailure(
-        failed
-          .map((d) => {
-            const s = d.link.status();
-            const t = tests.get(d.config.id);
-            return `${d.config.id}: ${!wasOnline.has(d.config.id) ? `never online (${s.detail})` : `self-test failed (${t?.detail})`}`;
-          })
-          .join('; '),
-      );
+      const said = failed.map((d) => {
+        const detail = wasOnline.has(d.config.id) ? tests.get(d.config.id)?.detail : d.link.status().detail;
+        return wasOnline.has(d.config.id)
+          ? {
+              zh: `${d.config.id}：自检失败（${detail}）`,
+              en: `${d.config.id}: self-test failed (${detail})`,
+            }
+          : { zh: `${d.config.id}：从未上线（${detail}）`, en: `${d.config.id}: never online (${detail})` };
+      });
+      throw new DiagFailure(said.map((s) => s.zh).join('；'), said.map((s) => s.en).join('; '));
     }
   } finally {
     for (const d of devices) d.link.removeAllListeners('state');

@@ -9,6 +9,7 @@ import {
 } from '../../kiosk/reports/checks-export.ts';
 import { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { PRIVATE_FILE_MODE, tightenOpenFile } from '../../kiosk/store/private-files.ts';
+import { CommandFailure } from './command-failure.ts';
 import { type DataOptions, openKioskData, withDataOptions } from './kiosk-data.ts';
 
 export interface ExportOptions extends DataOptions {
@@ -51,8 +52,11 @@ export async function exportCommand(o: ExportOptions, out = process.stdout): Pro
   const { config, db } = openKioskData(o);
   try {
     if (o.session !== undefined && !config.sessions.some((s) => s.id === o.session)) {
-      const known = config.sessions.map((s) => s.id).join(', ') || 'none';
-      throw new Error(`--session: no session "${o.session}" in ${o.config} (known: ${known})`);
+      const known = config.sessions.map((s) => s.id).join(', ');
+      throw new CommandFailure(
+        `--session：配置 ${o.config} 中没有检测时段 "${o.session}"（已有：${known || '无'}）`,
+        `--session: no session "${o.session}" in ${o.config} (known: ${known || 'none'})`,
+      );
     }
     const file = await exportChecks(db, config, {
       date: o.date,
@@ -62,14 +66,22 @@ export async function exportCommand(o: ExportOptions, out = process.stdout): Pro
     try {
       writePrivately(o.out, file.bytes);
     } catch (err) {
-      throw new Error(`${o.out}: cannot write the file (${(err as NodeJS.ErrnoException).code ?? err})`);
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new CommandFailure(
+        `${o.out}：无法写入文件（${code}）`,
+        `${o.out}: cannot write the file (${code})`,
+      );
     }
     const detail = exportAuditDetail(file, o.format, o.session ?? null);
     new AuditLog(db).append('cli', 'export_checks', { ...detail, out: o.out });
     const classes = file.record.sessions.reduce((n, s) => n + s.classes.length, 0);
+    const checks = file.record.sessions.map((s) => s.session.name).join('、');
+    const flagged = file.record.flags.total;
     out.write(
-      `${o.out}: ${o.date}, ${file.record.sessions.map((s) => s.session.name).join('、') || 'no checks'}; ` +
-        `${classes} classes, ${detail.pupils} pupils${detail.zeroReport ? '; zero report (零报告)' : ''}\n`,
+      `${o.out}：${o.date}，${checks || '无检测时段'}；${classes} 个班，${detail.pupils} 名学生；` +
+        `${detail.zeroReport ? '零报告' : `不能报零（当日异常 ${flagged} 人次，或有症状、因病缺勤）`}\n` +
+        `${o.out}: ${o.date}, ${checks || 'no checks'}; ${classes} classes, ${detail.pupils} pupils; ` +
+        `${detail.zeroReport ? 'zero report (零报告)' : `no zero report (${flagged} flagged that day, or someone ill)`}\n`,
     );
   } finally {
     db.close();

@@ -8,7 +8,9 @@ export async function portsCommand(opts: { json?: boolean }, out = process.stdou
     return;
   }
   if (ports.length === 0) {
-    out.write('no serial ports found (is the adapter plugged in? is its driver loaded?)\n');
+    out.write(
+      '没有找到串口（适配器插好了吗？驱动加载了吗？）/ no serial ports found (is the adapter plugged in? is its driver loaded?)\n',
+    );
     return;
   }
   for (const p of ports) {

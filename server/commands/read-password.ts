@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { CommandFailure } from './command-failure.ts';
 
 /**
  * A password from standard input, never from the command line (where `ps` and shell history show
@@ -29,6 +30,6 @@ export async function readPassword(prompt = 'password'): Promise<string> {
     });
   const first = await ask(prompt);
   const again = await ask(`${prompt} again`);
-  if (first !== again) throw new Error('the two passwords differ');
+  if (first !== again) throw new CommandFailure('两次输入的密码不一致', 'the two passwords differ');
   return first;
 }

@@ -16,6 +16,7 @@ import { openDatabase } from '../../kiosk/store/database.ts';
 import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { PeopleStore } from '../../kiosk/store/people.ts';
 import { DEFAULT_CONFIG } from '../defaults.ts';
+import { CommandFailure } from './command-failure.ts';
 
 export interface RosterImportOptions {
   file: string;
@@ -75,7 +76,11 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
       }
       throw new Error(`${opts.file}: ${fileTooLarge.zh}；未导入 · ${fileTooLarge.en}; nothing imported`);
     }
-    throw new Error(`${opts.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new CommandFailure(
+      `${opts.file}：无法读取文件（${code}）`,
+      `${opts.file}: cannot read the file (${code})`,
+    );
   }
   const db = openDatabase(dataDir, readDatabaseKey(config.encryption));
   try {
@@ -114,8 +119,10 @@ export async function rosterImportCommand(opts: RosterImportOptions, out = proce
 function summary(file: string, r: RosterImportReport): string {
   const c = r.counts;
   return r.dryRun
-    ? `${file}: dry run, nothing written: would add ${c.added}, update ${c.updated}, mark ${c.removed} left; ${c.unchanged} unchanged`
-    : `${file}: imported ${r.imported} people: added ${c.added}, updated ${c.updated}, left ${c.removed}, unchanged ${c.unchanged}`;
+    ? `${file}：预览，未写入：将新增 ${c.added} 人，更新 ${c.updated} 人，标记离校 ${c.removed} 人；${c.unchanged} 人不变\n` +
+        `${file}: dry run, nothing written: would add ${c.added}, update ${c.updated}, mark ${c.removed} left; ${c.unchanged} unchanged`
+    : `${file}：已导入 ${r.imported} 人：新增 ${c.added}，更新 ${c.updated}，离校 ${c.removed}，不变 ${c.unchanged}\n` +
+        `${file}: imported ${r.imported} people: added ${c.added}, updated ${c.updated}, left ${c.removed}, unchanged ${c.unchanged}`;
 }
 
 function line(p: RosterPersonLine): string {
@@ -124,5 +131,8 @@ function line(p: RosterPersonLine): string {
 }
 
 function writeWarnings(warnings: RosterImportReport['warnings']): void {
-  for (const w of warnings) process.stderr.write(`warning: ${describeRosterError(w)}\n`);
+  for (const w of warnings) {
+    const said = describeRosterError(w);
+    process.stderr.write(`警告：${said.zh} / warning: ${said.en}\n`);
+  }
 }

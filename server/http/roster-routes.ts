@@ -144,12 +144,17 @@ export function rosterRoutes(
           refuse(res, 413, 'roster_too_large', r, { limit: r.limit, max: r.max, details: outcome.errors });
           return;
         }
-        const failure = rosterFailure(filename, outcome.errors);
-        const zh =
-          outcome.errors.length === 1 && outcome.errors[0]?.row === 0
-            ? `${filename}：文件无法读取，未导入（${outcome.errors[0].message}）`
-            : `${filename}：名单中有 ${outcome.errors.length} 处错误，未导入任何人；请按行改正后再导入`;
-        throw new HttpError(422, 'invalid_roster', { zh, en: failure.message }, outcome.errors);
+        const whole = outcome.errors.length === 1 && outcome.errors[0]?.row === 0 ? outcome.errors[0] : null;
+        const said = whole
+          ? {
+              zh: `${filename}：文件无法读取，未导入（${whole.zh}）`,
+              en: `${filename}: ${whole.en}; nothing imported`,
+            }
+          : {
+              zh: `${filename}：名单中有 ${outcome.errors.length} 处错误，未导入任何人；请按行改正后再导入`,
+              en: rosterFailure(filename, outcome.errors).message,
+            };
+        throw new HttpError(422, 'invalid_roster', said, outcome.errors);
       }
       if (!dryRun) onImported(people.current());
       res.json(outcome.report);

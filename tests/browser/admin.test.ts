@@ -72,7 +72,11 @@ describe('roster import page', () => {
     expect(rows).toHaveLength(14);
     expect(rows[0]).toMatchObject({ row: '3', field: 'id' });
     expect(rows[0]?.text).toContain('学号/工号');
-    expect(rows[0]?.text).toContain('duplicate id "S1001" (also row 2)');
+    // Each row's problem in Chinese first, then English.
+    expect(rows[0]?.text).toContain('学号 "S1001" 重复（第 2 行也有） duplicate id "S1001" (also row 2)');
+    expect(await page.textContent('#error-rows tr[data-row="10"] .message .zh')).toBe(
+      '"12345" 不是电话号码（7 到 15 位数字，可带 +86）',
+    );
     expect(rows.map((r) => `${r.row} ${r.field}`)).toContain('10 guardianPhone');
     expect(await page.isHidden('#preview')).toBe(true);
     expect(await page.textContent('#status')).toContain('14');

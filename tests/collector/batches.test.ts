@@ -8,7 +8,7 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 interface Answer {
   accepted: string[];
   duplicate: string[];
-  rejected: { id: string; reason: string }[];
+  rejected: { id: string; reason: string; zh: string }[];
 }
 
 const screening = (id: string, over: Record<string, unknown> = {}) => ({
@@ -157,6 +157,12 @@ describe('the collector: POST /v1/batches', () => {
     expect(reasons['bad-decision']).toMatch(/^data\.decision: /);
     expect(reasons['bad-data']).toBe('data: must be an object');
     expect(reasons['bad-absence']).toMatch(/data\.localDate: .*data\.session: .*data\.reason: /);
+    // Each reason also in Chinese, naming the same field.
+    const zh = Object.fromEntries(res.body.rejected.map((r) => [r.id, r.zh]));
+    expect(zh['bad-kind']).toMatch(/^kind：记录类型须为 screening、case、absence、daily_summary 之一/);
+    expect(zh['bad-at']).toBe('at：须为带时区的 ISO 8601 时间（收到 "23/11/2026 08:10"）');
+    expect(zh['bad-data']).toBe('data：须为对象');
+    expect(zh['bad-absence']).toMatch(/^记录内容不符合要求：data\.localDate、data\.session、data\.reason/);
     const ids = (await stored()).map((r) => r.id);
     expect(ids).toContain('ok-2');
     expect(ids.filter((id) => id.startsWith('bad-'))).toEqual([]);
@@ -222,7 +228,11 @@ describe('the collector: POST /v1/batches', () => {
   it('needs the Idempotency-Key header, equal to the batchId', async () => {
     const missing = await post(batch([screening('hdr-1')]), null);
     expect(missing.status).toBe(400);
-    expect(missing.body.error).toMatchObject({ details: [{ field: 'Idempotency-Key' }] });
+    expect(missing.body.error).toMatchObject({
+      zh: '缺少 Idempotency-Key 请求头',
+      en: 'the Idempotency-Key header is missing',
+      details: [{ field: 'Idempotency-Key', zh: '必填：与 batchId 相同' }],
+    });
     const other = await post(batch([screening('hdr-1')]), 'not-the-batch-id');
     expect(other.status).toBe(400);
     expect(other.body.error).toMatchObject({ details: [{ field: 'Idempotency-Key' }] });
@@ -234,6 +244,10 @@ describe('the collector: POST /v1/batches', () => {
     expect((await post(b)).status).toBe(200);
     const reused = await post({ ...b, records: [screening('key-2')] });
     expect(reused.status).toBe(422);
+    expect(reused.body.error).toMatchObject({
+      code: 'idempotency_conflict',
+      zh: expect.stringMatching(/已用于另一批不同的记录$/),
+    });
     expect((await stored()).some((r) => r.id === 'key-2')).toBe(false);
 
     const big = batch(Array.from({ length: 800 }, (_, i) => screening(`big-${i}`)));

@@ -8,7 +8,7 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 interface Answer {
   accepted: string[];
   duplicate: string[];
-  rejected: { id: string; reason: string }[];
+  rejected: { id: string; reason: string; zh: string }[];
 }
 
 const screening = (id: string, at: string) => ({
@@ -100,6 +100,9 @@ describe('day partitions and retention', () => {
     const reasons = Object.fromEntries(answer.rejected.map((r) => [r.id, r.reason]));
     expect(reasons.ahead).toMatch(/^at: more than 2 days ahead of the district's clock/);
     expect(reasons['too-old']).toMatch(/^at: older than the district keeps records \(60 days/);
+    const zh = Object.fromEntries(answer.rejected.map((r) => [r.id, r.zh]));
+    expect(zh.ahead).toMatch(/^at：比区级服务器时间超前 2 天以上/);
+    expect(zh['too-old']).toMatch(/^at：早于区级保存期限（60 天/);
   });
 
   it('leaves days to a partition made by another scheme (pg_partman, say)', async () => {

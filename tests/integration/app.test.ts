@@ -89,7 +89,7 @@ describe('the kiosk end to end, on simulated devices', () => {
 
   it('decides fever, codes, stale status and strangers from the frames of the simulated devices', async () => {
     const arrivals: [string, number, string, string][] = [
-      ['S0001', 38.2, 'fever', '请到复检区'],
+      ['S0001', 38.2, 'fever', '体温异常 请到复检区'],
       ['S0002', 36.5, 'code_yellow', '黄码 请到复检区'],
       ['S0003', 36.5, 'code_red', '红码 禁止入校'],
       ['S0004', 36.5, 'verify', '请人工核验'],
@@ -103,6 +103,8 @@ describe('the kiosk end to end, on simulated devices', () => {
       const update = await decided('2', shown);
       shown.push(update.screeningId ?? '');
       expect([update.decision, update.message.zh]).toEqual([decision, zh]);
+      // The kiosk's own words for a fever carry the reading, as the display shows them.
+      if (decision === 'fever') expect(update.message.en).toBe('Fever 38.2 °C: go to the re-check area');
     }
     const rows = await getJson<ScreeningRow[]>(`${kiosk.url}/api/screenings?lane=2`);
     expect(rows.map((r) => r.decision).reverse()).toEqual(arrivals.map((a) => a[2]));

@@ -149,7 +149,15 @@ describe('roster imports while the lanes are deciding', () => {
         en: 'too many rows (300001 rows in the workbook); a roster has at most 20000 people (config rosterLimits.maxRows)',
         limit: 'rosterLimits.maxRows',
         max: 20000,
-        details: [{ row: 0, field: 'file', message: expect.stringMatching(/^too many rows/) }],
+        details: [
+          {
+            row: 0,
+            field: 'file',
+            message: expect.stringMatching(/^too many rows/),
+            zh: expect.stringMatching(/^名单行数过多/),
+            en: expect.stringMatching(/^too many rows/),
+          },
+        ],
       },
     });
     expect(errors).toEqual([]);

@@ -204,7 +204,13 @@ describe('cells and fields', () => {
       ['S2', '李四', null, []],
     ]);
     expect(read.warnings).toEqual([
-      { row: 2, field: '', message: 'text-direction control characters (such as U+202E) removed' },
+      {
+        row: 2,
+        field: '',
+        message: 'text-direction control characters (such as U+202E) removed',
+        zh: '已删除改变文字方向的控制字符（如 U+202E）',
+        en: 'text-direction control characters (such as U+202E) removed',
+      },
     ]);
     const xlsx = await readRoster(
       await workbook([

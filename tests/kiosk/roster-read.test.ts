@@ -72,7 +72,13 @@ describe('an .xlsx roster', () => {
     expect(byId(list, 'S0008').name).toBe('买买提·吐尔逊');
     expect(byId(list, 'T0001')).toMatchObject({ kind: 'staff', grade: null, className: null });
     expect(read.warnings).toEqual([
-      { row: 1, field: '备注', message: 'column K is not a roster column; ignored' },
+      {
+        row: 1,
+        field: '备注',
+        message: 'column K is not a roster column; ignored',
+        zh: '第 K 列不是名单列，已忽略',
+        en: 'column K is not a roster column; ignored',
+      },
     ]);
   });
 
@@ -237,7 +243,14 @@ describe('bad rows', () => {
       '15 id',
       '16 card',
     ]);
-    expect(read.errors).toEqual(
+    // Every problem in both languages, the English one also as `message`.
+    for (const e of read.errors) {
+      expect(e.en).toBe(e.message);
+      expect(e.zh).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(read.errors.find((e) => e.row === 3)?.zh).toBe('学号 "S1001" 重复（第 2 行也有）');
+    expect(read.errors.find((e) => e.row === 14)?.zh).toBe('学生须填写年级');
+    expect(read.errors.map(({ row, field, message }) => ({ row, field, message }))).toEqual(
       expect.arrayContaining([
         { row: 3, field: 'id', message: 'duplicate id "S1001" (also row 2)' },
         { row: 4, field: 'card', message: 'card "C100" is used twice (also row 2)' },
@@ -260,7 +273,13 @@ describe('bad rows', () => {
     );
     expect(read.errors[10]?.message).toMatch(/4\.00857E\+09" is a number Excel shortened/);
     expect(read.warnings).toEqual([
-      { row: 1, field: '备注', message: 'column K is not a roster column; ignored' },
+      {
+        row: 1,
+        field: '备注',
+        message: 'column K is not a roster column; ignored',
+        zh: '第 K 列不是名单列，已忽略',
+        en: 'column K is not a roster column; ignored',
+      },
     ]);
   });
 
@@ -326,7 +345,9 @@ describe('cell values', () => {
   });
 
   it.each(['0', '13', '七十', '一', 'x', '1.5'])('grade %s is unknown', (text) => {
-    expect(parseGrade(text)).toEqual({ problem: `unknown grade "${text}"` });
+    expect(parseGrade(text)).toEqual({
+      problem: { zh: `无法识别的年级 "${text}"`, en: `unknown grade "${text}"` },
+    });
   });
 
   it.each([

@@ -57,7 +57,8 @@ describe('the roster file', () => {
     );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.errors).toEqual([
+    expect(parsed.errors[1]).toMatchObject({ zh: '姓名为空', en: 'empty name' });
+    expect(parsed.errors.map(({ row, field, message }) => ({ row, field, message }))).toEqual([
       { row: 3, field: 'id', message: 'duplicate id "S1" (also row 2)' },
       { row: 4, field: 'name', message: 'empty name' },
       { row: 4, field: 'grade', message: 'unknown grade "9x"' },
@@ -71,8 +72,8 @@ describe('the roster file', () => {
     expect(parseRosterCsv('name,grade\n张三,1\n', tz)).toEqual({
       ok: false,
       errors: [
-        { row: 1, field: 'id', message: 'no "id" column' },
-        { row: 1, field: 'kind', message: 'no "kind" column' },
+        { row: 1, field: 'id', message: 'no "id" column', zh: '缺少 "id" 列', en: 'no "id" column' },
+        { row: 1, field: 'kind', message: 'no "kind" column', zh: '缺少 "kind" 列', en: 'no "kind" column' },
       ],
     });
   });

@@ -100,13 +100,21 @@ describe('the 晨午检 export and the daily summary, through the kiosk', () => 
     ]);
     const ws = wb.getWorksheet('1年级1班');
     expect(ws?.getCell('A1').value).toBe('测试学校 晨午检记录表');
-    expect(ws?.getCell('A4').value).toBe('零报告：本班本时段无发热等症状学生，无因病缺勤。');
+    // 赵六's status is days old: verified by hand, a flag, so the check claims no zero report.
+    expect(ws?.getCell('A4').value).toBe('不能报零：全校当日有异常（本时段 1 人次），见异常统计。');
     expect([1, 2, 3, 4, 5].map((c) => ws?.getCell(6, c).value)).toEqual([1, 'S0001', '张三丰', '出勤', 36.6]);
     expect(wb.getWorksheet('2年级3班')?.getCell('D6').value).toBe('缺勤（原因不明）');
     expect(audits('export_checks')).toEqual([
       {
         actor: 'test-admin',
-        detail: { date: today(), session: 'morning', format: 'xlsx', pupils: 5, zeroReport: true },
+        detail: {
+          date: today(),
+          session: 'morning',
+          format: 'xlsx',
+          pupils: 5,
+          zeroReport: false,
+          flagged: 1,
+        },
       },
     ]);
   });
@@ -157,7 +165,8 @@ describe('the 晨午检 export and the daily summary, through the kiosk', () => 
     );
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('zero report');
+    expect(ok.stdout).toContain('不能报零（当日异常 1 人次');
+    expect(ok.stdout).toContain('no zero report (1 flagged that day');
     const csv = readFileSync(out);
     // It holds pupils' names: for the user who wrote it only.
     expect((statSync(out).mode & 0o777).toString(8)).toBe('600');

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gateKiosk as cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 
 const run = promisify(execFile);
@@ -54,6 +55,30 @@ lanes:
       'lanes[1].devices[0].model: unknown model "xyz"; known: gy-mcu90614, cjmcu-90614, idc50, k3-ascii, gd60914, line-scanner, zebra-ssi, gm65, rdm6300, em18, lcus-relay',
     );
     expect(out.stderr).toMatch(/rules\.feverC: /);
+  });
+
+  it('says what an account or display command refuses in Chinese, then English', async () => {
+    const common = ['--config', 'fixtures/config/test.yaml', '--data', join(dir.path, 'accounts')];
+    const add = (input: string) =>
+      cli(['user', 'add', '--name', 'wang', '--role', 'nurse', ...common], { input });
+    const added = await add('wang-password-long\nwang-password-long\n');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe('已添加 nurse 账号 "wang"\nadded nurse "wang"\n');
+    expect(await add('wang-password-long\nwang-password-long\n')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('gate-kiosk: 账号 "wang" 已存在 / a user "wang" exists already\n'),
+    });
+    expect((await add('short\nshort\n')).stderr).toContain(
+      'gate-kiosk: 密码太弱：至少 10 个字符 / the password is too weak: at least 10 characters\n',
+    );
+    const display = await cli(['display', 'add', '--lanes', '1,9', ...common]);
+    expect(display.code).toBe(1);
+    expect(display.stderr).toContain(
+      'gate-kiosk: 未知通道 9；已有通道：1、2 / unknown lane(s) 9; lanes: 1, 2\n',
+    );
+    expect((await cli(['display', 'revoke', '42', ...common])).stderr).toBe(
+      'gate-kiosk: 没有使用中的显示屏 42 / no active display 42\n',
+    );
   });
 
   it('exits 2 on bad usage', async () => {
@@ -169,9 +194,11 @@ describe('gate-kiosk diag and ports', () => {
     );
     const out = await gateKiosk('diag', '--config', file, '--seconds', '1');
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/t9: never online \(.*ttyNOPE is not connected\)/);
+    expect(out.stderr).toMatch(
+      /t9：从未上线（.*ttyNOPE.*）.* \/ t9: never online \(.*ttyNOPE is not connected\)/,
+    );
     expect((await gateKiosk('diag', '--config', file, '--device', 'zz', '--seconds', '1')).stderr).toMatch(
-      /no device "zz".*devices: t9/,
+      /中没有设备 "zz"；已有设备：t9 \/ no device "zz".*devices: t9/,
     );
   });
 

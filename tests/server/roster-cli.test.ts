@@ -60,16 +60,20 @@ describe('gate-kiosk roster import', () => {
     );
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(
-      'fixtures/roster/roster-good.xlsx: dry run, nothing written: would add 8, update 0, mark 0 left; 0 unchanged',
+      'fixtures/roster/roster-good.xlsx：预览，未写入：将新增 8 人，更新 0 人，标记离校 0 人；0 人不变\n' +
+        'fixtures/roster/roster-good.xlsx: dry run, nothing written: would add 8, update 0, mark 0 left; 0 unchanged',
     );
     expect(dry.stdout).toMatch(/ {2}added {4}row 7 {2}S0007 {2}𠮷田一 {2}student {2}grade 5 1班\n/);
-    expect(dry.stderr).toContain('warning: row 1, 备注: column K is not a roster column; ignored');
+    expect(dry.stderr).toContain(
+      '警告：第 1 行，备注：第 K 列不是名单列，已忽略 / warning: row 1, 备注: column K is not a roster column; ignored',
+    );
     expect(current()).toEqual([]);
 
     const real = await gateKiosk('roster', 'import', 'fixtures/roster/roster-good.xlsx', ...common);
     expect(real.code).toBe(0);
     expect(real.stdout).toBe(
-      'fixtures/roster/roster-good.xlsx: imported 8 people: added 8, updated 0, left 0, unchanged 0\n',
+      'fixtures/roster/roster-good.xlsx：已导入 8 人：新增 8，更新 0，离校 0，不变 0\n' +
+        'fixtures/roster/roster-good.xlsx: imported 8 people: added 8, updated 0, left 0, unchanged 0\n',
     );
     expect(current().map((p) => p.id)).toEqual([
       'S0001',
@@ -102,19 +106,27 @@ describe('gate-kiosk roster import', () => {
     const out = await gateKiosk('roster', 'import', 'fixtures/roster/roster-bad.csv', ...common);
     expect(out.code).toBe(1);
     const lines = out.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe('gate-kiosk: roster fixtures/roster/roster-bad.csv: 14 errors, nothing imported');
-    expect(lines).toHaveLength(15);
-    expect(lines[1]).toBe('  row 3, id: duplicate id "S1001" (also row 2)');
-    expect(lines).toContain(
-      '  row 10, guardianPhone: "12345" is not a phone number (7 to 15 digits, optionally +86)',
+    expect(lines[0]).toBe(
+      'gate-kiosk: 名单 fixtures/roster/roster-bad.csv：有 14 处错误，未导入任何人 / roster fixtures/roster/roster-bad.csv: 14 errors, nothing imported',
     );
-    expect(lines).toContain('  row 16, card: card "S1001" is also the id of row 2');
+    expect(lines).toHaveLength(15);
+    expect(lines[1]).toBe(
+      '  第 3 行，id：学号 "S1001" 重复（第 2 行也有） / row 3, id: duplicate id "S1001" (also row 2)',
+    );
+    expect(lines).toContain(
+      '  第 10 行，guardianPhone："12345" 不是电话号码（7 到 15 位数字，可带 +86） / row 10, guardianPhone: "12345" is not a phone number (7 to 15 digits, optionally +86)',
+    );
+    expect(lines).toContain(
+      '  第 16 行，card：卡号 "S1001" 同时是第 2 行的学号 / row 16, card: card "S1001" is also the id of row 2',
+    );
     expect(out.stdout).toBe('');
     expect(current()).toEqual(before);
 
     const missing = await gateKiosk('roster', 'import', join(dir.path, 'nope.csv'), ...common);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`gate-kiosk: ${join(dir.path, 'nope.csv')}: cannot read the file (ENOENT)\n`);
+    expect(missing.stderr).toBe(
+      `gate-kiosk: ${join(dir.path, 'nope.csv')}：无法读取文件（ENOENT） / ${join(dir.path, 'nope.csv')}: cannot read the file (ENOENT)\n`,
+    );
   });
 
   it('refuses a roster past the limits naming the bound in Chinese and English, from the bundle too', async () => {

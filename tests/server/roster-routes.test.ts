@@ -113,6 +113,19 @@ describe('POST /api/roster/import', () => {
     expect(people.current().map((p) => p.name)).toEqual(['欧阳娜娜', '阿卜杜拉·艾山', '司马光', '诸葛亮']);
   });
 
+  it('refuses a file that is no roster with 422, saying why in Chinese and in English', async () => {
+    const res = await post(
+      '?dryRun=true&filename=photo.xlsx',
+      new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2]),
+    );
+    expect(res.status).toBe(422);
+    const error = res.body.error as { zh: string; en: string; details: { zh: string; en: string }[] };
+    expect(error.zh).toMatch(/^photo\.xlsx：文件无法读取，未导入（不是可读的 \.xlsx 工作簿/);
+    expect(error.en).toMatch(/^photo\.xlsx: not a readable \.xlsx workbook .*; nothing imported$/);
+    expect(error.en).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(error.details[0]?.zh).toMatch(/^不是可读的 \.xlsx 工作簿/);
+  });
+
   it('refuses a bad file with 422, every bad row listed, nothing written', async () => {
     const before = peopleRows();
     const res = await post('?dryRun=false&filename=roster-bad.csv', fixture('roster-bad.csv'));
@@ -121,7 +134,13 @@ describe('POST /api/roster/import', () => {
     expect(error.code).toBe('invalid_roster');
     expect(error.message).toBe('roster-bad.csv: 14 errors, nothing imported');
     expect(error.details).toHaveLength(14);
-    expect(error.details[0]).toEqual({ row: 3, field: 'id', message: 'duplicate id "S1001" (also row 2)' });
+    expect(error.details[0]).toEqual({
+      row: 3,
+      field: 'id',
+      message: 'duplicate id "S1001" (also row 2)',
+      zh: '学号 "S1001" 重复（第 2 行也有）',
+      en: 'duplicate id "S1001" (also row 2)',
+    });
     expect(peopleRows()).toEqual(before);
     expect(seen).toEqual([]);
 

@@ -221,7 +221,8 @@ describe('the uploader through a faulty link', () => {
       last_error: string;
     };
     expect(row.status).toBe('rejected');
-    expect(row.last_error).toMatch(/data\.decision/);
+    // As the district said it, Chinese first.
+    expect(row.last_error).toMatch(/^记录内容不符合要求：.*data\.decision.* \/ .*data\.decision/);
     expect(uploader.status()).toMatchObject({ pending: 0, failed: 1 });
     expect(uploader.rejected()).toEqual([expect.objectContaining({ recordId: bad, reason: row.last_error })]);
     g.commit(4);

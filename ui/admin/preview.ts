@@ -12,10 +12,12 @@ export function renderErrors(tbody: HTMLElement, errors: readonly Issue[]): void
       const tr = el('tr');
       tr.dataset.row = String(e.row);
       tr.dataset.field = e.field;
+      const message = el('td', 'message');
+      message.append(bilingual(e.zh, e.en));
       tr.append(
         el('td', 'row-number', e.row === 0 ? '—' : String(e.row)),
         el('td', 'field', columnLabel(e.field)),
-        el('td', 'message', e.message),
+        message,
       );
       return tr;
     }),
@@ -39,7 +41,9 @@ export function renderWarnings(ul: HTMLElement, warnings: readonly Issue[]): voi
   ul.replaceChildren(
     ...warnings.map((w) => {
       const where = [w.row ? `第 ${w.row} 行 row ${w.row}` : '', w.field].filter(Boolean).join(' · ');
-      return el('li', '', where ? `${where}: ${w.message}` : w.message);
+      const li = el('li', '', where ? `${where}: ` : '');
+      li.append(bilingual(w.zh, w.en));
+      return li;
     }),
   );
 }

@@ -19,6 +19,9 @@ export interface Issue {
   row: number;
   field: string;
   message: string;
+  /** The problem in Chinese (the kiosk sends both; English stands in if it is missing). */
+  zh: string;
+  en: string;
 }
 
 export interface ImportReport {
@@ -54,7 +57,10 @@ function personLine(p: Fields): PersonLine {
 }
 
 function issues(v: unknown): Issue[] {
-  return list(v).map((i) => ({ row: num(i.row), field: str(i.field), message: str(i.message) }));
+  return list(v).map((i) => {
+    const en = str(i.en) || str(i.message);
+    return { row: num(i.row), field: str(i.field), message: en, zh: str(i.zh) || en, en };
+  });
 }
 
 function report(body: Fields): ImportReport {

@@ -272,8 +272,8 @@ const FAULT_MESSAGES: Record<Exclude<LaneFault, 'none'>, { zh: string; en: strin
 
 /**
  * What the tile says for an update. The lane knows what it can do: a lane whose scanner is down says
- * so instead of "请扫码", a card-reader lane asks for the card, and a fever says 体温异常 with the
- * reading; otherwise the server's message.
+ * so instead of "请扫码", and a card-reader lane asks for the card; otherwise the server's message (a
+ * fever's says 体温异常, with the reading in English).
  */
 export function tileMessage(
   update: LaneUpdate,
@@ -287,16 +287,6 @@ export function tileMessage(
     if (card && scanner) return { zh: '请扫码或刷卡', en: 'Scan your code or tap your card' };
     if (card) return { zh: '请刷卡', en: 'Tap your card' };
     return update.message;
-  }
-  if (update.state === 'decided' && update.decision === 'fever' && !update.action) {
-    const t = update.temperatureC;
-    return {
-      zh: '体温异常 请到复检区',
-      en:
-        t === undefined
-          ? 'Fever: go to the re-check area'
-          : `Fever ${formatTemperatureC(t)} °C: go to the re-check area`,
-    };
   }
   return update.message;
 }

@@ -68,6 +68,10 @@ export interface Summary {
   };
   lanes: LaneFigures[];
   warnings: DriftWarning[];
+  /** Screenings outside every check (时段外), and how many of them were flagged. */
+  outsideChecks: { screenings: number; flagged: number };
+  /** Pupils ill at the checks (a symptom, a fever at the gate, absent because sick). */
+  ill: number;
   zeroReport: boolean;
 }
 
@@ -169,6 +173,11 @@ export function parseSummary(body: unknown): Summary {
       zh: str(w.zh),
       en: str(w.en),
     })),
+    outsideChecks: {
+      screenings: num(fields(b.outsideChecks).screenings),
+      flagged: num(fields(b.outsideChecks).flagged),
+    },
+    ill: num(b.ill),
     zeroReport: b.zeroReport === true,
   };
 }

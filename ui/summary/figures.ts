@@ -28,6 +28,7 @@ export function renderFigures(root: HTMLElement, s: Summary): void {
     tile('screenings', '检测人次', 'screenings', s.screenings),
     ...s.sessions.map(sessionTile),
     tile('flagged', '异常', 'flagged', s.flagged.total, true),
+    tile('outside', '时段外检测', 'outside the checks', s.outsideChecks.screenings),
     // The kiosk counts the cases open now, whatever day is shown: said so for another day.
     isToday(s)
       ? tile('open-cases', '未结案例', 'open cases', s.openCases, true)
@@ -60,20 +61,21 @@ export function zeroReportHolds(s: Summary): boolean {
 export function renderZeroReport(node: HTMLElement, s: Summary): void {
   const zero = zeroReportHolds(s);
   node.dataset.zero = String(zero);
+  const outside = s.outsideChecks.flagged;
   node.replaceChildren(
     zero
       ? bilingual(
           '零报告：今日各时段无发热等症状学生，无因病缺勤。',
           'Zero report: nobody ill at any check today.',
         )
-      : s.zeroReport
+      : s.ill > 0
         ? bilingual(
-            `不能报零：当日有 ${s.flagged.total} 人次异常（含检测时段外），见下方异常统计。`,
-            `No zero report: ${s.flagged.total} flagged that day (in or out of a check); see the flags below.`,
+            `不能报零：今日有症状或因病缺勤 ${s.ill} 人次，异常 ${s.flagged.total} 人次，见晨午检记录。`,
+            `No zero report: ${s.ill} ill at the checks and ${s.flagged.total} flagged today; see the check records.`,
           )
         : bilingual(
-            '今日有症状或因病缺勤的学生，见晨午检记录。',
-            'Some pupils were ill today: see the check records.',
+            `不能报零：当日有 ${s.flagged.total} 人次异常${outside > 0 ? `（其中检测时段外 ${outside} 人次）` : ''}，见下方异常统计。`,
+            `No zero report: ${s.flagged.total} flagged that day${outside > 0 ? ` (${outside} outside the checks)` : ''}; see the flags below.`,
           ),
   );
 }
