@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { Server } from 'socket.io';
 import { FixtureLibrary } from '../drivers/fixture-library.ts';
-import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
+import { deviceModel } from '../drivers/registry.ts';
 import type { PortFactory } from '../drivers/transport/port-factory.ts';
 import { createDailyChecks } from '../kiosk/absences/daily-checks.ts';
 import { LoginThrottle } from '../kiosk/auth/login-throttle.ts';
@@ -191,7 +191,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
 
   const foreheadThermometers = new Map<string, string>();
   for (const lc of config.lanes) {
-    const t = lc.devices.find((d) => deviceModel(d.model as DeviceModelName).reports === 'object');
+    const t = lc.devices.find((d) => deviceModel(d.model).reports === 'object');
     if (t) foreheadThermometers.set(lc.id, t.id);
   }
   const calibrations = new LaneCalibrations(
