@@ -1,6 +1,6 @@
 /**
  * LCUS-1 USB relay board (CH340, USB 1A86:7523), 9600 8N1: drives the gate barrier.
- * Source: protocols.md §4 [V S20: jarwyg/USB_RELAY README.md, exmakhina/xm_tesmes relay_lcus.py; S28].
+ * Source: docs/protocols.md §4 [V S20: jarwyg/USB_RELAY README.md, exmakhina/xm_tesmes relay_lcus.py; S28].
  *
  *   A0  ch  op  sum                     host → board, 4 bytes
  *   ch   channel, 1-based (LCUS-2/4/8 boards have more)

@@ -1,6 +1,6 @@
 /**
  * Barcode/QR scanners that send each decoded code as a text line (Honeywell, Datalogic, Newland in
- * serial/USB-COM mode). Source: protocols.md §2 [V S9–S14, S16].
+ * serial/USB-COM mode). Source: docs/protocols.md §2 [V S9–S14, S16].
  *
  *   [02] [ ']' c m ] text… [03] CR [LF]
  *   02 / 03   optional STX prefix and ETX suffix, stripped

@@ -1,6 +1,6 @@
 /**
  * "K3 Pro" wall/handheld IR thermometer, ASCII lines over USB CH340, 115200 8N1.
- * Source: protocols.md §1d [V S7: junheecho-zz/blueint-k3pro-reader main.py, test_simple.py].
+ * Source: docs/protocols.md §1d [V S7: junheecho-zz/blueint-k3pro-reader main.py, test_simple.py].
  *
  * One reading, each line ended by CR LF:
  *   T Object = 34.320 C                        surface temperature (intermediate)

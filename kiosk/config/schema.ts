@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceModelNames, deviceModels, isDeviceModelName } from '../../drivers/registry.ts';
+import { DEFAULT_KEY_CREDENTIAL } from '../store/database-key.ts';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as "HH:mm"');
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "-" or "_" (at most 32)');
@@ -153,7 +154,7 @@ export const configSchema = z
         credential: z
           .string()
           .regex(/^[A-Za-z0-9_.@-]+$/, 'a systemd credential name')
-          .default('gate-kiosk-db-key'),
+          .default(DEFAULT_KEY_CREDENTIAL),
       })
       .strict()
       .optional(),

@@ -15,7 +15,7 @@ import type { DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
 import { NOMINAL_FOREHEAD_OFFSET_C } from '../../drivers/types.ts';
 import { clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-// protocols.md §1b: 66 66 mode len T1h T1l T2h T2l sum, T1 = object and T2 = ambient as the README says.
+// docs/protocols.md §1b: 66 66 mode len T1h T1l T2h T2l sum, T1 = object and T2 = ambient as the README says.
 // Forehead 34.56 °C (0x0D80), room 24.10 °C (0x096A), sum = low byte of 0x2D1:
 // 66 66 01 04 0d 80 09 6a d1
 const FOREHEAD = hex('666601040d80096ad1');

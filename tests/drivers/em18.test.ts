@@ -11,7 +11,7 @@ import {
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { ascii, concat, hex } from '../helpers/codec-kit.ts';
 
-// "4500C5D1E9B8": protocols.md §3 EM-18 example, 45^00^C5^D1^E9 = B8; card 0x00C5D1E9 = 0012964329.
+// "4500C5D1E9B8": docs/protocols.md §3 EM-18 example, 45^00^C5^D1^E9 = B8; card 0x00C5D1E9 = 0012964329.
 const FRAME_B = hex('34 35 30 30 43 35 44 31 45 39 42 38');
 // "01026F6C3A3A": tag 01 02 6F 6C 3A, check 3A; card 0040856634.
 const FRAME_A = hex('30 31 30 32 36 46 36 43 33 41 33 41');

@@ -17,7 +17,7 @@ import { ascii, clean, concat, decodeAll, hex, replayFixture, toHex } from '../h
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
-// protocols.md §1e: 7 ASCII bytes, atoi → tenths of °C. "0000366" → 36.6 °C.
+// docs/protocols.md §1e: 7 ASCII bytes, atoi → tenths of °C. "0000366" → 36.6 °C.
 // 30 30 30 30 33 36 36
 const EXAMPLE = ascii('0000366');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', bodyC: 36.6 };
@@ -30,7 +30,7 @@ const NEGATIVE = ascii('-000052');
 const _REPLY_LENGTH = 7;
 
 describe('GD60914 codec', () => {
-  it('decodes the reply of protocols.md', () => {
+  it('decodes the reply of docs/protocols.md', () => {
     const codec = createGd60914Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });

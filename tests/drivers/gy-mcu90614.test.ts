@@ -16,7 +16,7 @@ import type { DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
 import { NOMINAL_FOREHEAD_OFFSET_C } from '../../drivers/types.ts';
 import { clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-// protocols.md §1a worked example: object 0x0C78 = 31.92 °C, ambient 0x0D19 = 33.53 °C, sum 0x1A7 → A7.
+// docs/protocols.md §1a worked example: object 0x0C78 = 31.92 °C, ambient 0x0D19 = 33.53 °C, sum 0x1A7 → A7.
 // 5a 5a 45 04 0c 78 0d 19 a7
 const EXAMPLE = hex('5a5a45040c780d19a7');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', objectC: 31.92, ambientC: 33.53 };
@@ -37,7 +37,7 @@ function temperatures(events: DeviceEvent[]): TemperatureEvent[] {
 }
 
 describe('GY-MCU90614 codec', () => {
-  it('decodes the worked example of protocols.md', () => {
+  it('decodes the worked example of docs/protocols.md', () => {
     const codec = createGyMcu90614Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });

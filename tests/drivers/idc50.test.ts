@@ -8,7 +8,7 @@ import {
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { ascii, clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-// protocols.md §1c worked example: 36 + 7/10 = 36.7 °C, CS = (AA+55+06+24+07) & FF = 30.
+// docs/protocols.md §1c worked example: 36 + 7/10 = 36.7 °C, CS = (AA+55+06+24+07) & FF = 30.
 // aa 55 06 24 07 30
 const EXAMPLE = hex('aa5506240730');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', bodyC: 36.7 };
@@ -24,7 +24,7 @@ const ASCII_BLOCK = ascii('{T:36.7,A:24.1}');
 const _FRAME_LENGTH = 6;
 
 describe('IDC-50 codec', () => {
-  it('decodes the worked example of protocols.md', () => {
+  it('decodes the worked example of docs/protocols.md', () => {
     const codec = createIdc50Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });

@@ -3,7 +3,7 @@ import { createK3AsciiCodec, createK3AsciiSimulator } from '../../drivers/thermo
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { ascii, byteByByte, concat, decodeAll, hex } from '../helpers/codec-kit.ts';
 
-// One reading as the K3 Pro prints it (protocols.md §1d).
+// One reading as the K3 Pro prints it (docs/protocols.md §1d).
 // 54 20 4f 62 6a 65 63 74 20 3d 20 33 34 2e 33 32 30 20 43 0d 0a
 const T_OBJECT = ascii('T Object = 34.320 C\r\n');
 // 54 20 62 6f 64 79 20 3d 20 33 36 2e 38 30 39 20 43 2c 20 61 6d 62 69 65 6e 63 65 20 63 6f 6d 70 65 6e 73 61 74 65 0d 0a

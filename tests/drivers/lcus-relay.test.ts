@@ -12,7 +12,7 @@ import {
 import { parseTranscript, replayTranscript } from '../../drivers/replay.ts';
 import { hex } from '../helpers/codec-kit.ts';
 
-// A0 01 01 A2: channel 1 on; A0 01 00 A1: channel 1 off (protocols.md §4, sum = (A0+ch+op) & FF).
+// A0 01 01 A2: channel 1 on; A0 01 00 A1: channel 1 off (docs/protocols.md §4, sum = (A0+ch+op) & FF).
 const CH1_ON = hex('a0 01 01 a2');
 const CH1_OFF = hex('a0 01 00 a1');
 

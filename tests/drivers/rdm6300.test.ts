@@ -9,7 +9,7 @@ import {
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { concat, hex } from '../helpers/codec-kit.ts';
 
-// 02 "01026F6C3A" "3A" 03: protocols.md §3 example, 01^02^6F^6C^3A = 3A; card 0040856634 (8H10D).
+// 02 "01026F6C3A" "3A" 03: docs/protocols.md §3 example, 01^02^6F^6C^3A = 3A; card 0040856634 (8H10D).
 const FRAME_A = hex('02 30 31 30 32 36 46 36 43 33 41 33 41 03');
 // 02 "4500C5D1E9" "B8" 03: the EM-18 example's tag in RDM6300 framing; card 0012964329.
 const FRAME_B = hex('02 34 35 30 30 43 35 44 31 45 39 42 38 03');

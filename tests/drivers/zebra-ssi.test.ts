@@ -21,7 +21,7 @@ import { encodeGb18030 } from '../../drivers/text-decode.ts';
 import type { Codec, DeviceEvent } from '../../drivers/types.ts';
 import { ascii, concat, hex, toHex } from '../helpers/codec-kit.ts';
 
-// 04 D0 04 00 FF 28: host ACK, protocols.md §2 (04+D0+04+00 = D8, 0x10000 − D8 = FF28).
+// 04 D0 04 00 FF 28: host ACK, docs/protocols.md §2 (04+D0+04+00 = D8, 0x10000 − D8 = FF28).
 const HOST_ACK = hex('04 d0 04 00 ff 28');
 // 05 D1 04 00 01 FF 25: host NAK, cause 01 resend (05+D1+04+00+01 = DB).
 const HOST_NAK = hex('05 d1 04 00 01 ff 25');
