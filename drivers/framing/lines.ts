@@ -7,8 +7,8 @@ export interface LineFramerOptions {
   /** A line longer than this counts once in `oversize` and is dropped up to the next terminator. */
   maxBytes: number;
   counters: CodecCounters;
-  /** Bytes that are line noise: dropped and counted in `bytesSkipped` (e.g. NUL). */
-  isNoise?(byte: number): boolean;
+  /** A byte that is line noise (e.g. NUL): dropped and counted in `bytesSkipped`. */
+  noise?: number;
 }
 
 /**
@@ -20,7 +20,8 @@ export function createLineFramer(
   options: LineFramerOptions,
   onLine: (bytes: Uint8Array) => void,
 ): (chunk: Uint8Array) => void {
-  const { maxBytes, counters, isNoise } = options;
+  const { maxBytes, counters } = options;
+  const noise = options.noise ?? -1;
   const line = new Uint8Array(maxBytes);
   let length = 0;
   let discarding = false;
@@ -33,7 +34,7 @@ export function createLineFramer(
         continue;
       }
       if (discarding) continue;
-      if (isNoise?.(byte)) {
+      if (byte === noise) {
         counters.bytesSkipped++;
         continue;
       }

@@ -73,9 +73,8 @@ export function createLineScannerCodec(): Codec {
   }
 
   let events: DeviceEvent[] = [];
-  const push = createLineFramer(
-    { maxBytes: MAX_FRAME_BYTES, counters, isNoise: (byte) => byte === NUL },
-    (bytes) => handleFrame(bytes, events),
+  const push = createLineFramer({ maxBytes: MAX_FRAME_BYTES, counters, noise: NUL }, (bytes) =>
+    handleFrame(bytes, events),
   );
 
   return {
