@@ -1,6 +1,6 @@
 // Two charts per lane, drawn as SVG: arrivals per minute, and the gate temperature histogram.
 import type { LaneFigures, SessionFigures } from './api.ts';
-import { svg, svgText } from './dom.ts';
+import { svg, svgText } from './svg.ts';
 
 const W = 720;
 const H = 170;
