@@ -4,6 +4,13 @@ export interface SimulatorOptions extends CodecOptions {
   seed?: number;
 }
 
+/** A relay's pulse: write `on`, wait `afterMs`, write `off`. */
+export interface RelayPulse {
+  on: Uint8Array;
+  off: Uint8Array;
+  afterMs: number;
+}
+
 /** Everything gate-kiosk knows of one device model; each model's file exports one. */
 export interface DeviceModel {
   role: DeviceRole;
@@ -13,6 +20,8 @@ export interface DeviceModel {
   createCodec(options?: CodecOptions): Codec;
   createSimulator(options?: SimulatorOptions): DeviceSimulator;
   commands?: ModelCommands;
+  /** Relays: the bytes that close `channel` (1-based) for `ms` milliseconds. */
+  pulse?(channel: number, ms: number): RelayPulse;
   /** Thermometers: whether the device reports body temperature, or forehead (object) and ambient. */
   reports?: 'body' | 'object';
   /**

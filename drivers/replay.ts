@@ -1,5 +1,5 @@
 /**
- * Fixture transcripts (contract.md "Fixture transcripts"): JSON lines
+ * Fixture transcripts (docs/protocols.md §5): JSON lines
  *   line 1    {"model":"k3-ascii","baudRate":115200,"note":"..."}
  *   chunk     {"t":12.5,"dir":"rx","hex":"5a5a45040c780d19a7"}   t = ms since start; rx device → host
  *   expect    {"expect":{"kind":"temperature","bodyC":36.694}}   right after the chunk that completes it

@@ -1,6 +1,6 @@
 /**
  * Text of scanned codes. QR byte mode carries Chinese as UTF-8 or GBK with no marker, so the reader cannot
- * tell which (protocols.md §2 "Non-ASCII text", [V S16]). A whole frame is tried as strict UTF-8 first and
+ * tell which (docs/protocols.md §2 "Non-ASCII text", [V S16]). A whole frame is tried as strict UTF-8 first and
  * read as GB18030 (a superset of GBK) when that fails ([I]); GBK bytes rarely form valid UTF-8.
  */
 

@@ -52,7 +52,7 @@ export interface Codec {
   takeReplies?(): Uint8Array[];
 }
 
-/** How a model's printed card numbers are formed from the tag (see protocols.md §3, desktop readers). */
+/** How a model's printed card numbers are formed from the tag (see docs/protocols.md §3, desktop readers). */
 export type CardFormat = '10H' | '8H10D' | '6H8D' | '2H+4H' | '4H+4H';
 
 export interface CodecOptions {

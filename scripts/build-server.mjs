@@ -60,5 +60,7 @@ export async function buildServer() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildServer();
-  console.log('server: built dist/gate-kiosk.js and its worker scripts (roster, screening writer, backup, serial reader)');
+  console.log(
+    'server: built dist/gate-kiosk.js and its worker scripts (roster, screening writer, backup, serial reader)',
+  );
 }

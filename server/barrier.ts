@@ -1,4 +1,4 @@
-import { lcusPulse } from '../drivers/relay/lcus-relay.ts';
+import { deviceModel } from '../drivers/registry.ts';
 import { barrierOpensFor } from '../kiosk/lanes/barrier.ts';
 import type { Lane } from '../kiosk/lanes/lane.ts';
 import type { LaneDevice } from './devices.ts';
@@ -19,7 +19,11 @@ export function attachBarriers(
   for (const lane of lanes) {
     const relay = devices.find((d) => d.laneId === lane.id && d.config.role === 'relay');
     if (!relay) continue;
-    const pulse = lcusPulse(relay.config.channel ?? 1, relay.config.pulseMs ?? DEFAULT_PULSE_MS);
+    const pulse = deviceModel(relay.config.model).pulse?.(
+      relay.config.channel ?? 1,
+      relay.config.pulseMs ?? DEFAULT_PULSE_MS,
+    );
+    if (!pulse) continue;
     lane.on('screened', (screened) => {
       if (!barrierOpensFor(screened)) return;
       if (!relay.link.write(pulse.on)) {

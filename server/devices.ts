@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type DeviceModelName, deviceModel } from '../drivers/registry.ts';
+import { deviceModel } from '../drivers/registry.ts';
 import { parseTranscript } from '../drivers/replay.ts';
 import { SimulatedDevice } from '../drivers/simulated-device.ts';
 import { DeviceLink } from '../drivers/transport/device-link.ts';
@@ -52,7 +52,7 @@ export function buildDevices(config: KioskConfig, opts: DeviceSetOptions = {}): 
   let n = 0;
   for (const lane of config.lanes) {
     for (const device of lane.devices) {
-      const model = deviceModel(device.model as DeviceModelName);
+      const model = deviceModel(device.model);
       const simulated = device.port === 'simulated';
       const codecOptions: CodecOptions = {
         ...(device.cardFormat ? { cardFormat: device.cardFormat } : {}),

@@ -1,6 +1,6 @@
 /**
  * Printed card numbers of 125 kHz EM4100 tags, and the debounce card readers share.
- * Source: protocols.md §3 "Desktop ID card readers" [V S19, every row recomputed].
+ * Source: docs/protocols.md §3 "Desktop ID card readers" [V S19, every row recomputed].
  *
  * A tag is 5 bytes: 1 version (customer) byte + a 32-bit id. For tag 01 02 6F 6C 3A:
  *   10H     all 5 bytes as 10 hex digits, lower case          01026f6c3a

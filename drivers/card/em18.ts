@@ -1,6 +1,6 @@
 /**
  * EM-18 125 kHz (EM4100) card reader module, 9600 8N1, transmit only.
- * Source: protocols.md §3 [V S18: cparkb2c EM-18 product page; Parallax forum thread 160868].
+ * Source: docs/protocols.md §3 [V S18: cparkb2c EM-18 product page; Parallax forum thread 160868].
  *
  *   V V  T T T T T T T T  C C          12 ASCII hex digits, no STX/ETX
  *   VV        version byte;  TT… 32-bit tag id, big-endian;  CC XOR of the 5 tag bytes

@@ -1,6 +1,6 @@
 /**
  * RDM6300 125 kHz (EM4100) card reader module, 9600 8N1, transmit only.
- * Source: protocols.md §3 [V S17: arduino12/rdm6300 src/rdm6300.cpp, chnbohwr/node-rdm6300 src/index.ts].
+ * Source: docs/protocols.md §3 [V S17: arduino12/rdm6300 src/rdm6300.cpp, chnbohwr/node-rdm6300 src/index.ts].
  *
  *   02  V V  T T T T T T T T  C C  03          14 bytes
  *   02 / 03   STX / ETX

@@ -1,6 +1,6 @@
 /**
  * LCUS-1 USB relay board (CH340, USB 1A86:7523), 9600 8N1: drives the gate barrier.
- * Source: protocols.md §4 [V S20: jarwyg/USB_RELAY README.md, exmakhina/xm_tesmes relay_lcus.py; S28].
+ * Source: docs/protocols.md §4 [V S20: jarwyg/USB_RELAY README.md, exmakhina/xm_tesmes relay_lcus.py; S28].
  *
  *   A0  ch  op  sum                     host → board, 4 bytes
  *   ch   channel, 1-based (LCUS-2/4/8 boards have more)
@@ -13,7 +13,7 @@
  * has no USB serial number: find the board by /dev/serial/by-path.
  */
 
-import type { DeviceModel } from '../model.ts';
+import type { DeviceModel, RelayPulse } from '../model.ts';
 import type { Codec, DeviceEvent, DeviceSimulator, WireChunk } from '../types.ts';
 import { emptyCounters } from '../types.ts';
 
@@ -28,15 +28,8 @@ export function lcusRelayCommand(channel: number, on: boolean): Uint8Array {
   return Uint8Array.of(START, channel, op, (START + channel + op) & 0xff);
 }
 
-export interface LcusPulse {
-  on: Uint8Array;
-  off: Uint8Array;
-  /** Send `off` this long after `on`. */
-  afterMs: number;
-}
-
 /** Closes the contact for `ms` milliseconds: the driver writes `on`, waits `afterMs`, writes `off`. */
-export function lcusPulse(channel: number, ms: number): LcusPulse {
+export function lcusPulse(channel: number, ms: number): RelayPulse {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`lcusPulse: ms must be ≥ 0, got ${ms}`);
   return { on: lcusRelayCommand(channel, true), off: lcusRelayCommand(channel, false), afterMs: ms };
 }
@@ -70,4 +63,5 @@ export const lcusRelayModel: DeviceModel = {
   defaultBaudRate: 9600,
   createCodec: () => createLcusRelayCodec(),
   createSimulator: () => createLcusRelaySimulator(),
+  pulse: lcusPulse,
 };

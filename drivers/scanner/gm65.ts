@@ -1,7 +1,7 @@
 /**
  * Grow GM65 / GM812 OEM scan engine, 9600 8N1: codes as text lines, setup by binary zone commands.
- * Source: protocols.md §2 "Grow GM65 frames" [V S15: saadimalik211/cv-scanner ESP32-S3-ETH/ScanOnly/
- * serialdoc.md; CRCs recomputed].
+ * Source: docs/protocols.md §2 "Grow GM65 frames" [V S15: the engine's serial notes in
+ * saadimalik211/cv-scanner, ESP32-S3-ETH/ScanOnly; CRCs recomputed].
  *
  * Host → engine:  7E 00 type len addrH addrL data… crcH crcL
  *   type 07 read zone, 08 write zone, 09 save to flash; len = data bytes; addr = zone (e.g. 0x000D encoding,
@@ -38,10 +38,8 @@ import { createLineScannerCodec } from './line-scanner.ts';
 
 export const GM65_READ = 0x07;
 export const GM65_WRITE = 0x08;
-export const GM65_SAVE = 0x09;
 export const GM65_ZONE_TRIGGER = 0x0002;
 export const GM65_ZONE_ENCODING = 0x000d;
-export const GM65_ZONE_TERMINATOR = 0x000e;
 
 const COMMAND_HEAD = [0x7e, 0x00] as const;
 const REPLY_START = 0x02;

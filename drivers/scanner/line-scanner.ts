@@ -1,6 +1,6 @@
 /**
  * Barcode/QR scanners that send each decoded code as a text line (Honeywell, Datalogic, Newland in
- * serial/USB-COM mode). Source: protocols.md §2 [V S9–S14, S16].
+ * serial/USB-COM mode). Source: docs/protocols.md §2 [V S9–S14, S16].
  *
  *   [02] [ ']' c m ] text… [03] CR [LF]
  *   02 / 03   optional STX prefix and ETX suffix, stripped
@@ -16,6 +16,7 @@
  * up to the next terminator.
  */
 
+import { createLineFramer } from '../framing/lines.ts';
 import type { DeviceModel } from '../model.ts';
 import { seededRandom, splitPoints } from '../sim-random.ts';
 import { decodeScannedText, encodeGb18030 } from '../text-decode.ts';
@@ -48,9 +49,6 @@ function isLetter(byte: number | undefined): boolean {
 
 export function createLineScannerCodec(): Codec {
   const counters = emptyCounters();
-  const frame = new Uint8Array(MAX_FRAME_BYTES);
-  let frameLength = 0;
-  let discarding = false;
 
   function handleFrame(bytes: Uint8Array, events: DeviceEvent[]): void {
     let start = 0;
@@ -74,30 +72,16 @@ export function createLineScannerCodec(): Codec {
     events.push(event);
   }
 
+  let events: DeviceEvent[] = [];
+  const push = createLineFramer({ maxBytes: MAX_FRAME_BYTES, counters, noise: NUL }, (bytes) =>
+    handleFrame(bytes, events),
+  );
+
   return {
     counters,
     decode(chunk: Uint8Array): DeviceEvent[] {
-      const events: DeviceEvent[] = [];
-      for (const byte of chunk) {
-        if (byte === CR || byte === LF) {
-          if (!discarding && frameLength > 0) handleFrame(frame.subarray(0, frameLength), events);
-          discarding = false;
-          frameLength = 0;
-          continue;
-        }
-        if (discarding) continue;
-        if (byte === NUL) {
-          counters.bytesSkipped++;
-          continue;
-        }
-        if (frameLength === MAX_FRAME_BYTES) {
-          counters.oversize++;
-          discarding = true;
-          frameLength = 0;
-          continue;
-        }
-        frame[frameLength++] = byte;
-      }
+      events = [];
+      push(chunk);
       return events;
     },
   };

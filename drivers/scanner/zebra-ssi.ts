@@ -1,6 +1,6 @@
 /**
  * Zebra (Symbol/Motorola) scanner in SSI mode: binary packets with ACK/NAK, 9600 8N1.
- * Source: protocols.md §2 "Zebra SSI packet" [V S12: Zebra/Symbol SSI manual pages; clocklimited/
+ * Source: docs/protocols.md §2 "Zebra SSI packet" [V S12: Zebra/Symbol SSI manual pages; clocklimited/
  * motorola-ssi-scanner scanner.js, lib/opcodes.js; checksums recomputed].
  *
  *   len op src status data… ckH ckL
@@ -15,7 +15,7 @@
  *   e.g. ACK from host 04 D0 04 00 FF 28 (04+D0+04+00 = D8); start session 04 E4 04 00 FF 14
  *
  * The host ACKs every decoder packet but ACK/NAK and NAKs a packet with a bad checksum with cause 01
- * (resend), the cause open-source SSI hosts send for a checksum failure [I: not in protocols.md]:
+ * (resend), the cause open-source SSI hosts send for a checksum failure [I: not in docs/protocols.md]:
  * `takeReplies()` hands those bytes to the link. The decoder retries an unACKed packet twice with bit0 set,
  * so a retransmission equal to the last packet accepted is ACKed again and otherwise ignored; after a bad
  * frame or junk the previous packet may have been lost, so the next retransmission is taken as new.
@@ -71,7 +71,6 @@ const AIM_BY_SSI_TYPE: ReadonlyMap<number, string> = new Map([
   [0x1c, ']Q1'], // QR Code, model 2
 ]);
 
-export const SSI_TYPE_CODE128 = 0x03;
 export const SSI_TYPE_QR = 0x1c;
 
 const MIN_LENGTH = 4;

@@ -1,6 +1,6 @@
 /**
  * CJMCU-90614 IR module (MLX90614 behind a small MCU), binary, 115200 8N1 by default.
- * Source: protocols.md §1b [V S5: RocksteadyBepop/CJMCU-MLX90614 README.md, electronicpro.co.za product page].
+ * Source: docs/protocols.md §1b [V S5: RocksteadyBepop/CJMCU-MLX90614 README.md, electronicpro.co.za product page].
  *
  * Module → host, 9 bytes:
  *   66 66 mode len T1h T1l T2h T2l sum

@@ -1,6 +1,6 @@
 /**
  * GD60914 forehead/wrist IR thermometer chip, request/response, 9600 8N1.
- * Source: protocols.md §1e [V S8: moxuec/esphome_external_componnets components/gd60914/gd60914.{h,cpp}].
+ * Source: docs/protocols.md §1e [V S8: moxuec/esphome_external_componnets components/gd60914/gd60914.{h,cpp}].
  *
  * Host → chip, one byte:
  *   A1         single-shot mode, sent once after opening

@@ -1,6 +1,6 @@
 /**
  * GY-MCU90614 / GY-MCU90615 IR module (MLX9061x behind a small MCU), binary, 8N1.
- * Source: protocols.md §1a [V S1–S4: as99shop product page, tizenhan/smart-faucet resource_mcu90615.c,
+ * Source: docs/protocols.md §1a [V S1–S4: as99shop product page, tizenhan/smart-faucet resource_mcu90615.c,
  * esteban990821/Codigos-Microcontroladores MCU-90615.ino, hxchipstech product page].
  *
  * Module → host, 9 bytes:

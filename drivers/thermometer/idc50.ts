@@ -1,6 +1,6 @@
 /**
  * IDC-50 kiosk thermal module (Heimann HTPA32x32), 115200 8N1.
- * Source: protocols.md §1c [V S6: idoctorcloud.com thermal imaging module board].
+ * Source: docs/protocols.md §1c [V S6: idoctorcloud.com thermal imaging module board].
  *
  * Module → host, binary option, 6 bytes:
  *   AA 55 06 II DD CS

@@ -1,6 +1,6 @@
 /**
  * "K3 Pro" wall/handheld IR thermometer, ASCII lines over USB CH340, 115200 8N1.
- * Source: protocols.md §1d [V S7: junheecho-zz/blueint-k3pro-reader main.py, test_simple.py].
+ * Source: docs/protocols.md §1d [V S7: junheecho-zz/blueint-k3pro-reader main.py, test_simple.py].
  *
  * One reading, each line ended by CR LF:
  *   T Object = 34.320 C                        surface temperature (intermediate)
@@ -16,6 +16,7 @@
  * 256 bytes counts once in `oversize` and is dropped up to the next terminator.
  */
 
+import { createLineFramer } from '../framing/lines.ts';
 import type { DeviceModel } from '../model.ts';
 import { seededRandom, splitPoints } from '../sim-random.ts';
 import type {
@@ -28,8 +29,6 @@ import type {
 } from '../types.ts';
 import { emptyCounters } from '../types.ts';
 
-const CR = 0x0d;
-const LF = 0x0a;
 const MAX_LINE_BYTES = 256;
 
 const BODY_MARK = 'T body = ';
@@ -41,9 +40,6 @@ const INTERMEDIATE_REMARK = 'ambience compensate';
 
 export function createK3AsciiCodec(): Codec {
   const counters = emptyCounters();
-  const line = new Uint8Array(MAX_LINE_BYTES);
-  let lineLength = 0;
-  let discarding = false;
   let objectC: number | undefined;
 
   function handleLine(bytes: Uint8Array, events: DeviceEvent[]): void {
@@ -81,26 +77,14 @@ export function createK3AsciiCodec(): Codec {
     counters.bytesSkipped += bytes.length;
   }
 
+  let events: DeviceEvent[] = [];
+  const push = createLineFramer({ maxBytes: MAX_LINE_BYTES, counters }, (bytes) => handleLine(bytes, events));
+
   return {
     counters,
     decode(chunk: Uint8Array): DeviceEvent[] {
-      const events: DeviceEvent[] = [];
-      for (const byte of chunk) {
-        if (byte === CR || byte === LF) {
-          if (!discarding && lineLength > 0) handleLine(line.subarray(0, lineLength), events);
-          discarding = false;
-          lineLength = 0;
-          continue;
-        }
-        if (discarding) continue;
-        if (lineLength === MAX_LINE_BYTES) {
-          counters.oversize++;
-          discarding = true;
-          lineLength = 0;
-          continue;
-        }
-        line[lineLength++] = byte;
-      }
+      events = [];
+      push(chunk);
       return events;
     },
   };

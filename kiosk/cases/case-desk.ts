@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Person } from '../identities/person.ts';
+import { isFever } from '../policy/severity.ts';
 import type { Screened } from '../screening/screener.ts';
 import type { CaseClosing, CaseFilter, CaseRecord, CaseStore, GuardianContact } from '../store/cases.ts';
 import { newRecordId } from '../store/ids.ts';
@@ -7,7 +8,6 @@ import type { ReturnCertificateStore } from '../store/return-certificates.ts';
 import type { ScreeningStore } from '../store/screenings.ts';
 import { CaseRefusal } from './case-refusal.ts';
 import {
-  confirmsFever,
   type Disposition,
   needsRecheckToClose,
   needsReturnCertificate,
@@ -122,7 +122,7 @@ export class CaseDesk extends EventEmitter<CaseDeskEvents> {
         note: input.note ?? null,
         recordedBy: actor,
       },
-      confirmsFever(input.temperatureC, this.deps.feverC),
+      isFever(input.temperatureC, this.deps.feverC),
     );
     this.emit('updated', updated);
     return updated;

@@ -24,11 +24,6 @@ export function needsReturnCertificate(disposition: Disposition): boolean {
   return disposition === 'sent_home' || disposition === 'referred';
 }
 
-/** A clinical reading at or above the fever threshold confirms the fever (compared in hundredths, as at the gate). */
-export function confirmsFever(temperatureC: number, feverC: number): boolean {
-  return Math.round(temperatureC * 100) >= Math.round(feverC * 100);
-}
-
 /** Monday of the school-local week a `YYYY-MM-DD` date falls in. */
 export function weekStart(localDate: string): string {
   const day = new Date(`${localDate}T00:00:00Z`);

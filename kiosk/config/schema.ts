@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceModelNames, deviceModels, isDeviceModelName } from '../../drivers/registry.ts';
+import { DEFAULT_KEY_CREDENTIAL } from '../store/database-key.ts';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as "HH:mm"');
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "-" or "_" (at most 32)');
@@ -21,7 +22,10 @@ const deviceSchema = z
   .object({
     id,
     role: z.enum(['thermometer', 'scanner', 'card-reader', 'relay']),
-    model: z.string(),
+    /** One of the models of `drivers/registry.ts`. */
+    model: z.string().refine(isDeviceModelName, {
+      error: (issue) => `unknown model "${String(issue.input)}"; known: ${deviceModelNames.join(', ')}`,
+    }),
     /** A serial path (best a /dev/serial/by-id link), or `simulated`. */
     port: z.string().min(1, 'a serial port path, or "simulated"').optional(),
     /** Or find the adapter by its USB ids, wherever it is plugged in. */
@@ -54,14 +58,8 @@ const deviceSchema = z
         message: 'only a simulated device plays a transcript',
       });
     }
-    if (!isDeviceModelName(device.model)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['model'],
-        message: `unknown model "${device.model}"; known: ${deviceModelNames.join(', ')}`,
-      });
-      return;
-    }
+    // An unknown model is reported on its field; its role cannot be checked.
+    if (!isDeviceModelName(device.model)) return;
     const role = deviceModels[device.model].role;
     if (role !== device.role) {
       ctx.addIssue({
@@ -139,12 +137,12 @@ export const configSchema = z
           .default(30),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, sessionIdleMin: 30 }),
+      .prefault({}),
     /** Raw temperatures and scan texts are purged this many days after upload; counts stay. */
     retention: z
       .object({ days: z.number().int().min(1).max(3650).default(30) })
       .strict()
-      .default({ days: 30 }),
+      .prefault({}),
     dataDir: z.string().default('./data'),
     /**
      * Encrypts the SQLite file. The config names where the key is, never the key itself: a file only
@@ -156,7 +154,7 @@ export const configSchema = z
         credential: z
           .string()
           .regex(/^[A-Za-z0-9_.@-]+$/, 'a systemd credential name')
-          .default('gate-kiosk-db-key'),
+          .default(DEFAULT_KEY_CREDENTIAL),
       })
       .strict()
       .optional(),
@@ -177,16 +175,7 @@ export const configSchema = z
       })
       .strict()
       .refine((r) => r.minPlausibleC < r.feverC, { message: 'minPlausibleC must be below feverC' })
-      .default({
-        feverC: 37.3,
-        minPlausibleC: 35.0,
-        pairWindowS: 10,
-        retakeWindowS: 8,
-        readingFirstMs: 1500,
-        orderGraceMs: 1000,
-        healthStatusMaxAgeH: 24,
-        decisionHoldS: 6,
-      }),
+      .prefault({}),
     /** Forehead modules (object + ambient temperature): when someone is there, and calibration age. */
     thermometry: z
       .object({
@@ -198,14 +187,7 @@ export const configSchema = z
         calibrationMaxAgeDays: z.number().positive().max(365).default(30),
       })
       .strict()
-      .default({
-        presenceDeltaC: 1.5,
-        minObjectC: 28,
-        dwellMs: 600,
-        stableSpreadC: 0.3,
-        maxDwellMs: 3000,
-        calibrationMaxAgeDays: 30,
-      }),
+      .prefault({}),
     sessions: z.array(sessionSchema).default([]),
     lanes: z.array(laneSchema).min(1, 'at least one lane').max(16, 'at most 16 lanes'),
     roster: z.string().optional(),
@@ -217,7 +199,7 @@ export const configSchema = z
         maxCellChars: z.number().int().min(64).max(32_767).default(1000),
       })
       .strict()
-      .default({ maxRows: 20_000, maxUnzippedMB: 50, maxCellChars: 1000 }),
+      .prefault({}),
     /** Health-code sources besides the roster: signed passes, the district's status feed, an online lookup. */
     healthCodes: z
       .object({
@@ -252,7 +234,7 @@ export const configSchema = z
         clockSkewS: z.number().int().min(0).max(3600).default(60),
       })
       .strict()
-      .default({ trustedKeys: [], revoked: [], refreshMin: 15, clockSkewS: 60 }),
+      .prefault({}),
     upload: z
       .object({
         endpoint: z.url(),
@@ -271,7 +253,7 @@ export const configSchema = z
         dir: z.string().optional(),
       })
       .strict()
-      .default({ keep: 7 }),
+      .prefault({}),
     simulation: z
       .object({
         autoArrivalsPerMin: z.number().min(0).max(600).default(0),
@@ -287,7 +269,7 @@ export const configSchema = z
         demoDay: z.boolean().default(false),
       })
       .strict()
-      .default({ autoArrivalsPerMin: 0, freshenRosterStatuses: false, demoAccounts: false, demoDay: false }),
+      .prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

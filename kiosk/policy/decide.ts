@@ -1,4 +1,5 @@
 import type { Rules } from '../config/schema.ts';
+import { hundredths, isFever } from './severity.ts';
 import type { Decision, HealthCode, Reason } from './types.ts';
 
 export interface HealthStatus {
@@ -32,9 +33,6 @@ export interface PolicyOutcome {
   reasons: Reason[];
 }
 
-/** Temperatures compared in hundredths, so 37.3 ≥ 37.3 holds whatever the float says. */
-const hundredths = (c: number) => Math.round(c * 100);
-
 /**
  * Whether a reading cannot stand on its own and the person should measure again (too low to be a
  * body, or not held still), unless it already shows a fever. The lane keeps the person's visit open
@@ -45,7 +43,7 @@ export function readingNeedsRetake(
   stable: boolean,
   rules: Pick<Rules, 'feverC' | 'minPlausibleC'>,
 ): boolean {
-  if (temperatureC !== null && hundredths(temperatureC) >= hundredths(rules.feverC)) return false;
+  if (temperatureC !== null && isFever(temperatureC, rules.feverC)) return false;
   return temperatureC === null || hundredths(temperatureC) < hundredths(rules.minPlausibleC) || !stable;
 }
 
@@ -57,7 +55,7 @@ export function decide(input: PolicyInput): PolicyOutcome {
   const { rules, temperatureC, identity } = input;
   const reasons: Reason[] = [];
   const t = temperatureC === null ? null : temperatureC.toFixed(1);
-  const fever = temperatureC !== null && hundredths(temperatureC) >= hundredths(rules.feverC);
+  const fever = temperatureC !== null && isFever(temperatureC, rules.feverC);
   const tooLow = temperatureC === null || hundredths(temperatureC) < hundredths(rules.minPlausibleC);
   const unstable = input.readingStable === false;
   const implausible = tooLow || unstable;

@@ -2,6 +2,7 @@ import type { IdentityEvent } from '../../drivers/types.ts';
 import type { Rules, SessionConfig } from '../config/schema.ts';
 import type { Person } from '../identities/person.ts';
 import { decide, type IdentityFinding } from '../policy/decide.ts';
+import { noMoreSerious } from '../policy/severity.ts';
 import { uncountedDecisions } from '../policy/types.ts';
 import { sessionOf, UNSCHEDULED } from '../sessions/session-of.ts';
 import { newRecordId } from '../store/ids.ts';
@@ -41,19 +42,6 @@ const ambiguousReason = {
   en: 'The order of scans and readings is unknown: scan and measure again',
 };
 const notMeasuredReason = { code: 'not_measured', zh: '扫码后未测温', en: 'Scanned, not measured' };
-
-/** How serious a decision is, to tell whether a repeat scan found something new. */
-const severity: Record<string, number> = {
-  pass: 0,
-  retake: 1,
-  verify: 2,
-  unknown_person: 2,
-  no_identity: 2,
-  not_measured: 1,
-  code_yellow: 3,
-  fever: 4,
-  code_red: 5,
-};
 
 /** Turns a paired reading into a decision and commits it; nothing is shown before the commit returns. */
 export class Screener {
@@ -126,7 +114,7 @@ export class Screener {
       const earlier = this.earlierInSession(person.id, slot.date, slot.sessionId);
       if (
         earlier &&
-        (severity[outcome.decision] ?? 0) <= (severity[earlier.decision] ?? 0) &&
+        noMoreSerious(outcome.decision, earlier.decision) &&
         !this.changedSince(earlier, person, healthAt)
       ) {
         return { record: earlier, person, repeat: true };

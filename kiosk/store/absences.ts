@@ -1,6 +1,7 @@
 import { type Absence, type AbsenceChange, absenceRecordId, type FollowUp } from '../absences/absence.ts';
 import type { AbsenceReason, Symptom } from '../absences/reasons.ts';
 import { UNSCHEDULED } from '../sessions/session-of.ts';
+import { Outbox } from '../upload/outbox.ts';
 import type { Db } from './database.ts';
 import { newRecordId } from './ids.ts';
 
@@ -53,13 +54,9 @@ const SELECT = `SELECT a.*, p.name, p.grade, p.class_name FROM absences a JOIN p
  * queued in the outbox in the same transaction (kind `absence`, one record per revision).
  */
 export class AbsenceStore {
-  private readonly insertOutbox;
   private readonly byId;
 
   constructor(private readonly db: Db) {
-    this.insertOutbox = db.prepare(
-      "INSERT OR IGNORE INTO outbox (record_id, kind, at, data) VALUES (?, 'absence', ?, ?)",
-    );
     this.byId = db.prepare(`${SELECT} WHERE a.id = ?`);
   }
 
@@ -238,10 +235,12 @@ export class AbsenceStore {
   }
 
   private queue(a: Absence): void {
-    this.insertOutbox.run(
-      absenceRecordId(a.id, a.revision),
-      a.updatedAt,
-      JSON.stringify({
+    Outbox.enqueue(this.db, {
+      recordId: absenceRecordId(a.id, a.revision),
+      kind: 'absence',
+      at: a.updatedAt,
+      once: true,
+      data: JSON.stringify({
         absenceId: a.id,
         revision: a.revision,
         personId: a.personId,
@@ -256,7 +255,7 @@ export class AbsenceStore {
         listedAt: a.listedAt,
         arrivedAt: a.arrivedAt,
       }),
-    );
+    });
   }
 }
 

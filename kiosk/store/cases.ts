@@ -2,6 +2,7 @@ import type { CaseDecision, Disposition, RecheckMethod } from '../cases/case-rul
 import { opensCase } from '../cases/case-rules.ts';
 import type { Symptom } from '../cases/symptoms.ts';
 import type { HealthCode } from '../policy/types.ts';
+import { Outbox } from '../upload/outbox.ts';
 import type { Db } from './database.ts';
 import { newRecordId } from './ids.ts';
 import type { ScreeningRecord } from './screenings.ts';
@@ -96,13 +97,30 @@ const DIRECT_REPORT_PRIORITY = 1;
 export class CaseStore {
   private readonly insertCase;
   private readonly insertRecheck;
-  private readonly insertOutbox;
   private readonly selectCase;
   private readonly selectByScreening;
   private readonly selectRechecks;
   private readonly updateClosed;
   private readonly updateConfirmed;
   private readonly selectClosedSince;
+
+  /**
+   * Cases still open. Read defensively (a database without the cases table, or an older one, has
+   * none), so the summary works on any database it is shown.
+   */
+  static openCount(db: Db): number {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'").get();
+    if (!table) return 0;
+    const columns = new Set(
+      (db.prepare('PRAGMA table_info(cases)').all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!columns.has('status')) return 0;
+    try {
+      return db.prepare("SELECT count(*) FROM cases WHERE status = 'open'").pluck().get() as number;
+    } catch {
+      return 0;
+    }
+  }
 
   constructor(private readonly db: Db) {
     this.insertCase = db.prepare(
@@ -114,9 +132,6 @@ export class CaseStore {
     this.insertRecheck = db.prepare(
       `INSERT INTO case_rechecks (id, case_id, at, temperature_c, method, symptoms, note, recorded_by)
        VALUES (@id, @caseId, @at, @temperatureC, @method, @symptoms, @note, @recordedBy)`,
-    );
-    this.insertOutbox = db.prepare(
-      `INSERT INTO outbox (record_id, kind, at, data, priority) VALUES (?, 'case', ?, ?, ?)`,
     );
     this.selectCase = db.prepare('SELECT * FROM cases WHERE id = ?');
     this.selectByScreening = db.prepare('SELECT * FROM cases WHERE screening_id = ?');
@@ -251,7 +266,13 @@ export class CaseStore {
   private queue(recordId: string, at: string, c: CaseRecord, event: CaseEvent): void {
     if (c.personId === null) return;
     const priority = event === 'direct_report' ? DIRECT_REPORT_PRIORITY : 0;
-    this.insertOutbox.run(recordId, at, JSON.stringify(uploadData(c, event)), priority);
+    Outbox.enqueue(this.db, {
+      recordId,
+      kind: 'case',
+      at,
+      data: JSON.stringify(uploadData(c, event)),
+      priority,
+    });
   }
 
   private fromRow(row: CaseRow): CaseRecord {

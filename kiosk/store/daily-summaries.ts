@@ -1,3 +1,4 @@
+import { Outbox } from '../upload/outbox.ts';
 import type { Db } from './database.ts';
 import { newRecordId } from './ids.ts';
 
@@ -30,9 +31,7 @@ export class DailySummaryStore {
       this.db
         .prepare('INSERT INTO daily_summaries (local_date, record_id, at, data) VALUES (?, ?, ?, ?)')
         .run(localDate, recordId, at.toISOString(), json);
-      this.db
-        .prepare("INSERT INTO outbox (record_id, kind, at, data) VALUES (?, 'daily_summary', ?, ?)")
-        .run(recordId, at.toISOString(), json);
+      Outbox.enqueue(this.db, { recordId, kind: 'daily_summary', at: at.toISOString(), data: json });
       return true;
     })();
   }

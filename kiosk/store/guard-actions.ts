@@ -1,4 +1,5 @@
 import type { GuardActionKind, HandCheck, Visitor } from '../guard/actions.ts';
+import { Outbox } from '../upload/outbox.ts';
 import type { Db } from './database.ts';
 import type { ScreeningRecord } from './screenings.ts';
 
@@ -48,16 +49,12 @@ interface Detail {
  */
 export class GuardActionStore {
   private readonly insert;
-  private readonly insertOutbox;
   private readonly selectByScreening;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO guard_actions (id, at, local_date, lane_id, screening_id, decision, action, detail, actor)
        VALUES (@id, @at, @localDate, @laneId, @screeningId, @decision, @action, @detail, @actor)`,
-    );
-    this.insertOutbox = db.prepare(
-      `INSERT INTO outbox (record_id, kind, at, data) VALUES (?, 'screening', ?, ?)`,
     );
     this.selectByScreening = db.prepare('SELECT * FROM guard_actions WHERE screening_id = ?');
   }
@@ -67,7 +64,12 @@ export class GuardActionStore {
     this.db.transaction(() => {
       const detail: Detail = { checked: action.checked, visitor: action.visitor, note: action.note };
       this.insert.run({ ...action, detail: JSON.stringify(detail) });
-      this.insertOutbox.run(action.id, action.at, JSON.stringify(uploadData(action, screening)));
+      Outbox.enqueue(this.db, {
+        recordId: action.id,
+        kind: 'screening',
+        at: action.at,
+        data: JSON.stringify(uploadData(action, screening)),
+      });
       alsoInTransaction?.();
     })();
   }

@@ -16,6 +16,16 @@ interface Row {
   return_certificate_due: number;
 }
 
+/** A person as the day's forms show them, whether or not still on the roster. */
+export interface PersonOnForm {
+  id: string;
+  name: string;
+  kind: 'student' | 'staff';
+  grade: number | null;
+  className: string | null;
+  boarder: boolean;
+}
+
 export interface RosterImportResult {
   added: number;
   updated: number;
@@ -28,6 +38,29 @@ export interface RosterImportResult {
  */
 export class PeopleStore {
   constructor(private readonly db: Db) {}
+
+  /** The people with these ids, whether or not they are still on the roster. */
+  byIds(ids: readonly string[]): Map<string, PersonOnForm> {
+    const found = new Map<string, PersonOnForm>();
+    const stmt = this.db.prepare(
+      'SELECT id, name, kind, grade, class_name, boarder FROM people WHERE id = ?',
+    );
+    for (const id of ids) {
+      const r = stmt.get(id) as
+        | Pick<Row, 'id' | 'name' | 'kind' | 'grade' | 'class_name' | 'boarder'>
+        | undefined;
+      if (r)
+        found.set(id, {
+          id: r.id,
+          name: r.name,
+          kind: r.kind,
+          grade: r.grade,
+          className: r.class_name,
+          boarder: r.boarder === 1,
+        });
+    }
+    return found;
+  }
 
   /** Everyone on the current roster. */
   current(): Person[] {

@@ -1,4 +1,5 @@
 import type { Decision, HealthCode, Reason } from '../policy/types.ts';
+import { Outbox } from '../upload/outbox.ts';
 import type { Db } from './database.ts';
 
 export interface ScreeningRecord {
@@ -18,6 +19,17 @@ export interface ScreeningRecord {
   healthCode: HealthCode;
   decision: Decision;
   reasons: Reason[];
+}
+
+/** A day's screening as the forms and the summary count it. */
+export interface DayScreening {
+  id: string;
+  at: string;
+  laneId: string;
+  session: string;
+  personId: string | null;
+  temperatureC: number | null;
+  decision: Decision;
 }
 
 export interface ScreeningFilter {
@@ -54,7 +66,6 @@ export interface BatchWriter {
 /** The screenings table, and the outbox row each screening is queued with for the district. */
 export class ScreeningStore {
   private readonly insertScreening;
-  private readonly insertOutbox;
   private readonly commitTx;
   private readonly earlier;
   private readonly byPerson;
@@ -80,10 +91,14 @@ export class ScreeningStore {
     this.byPerson = db.prepare(
       `SELECT * FROM screenings WHERE person_id = ? AND local_date >= ? ORDER BY at, id LIMIT ?`,
     );
-    this.insertOutbox = db.prepare('INSERT INTO outbox (record_id, kind, at, data) VALUES (?, ?, ?, ?)');
     const insert = (r: ScreeningRecord) => {
       this.insertScreening.run({ ...r, reasons: JSON.stringify(r.reasons) });
-      this.insertOutbox.run(r.id, 'screening', r.at, JSON.stringify(uploadData(r)));
+      Outbox.enqueue(db, {
+        recordId: r.id,
+        kind: 'screening',
+        at: r.at,
+        data: JSON.stringify(uploadData(r)),
+      });
       for (const hook of this.inCommit) hook(r);
     };
     this.commitTx = db.transaction(insert);
@@ -210,6 +225,44 @@ export class ScreeningStore {
   earlierInSession(personId: string, localDate: string, session: string): ScreeningRecord | null {
     const row = this.earlier.get(personId, localDate, session) as Row | undefined;
     return row ? fromRow(row) : null;
+  }
+
+  /** Every screening of a school-local day, in order. */
+  ofDay(localDate: string): DayScreening[] {
+    return this.db
+      .prepare(
+        `SELECT id, at, lane_id AS laneId, session, person_id AS personId, temperature_c AS temperatureC, decision
+         FROM screenings WHERE local_date = ? ORDER BY at, id`,
+      )
+      .all(localDate) as DayScreening[];
+  }
+
+  /**
+   * Removes the raw values of screenings before `before` that have reached the district: temperatures,
+   * scanned text, and the texts of their reasons (the codes stay). The rows themselves stay. How many.
+   */
+  scrubUploadedBefore(before: string): number {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.reasons FROM screenings s JOIN outbox o ON o.record_id = s.id
+         WHERE s.at < ? AND o.status = 'sent'
+           AND (s.temperature_c IS NOT NULL OR s.object_c IS NOT NULL OR s.ambient_c IS NOT NULL
+                OR s.identity_text IS NOT NULL OR s.reasons LIKE '%"zh"%')`,
+      )
+      .all(before) as { id: string; reasons: string }[];
+    const scrub = this.db.prepare(
+      `UPDATE screenings SET temperature_c = NULL, object_c = NULL, ambient_c = NULL, identity_text = NULL,
+         reasons = ? WHERE id = ?`,
+    );
+    for (const row of rows) {
+      const codes = (JSON.parse(row.reasons) as { code: string }[]).map((r) => ({
+        code: r.code,
+        zh: '',
+        en: '',
+      }));
+      scrub.run(JSON.stringify(codes), row.id);
+    }
+    return rows.length;
   }
 
   pendingUploads(): number {

@@ -28,6 +28,21 @@ export interface RejectedRecord {
   attempts: number;
 }
 
+/** A record to queue for upload: what a store hands `Outbox.enqueue` in its own transaction. */
+export interface OutboxEntry {
+  recordId: string;
+  kind: 'screening' | 'case' | 'absence' | 'daily_summary';
+  at: string;
+  /** The record as JSON text, stored as it is sent. */
+  data: string;
+  /** Sent before lower priorities (default 0). */
+  priority?: number;
+  /** A record id already queued is left as it is (a revision queued twice); otherwise it is an error. */
+  once?: boolean;
+}
+
+const enqueueStatements = new WeakMap<Db, { insert: Statement; insertOnce: Statement }>();
+
 export interface OutboxCounts {
   pending: number;
   failed: number;
@@ -62,6 +77,25 @@ const fromRow = (r: Row): OutboxRow => ({
  * (and whenever the queue runs empty), so the status costs nothing however long the queue is.
  */
 export class Outbox {
+  /**
+   * Queues one record for upload. Every store that uploads what it writes calls this inside the
+   * transaction that writes the record, so the record and its outbox row are durable together.
+   * Whether a row was added (false: `once` and the record id was queued before).
+   */
+  static enqueue(db: Db, entry: OutboxEntry): boolean {
+    let statements = enqueueStatements.get(db);
+    if (statements === undefined) {
+      const columns = '(record_id, kind, at, data, priority) VALUES (?, ?, ?, ?, ?)';
+      statements = {
+        insert: db.prepare(`INSERT INTO outbox ${columns}`),
+        insertOnce: db.prepare(`INSERT OR IGNORE INTO outbox ${columns}`),
+      };
+      enqueueStatements.set(db, statements);
+    }
+    const statement = entry.once ? statements.insertOnce : statements.insert;
+    return statement.run(entry.recordId, entry.kind, entry.at, entry.data, entry.priority ?? 0).changes === 1;
+  }
+
   private readonly selectAt: Statement;
   private readonly priorityBelow: Statement;
   private readonly lastSeqStmt: Statement;
@@ -142,6 +176,11 @@ export class Outbox {
        ORDER BY seq DESC LIMIT ?`,
     );
     this.recount();
+  }
+
+  /** Removes rows uploaded before `before` (they hold a copy of raw values); how many. */
+  static deleteSentBefore(db: Db, before: string): number {
+    return db.prepare(`DELETE FROM outbox WHERE status = 'sent' AND at < ?`).run(before).changes;
   }
 
   /** Counts the queue again from the table (an index-only count); cheap when the queue is short. */

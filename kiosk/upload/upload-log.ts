@@ -9,7 +9,7 @@ export interface UploadLogger {
 
 /**
  * Turns the uploader's events into log lines: a line when the district goes out of reach and when it
- * comes back, each refused record with its reason, and a loud one when records cannot be written.
+ * comes back, and each refused record with its reason.
  * Batches are logged only at the first one after a failure, so a drain does not flood the log; a busy
  * district is logged once until a batch goes through. The demo points at a collector on its own
  * machine that nobody has started: that is said once, as information, not as a fault.
@@ -49,8 +49,5 @@ export function logUploads(uploader: Uploader, log: UploadLogger, opts: { demo?:
   uploader.on('rejected', (records) => {
     for (const r of records)
       log.error({ record: r.recordId, kind: r.kind, reason: r.reason }, 'record rejected by the district');
-  });
-  uploader.on('storage', (fault) => {
-    log.error({ storage: fault.code, detail: fault.detail }, `${fault.message.en} / ${fault.message.zh}`);
   });
 }

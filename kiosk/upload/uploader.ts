@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { StorageFault } from '../store/storage-fault.ts';
+import { StorageHealth } from '../store/storage-health.ts';
 import { busyDelayMs, defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './backoff.ts';
 import { type Batch, batchBody, batchIdFor, collectBatch, yieldToLanes } from './batch.ts';
 import type { Outbox, OutboxRow, RejectedRecord } from './outbox.ts';
 import { type BatchAnswer, postBatch } from './post-batch.ts';
-import { classifyStorageError, type StorageFault } from './storage-fault.ts';
 
 export interface UploaderOptions {
   outbox: Outbox;
@@ -22,6 +23,8 @@ export interface UploaderOptions {
   heartbeatMs?: number;
   now?: () => number;
   random?: () => number;
+  /** Where write failures are reported, and read back for the status (the kiosk's one; a fresh one by default). */
+  storage?: StorageHealth;
 }
 
 /** The contract's `GET /api/outbox`, and what the display's connectivity indicator shows. */
@@ -61,11 +64,12 @@ export interface UploaderEvents {
   busy: [busy: { message: string; records: number; retryAfterMs: number; retryInMs: number }];
   offline: [info: { since: string; error: string; pending: number }];
   online: [info: { offlineSince: string | null; pending: number }];
-  storage: [fault: StorageFault];
 }
 
 const NO_ENDPOINT = 'no upload endpoint in the config (upload.endpoint)';
 const MARK_CHUNK = 50;
+/** Who reports the uploader's own write failures to the storage health. */
+const UPLOADER = 'uploader';
 
 /**
  * Sends the outbox to the district in batches, one at a time, and marks each record from the answer.
@@ -93,9 +97,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private lastErrorAt: string | null = null;
   private offlineSince: string | null = null;
   private nextAttemptAt: string | null = null;
-  private storage: StorageFault | null = null;
-  /** The fault came from the uploader's own writes, so its next good write clears it. */
-  private storageFaultIsOwn = false;
+  private readonly storage: StorageHealth;
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly stopSignal = new AbortController();
@@ -115,6 +117,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.idlePollMs = opts.idlePollMs ?? 1000;
     this.heartbeatMs = opts.heartbeatMs ?? 60_000;
     this.now = opts.now ?? Date.now;
+    this.storage = opts.storage ?? new StorageHealth(this.now);
     this.random = opts.random ?? Math.random;
     if (!this.endpoint) this.lastError = NO_ENDPOINT;
   }
@@ -142,7 +145,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     try {
       counts = this.outbox.counts();
     } catch (err) {
-      this.noteStorageFault(err);
+      this.storage.note(err);
     }
     return {
       ...counts,
@@ -153,7 +156,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       lastErrorAt: this.lastErrorAt,
       nextAttemptAt: this.nextAttemptAt,
       endpoint: this.endpoint,
-      storage: this.storage,
+      storage: this.storage.current(),
     };
   }
 
@@ -165,23 +168,6 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     const done = this.outbox.requeue(recordId);
     if (done) this.nudge();
     return done;
-  }
-
-  /** A write failed somewhere in the kiosk: if the disk is the cause, the status carries it until cleared. */
-  noteStorageFault(err: unknown): StorageFault | null {
-    const fault = classifyStorageError(err, new Date(this.now()));
-    if (!fault) return null;
-    const fresh = this.storage?.code !== fault.code;
-    this.storage = fault;
-    this.storageFaultIsOwn = false;
-    if (fresh) this.emit('storage', fault);
-    return fault;
-  }
-
-  /** A write went through again. */
-  clearStorageFault(): void {
-    this.storage = null;
-    this.storageFaultIsOwn = false;
   }
 
   private async loop(): Promise<void> {
@@ -266,7 +252,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       if (i > 0) await yieldToLanes();
       this.outbox.markSent(sent.slice(i, i + MARK_CHUNK));
     }
-    if (this.storageFaultIsOwn) this.clearStorageFault();
+    this.storage.clear(UPLOADER);
     if (rejected.length > 0) {
       await yieldToLanes();
       this.outbox.markRejected(rejected.map(({ row, reason }) => ({ seq: row.seq, reason })));
@@ -376,8 +362,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private onLocalError(err: unknown): number {
     this.failures++;
     const retryInMs = retryDelayMs(this.failures, this.backoff, this.random);
-    const fault = this.noteStorageFault(err);
-    if (fault) this.storageFaultIsOwn = true;
+    const fault = this.storage.note(err, UPLOADER);
     const error = fault ? fault.detail : `the uploader failed: ${(err as Error).message ?? String(err)}`;
     this.lastError = error;
     this.lastErrorAt = new Date(this.now()).toISOString();

@@ -23,8 +23,6 @@ export const batchEnvelope = z.object({
     .max(MAX_RECORDS_PER_BATCH, `at most ${MAX_RECORDS_PER_BATCH} records a batch`),
 });
 
-export type BatchEnvelope = z.infer<typeof batchEnvelope>;
-
 /** A record that passed its checks, ready to store. */
 export interface ValidRecord {
   id: string;

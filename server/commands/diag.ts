@@ -1,5 +1,5 @@
 import { toHex, toMaskedHex } from '../../drivers/hex.ts';
-import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { deviceModel } from '../../drivers/registry.ts';
 import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest, type SelfTestResult } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
@@ -83,7 +83,7 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
     await new Promise((r) => setTimeout(r, Math.min(1500, opts.seconds * 1000)));
     const tests = new Map<string, SelfTestResult>();
     for (const d of devices) {
-      const commands = deviceModel(d.config.model as DeviceModelName).commands;
+      const commands = deviceModel(d.config.model).commands;
       if (!commands?.selfTest) continue;
       const result = await runSelfTest(d.link, commands);
       tests.set(d.config.id, result);

@@ -1,7 +1,7 @@
 import type { Server } from 'socket.io';
 import type { FixtureLibrary } from '../../drivers/fixture-library.ts';
 import { toHex, toMaskedHex } from '../../drivers/hex.ts';
-import { type DeviceModelName, deviceModel } from '../../drivers/registry.ts';
+import { deviceModel } from '../../drivers/registry.ts';
 import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest } from '../../drivers/self-test.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
@@ -47,7 +47,7 @@ export function attachDiagNamespace(
   const guard = guardNamespace(ns, sources, 'devices:diagnose', { displayTokens: false });
   const describe = (): DiagDevice[] =>
     devices.map((d) => {
-      const model = deviceModel(d.config.model as DeviceModelName);
+      const model = deviceModel(d.config.model);
       return {
         laneId: d.laneId,
         laneName: laneNames.get(d.laneId) ?? d.laneId,
@@ -153,7 +153,7 @@ export function attachDiagNamespace(
         reply({ ok: false, detail: `no device "${String(deviceId)}"`, elapsedMs: null });
         return;
       }
-      reply(await runSelfTest(d.link, deviceModel(d.config.model as DeviceModelName).commands));
+      reply(await runSelfTest(d.link, deviceModel(d.config.model).commands));
     });
     socket.on('replay', (req: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};

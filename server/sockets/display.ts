@@ -4,7 +4,7 @@ import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations
 import type { PrincipalSources } from '../auth/principal.ts';
 import { guardNamespace, socketPrincipal } from '../auth/socket-guard.ts';
 import type { LaneDevice } from '../devices.ts';
-import { laneViews } from '../http/lanes-routes.ts';
+import { laneViews } from '../lane-views.ts';
 
 export interface ServerInfo {
   schoolName: string;

@@ -12,7 +12,7 @@ import {
 } from '../../drivers/card/card-number.ts';
 import type { CardFormat } from '../../drivers/types.ts';
 
-// Tag bytes 01 02 6F 6C 3A: version 01, id 0x026F6C3A (protocols.md §3, desktop reader table).
+// Tag bytes 01 02 6F 6C 3A: version 01, id 0x026F6C3A (docs/protocols.md §3, desktop reader table).
 const TABLE_TAG: CardTag = { version: 0x01, id: 0x026f6c3a };
 // EM-18 "4500C5D1E9B8": version 45, id 0x00C5D1E9, check B8.
 const EM18_TAG: CardTag = { version: 0x45, id: 0x00c5d1e9 };

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript, replayTranscript } from '../../drivers/replay.ts';
 import {
   CJMCU_BAUD_9600,
   CJMCU_BAUD_57600,
@@ -14,14 +11,11 @@ import {
   createCjmcu90614Simulator,
   encodeCjmcu90614Frame,
 } from '../../drivers/thermometer/cjmcu-90614.ts';
-import type { Codec, DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
+import type { DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
 import { NOMINAL_FOREHEAD_OFFSET_C } from '../../drivers/types.ts';
+import { clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-const hex = (digits: string): Uint8Array => Uint8Array.from(Buffer.from(digits.replace(/\s/g, ''), 'hex'));
-const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-// protocols.md §1b: 66 66 mode len T1h T1l T2h T2l sum, T1 = object and T2 = ambient as the README says.
+// docs/protocols.md §1b: 66 66 mode len T1h T1l T2h T2l sum, T1 = object and T2 = ambient as the README says.
 // Forehead 34.56 °C (0x0D80), room 24.10 °C (0x096A), sum = low byte of 0x2D1:
 // 66 66 01 04 0d 80 09 6a d1
 const FOREHEAD = hex('666601040d80096ad1');
@@ -35,23 +29,7 @@ const COLD_EVENT: DeviceEvent = { kind: 'temperature', objectC: 1.25, ambientC: 
 const BAD_CHECKSUM = hex('666601040d80096ad2');
 // Length byte 0C: 66 66 01 0c 0d 80 09 6a d9
 const BAD_LENGTH = hex('6666010c0d80096ad9');
-const FRAME_LENGTH = 9;
-
-const clean = { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 };
-
-function decodeAll(codec: Codec, chunks: Uint8Array[]): DeviceEvent[] {
-  return chunks.flatMap((chunk) => codec.decode(chunk));
-}
-
-function cutBySizes(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  for (let start = 0, i = 0; start < bytes.length; i++) {
-    const end = Math.min(bytes.length, start + (sizes[i % sizes.length] ?? 1));
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
+const _FRAME_LENGTH = 9;
 
 function temperatures(events: DeviceEvent[]): TemperatureEvent[] {
   return events.filter((event): event is TemperatureEvent => event.kind === 'temperature');
@@ -80,24 +58,6 @@ describe('CJMCU-90614 codec', () => {
     expect(toHex(encodeCjmcu90614Frame(1.25, -3.5, 'sum'))).toBe(toHex(COLD));
   });
 
-  it('decodes a frame split at every byte boundary', () => {
-    for (const frame of [FOREHEAD, FOREHEAD_ZERO_SUM]) {
-      for (let cut = 1; cut < FRAME_LENGTH; cut++) {
-        const codec = createCjmcu90614Codec();
-        expect(codec.decode(frame.subarray(0, cut))).toEqual([]);
-        expect(codec.decode(frame.subarray(cut))).toEqual([FOREHEAD_EVENT]);
-        expect(codec.counters).toEqual({ ...clean, frames: 1 });
-      }
-    }
-  });
-
-  it('completes a frame delivered byte by byte on its last byte', () => {
-    const codec = createCjmcu90614Codec();
-    const results = Array.from(COLD, (byte) => codec.decode(Uint8Array.of(byte)));
-    expect(results.slice(0, -1).flat()).toEqual([]);
-    expect(results.at(-1)).toEqual([COLD_EVENT]);
-  });
-
   it('skips junk before a frame, stray start bytes included', () => {
     const codec = createCjmcu90614Codec();
     expect(codec.decode(concat(hex('ff 00 66 12'), FOREHEAD))).toEqual([FOREHEAD_EVENT]);
@@ -120,63 +80,6 @@ describe('CJMCU-90614 codec', () => {
     const codec = createCjmcu90614Codec();
     expect(decodeAll(codec, [COLD.subarray(0, 6), FOREHEAD])).toEqual([FOREHEAD_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1, badChecksums: 1, bytesSkipped: 6, resyncs: 1 });
-  });
-
-  it('never throws on random bytes, keeps its counters consistent and decodes a frame afterwards', () => {
-    fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 20 }), (chunks) => {
-        const codec = createCjmcu90614Codec();
-        let fed = 0;
-        for (const chunk of chunks) {
-          codec.decode(chunk);
-          fed += chunk.length;
-          const held = fed - FRAME_LENGTH * codec.counters.frames - codec.counters.bytesSkipped;
-          expect(held).toBeGreaterThanOrEqual(0);
-          expect(held).toBeLessThan(FRAME_LENGTH);
-        }
-        // Zeros can neither start a frame nor pass as its length byte: whatever was held is settled.
-        const flush = new Uint8Array(FRAME_LENGTH - 1);
-        codec.decode(flush);
-        fed += flush.length;
-        expect(fed).toBe(FRAME_LENGTH * codec.counters.frames + codec.counters.bytesSkipped);
-        expect(codec.counters.resyncs).toBeGreaterThanOrEqual(codec.counters.badChecksums);
-        const before = codec.counters.frames;
-        expect(codec.decode(FOREHEAD)).toEqual([FOREHEAD_EVENT]);
-        expect(codec.counters.frames).toBe(before + 1);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('recovers every frame embedded in junk that holds no start byte, however it is chunked', () => {
-    const junk = fc.uint8Array({ maxLength: 24 }).map((bytes) => bytes.map((b) => (b === 0x66 ? 0x00 : b)));
-    const reading = fc.record({
-      object: fc.integer({ min: -32768, max: 32767 }),
-      ambient: fc.integer({ min: -32768, max: 32767 }),
-      checksum: fc.constantFrom('sum' as const, 'zero' as const),
-    });
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(junk, reading), { maxLength: 12 }),
-        junk,
-        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 8 }),
-        (pairs, tail, sizes) => {
-          const parts: Uint8Array[] = [];
-          const expected: DeviceEvent[] = [];
-          let junkBytes = tail.length;
-          for (const [noise, { object, ambient, checksum }] of pairs) {
-            parts.push(noise, encodeCjmcu90614Frame(object / 100, ambient / 100, checksum));
-            expected.push({ kind: 'temperature', objectC: object / 100, ambientC: ambient / 100 });
-            junkBytes += noise.length;
-          }
-          parts.push(tail);
-          const codec = createCjmcu90614Codec();
-          expect(decodeAll(codec, cutBySizes(concat(...parts), sizes))).toEqual(expected);
-          expect(codec.counters).toEqual({ ...clean, frames: pairs.length, bytesSkipped: junkBytes });
-        },
-      ),
-      { numRuns: 200 },
-    );
   });
 });
 
@@ -256,10 +159,9 @@ describe('CJMCU-90614 model', () => {
 
 describe('CJMCU-90614 fixtures', () => {
   const replay = (name: string) => {
-    const text = readFileSync(new URL(`../../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
-    const transcript = parseTranscript(text);
+    const { transcript, result } = replayFixture(name);
     expect(transcript.header).toMatchObject({ model: 'cjmcu-90614', baudRate: 115200 });
-    return replayTranscript(transcript, createCjmcu90614Codec());
+    return result;
   };
 
   it('replays the normal transcript (00 checksums)', () => {

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript, replayTranscript } from '../../drivers/replay.ts';
 import {
   createGd60914Codec,
   createGd60914Simulator,
@@ -15,15 +12,12 @@ import {
   gd60914Model,
   gd60914ResetCommand,
 } from '../../drivers/thermometer/gd60914.ts';
-import type { Codec, DeviceEvent } from '../../drivers/types.ts';
+import type { DeviceEvent } from '../../drivers/types.ts';
+import { ascii, clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
-const hex = (digits: string): Uint8Array => Uint8Array.from(Buffer.from(digits.replace(/\s/g, ''), 'hex'));
-const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
-// protocols.md §1e: 7 ASCII bytes, atoi → tenths of °C. "0000366" → 36.6 °C.
+// docs/protocols.md §1e: 7 ASCII bytes, atoi → tenths of °C. "0000366" → 36.6 °C.
 // 30 30 30 30 33 36 36
 const EXAMPLE = ascii('0000366');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', bodyC: 36.6 };
@@ -33,26 +27,10 @@ const ROOM = ascii('0000251');
 const SPACED = ascii('    367');
 // Below zero: 2d 30 30 30 30 35 32 → −5.2 °C
 const NEGATIVE = ascii('-000052');
-const REPLY_LENGTH = 7;
-
-const clean = { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 };
-
-function decodeAll(codec: Codec, chunks: Uint8Array[]): DeviceEvent[] {
-  return chunks.flatMap((chunk) => codec.decode(chunk));
-}
-
-function cutBySizes(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  for (let start = 0, i = 0; start < bytes.length; i++) {
-    const end = Math.min(bytes.length, start + (sizes[i % sizes.length] ?? 1));
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
+const _REPLY_LENGTH = 7;
 
 describe('GD60914 codec', () => {
-  it('decodes the reply of protocols.md', () => {
+  it('decodes the reply of docs/protocols.md', () => {
     const codec = createGd60914Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });
@@ -97,22 +75,6 @@ describe('GD60914 codec', () => {
     expect(codec.counters).toEqual({ ...clean, frames: 3 });
   });
 
-  it('decodes a reply split at every byte boundary', () => {
-    for (let cut = 1; cut < REPLY_LENGTH; cut++) {
-      const codec = createGd60914Codec();
-      expect(codec.decode(EXAMPLE.subarray(0, cut), 1000)).toEqual([]);
-      expect(codec.decode(EXAMPLE.subarray(cut), 1002)).toEqual([EXAMPLE_EVENT]);
-      expect(codec.counters).toEqual({ ...clean, frames: 1 });
-    }
-  });
-
-  it('completes a reply delivered byte by byte on its last byte', () => {
-    const codec = createGd60914Codec();
-    const results = Array.from(EXAMPLE, (byte, i) => codec.decode(Uint8Array.of(byte), i));
-    expect(results.slice(0, -1).flat()).toEqual([]);
-    expect(results.at(-1)).toEqual([EXAMPLE_EVENT]);
-  });
-
   it('skips bytes outside a reply without losing its thread', () => {
     const codec = createGd60914Codec();
     expect(codec.decode(concat(ascii('\r\n'), hex('ff 00'), EXAMPLE, ascii('\r\n')))).toEqual([
@@ -146,74 +108,6 @@ describe('GD60914 codec', () => {
     expect(decodeAll(codec, [ascii('0003'), EXAMPLE, EXAMPLE])).toEqual([]);
     // "0003000" (0.3 °C), then "0366000" (36600.0 °C), with "0366" still held.
     expect(codec.counters).toEqual({ ...clean, frames: 2 });
-  });
-
-  it('never throws on random bytes, keeps its counters consistent and decodes a reply afterwards', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 200 })), {
-          maxLength: 20,
-        }),
-        (chunks) => {
-          const codec = createGd60914Codec();
-          let fed = 0;
-          let nowMs = 0;
-          for (const [chunk, gapMs] of chunks) {
-            nowMs += gapMs;
-            codec.decode(chunk, nowMs);
-            fed += chunk.length;
-            const held = fed - REPLY_LENGTH * codec.counters.frames - codec.counters.bytesSkipped;
-            expect(held).toBeGreaterThanOrEqual(0);
-            expect(held).toBeLessThan(REPLY_LENGTH);
-          }
-          // 'x' is never part of a reply: whatever was held is dropped.
-          const flush = ascii('x');
-          codec.decode(flush, nowMs);
-          fed += flush.length;
-          expect(fed).toBe(REPLY_LENGTH * codec.counters.frames + codec.counters.bytesSkipped);
-          expect(codec.counters.badChecksums).toBe(0);
-          const before = codec.counters.frames;
-          expect(codec.decode(EXAMPLE, nowMs)).toEqual([EXAMPLE_EVENT]);
-          expect(codec.counters.frames).toBe(before + 1);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-
-  it('recovers every reply embedded in bytes that cannot be part of one, however it is chunked', () => {
-    const replyBytes = new Set(ascii(' +-0123456789'));
-    const junk = fc
-      .uint8Array({ maxLength: 24 })
-      .map((bytes) => bytes.map((b) => (replyBytes.has(b) ? 0x78 : b)));
-    const reading = fc.record({
-      tenths: fc.integer({ min: -99999, max: 999999 }),
-      padding: fc.constantFrom(' ', '0'),
-    });
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(junk, reading), { maxLength: 12 }),
-        junk,
-        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 8 }),
-        (pairs, tail, sizes) => {
-          const parts: Uint8Array[] = [];
-          const expected: DeviceEvent[] = [];
-          let junkBytes = tail.length;
-          for (const [noise, { tenths, padding }] of pairs) {
-            const reply =
-              padding === '0' ? encodeGd60914Reply(tenths / 10) : ascii(String(tenths).padStart(7, ' '));
-            parts.push(noise, reply);
-            if (tenths >= 300 && tenths <= 450) expected.push({ kind: 'temperature', bodyC: tenths / 10 });
-            junkBytes += noise.length;
-          }
-          parts.push(tail);
-          const codec = createGd60914Codec();
-          expect(decodeAll(codec, cutBySizes(concat(...parts), sizes))).toEqual(expected);
-          expect(codec.counters).toEqual({ ...clean, frames: pairs.length, bytesSkipped: junkBytes });
-        },
-      ),
-      { numRuns: 200 },
-    );
   });
 });
 
@@ -308,10 +202,9 @@ describe('GD60914 model', () => {
 
 describe('GD60914 fixtures', () => {
   const replay = (name: string) => {
-    const source = readFileSync(new URL(`../../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
-    const transcript = parseTranscript(source);
-    expect(transcript.header).toMatchObject({ model: 'gd60914', baudRate: 9600 });
-    return { transcript, result: replayTranscript(transcript, createGd60914Codec()) };
+    const replayed = replayFixture(name);
+    expect(replayed.transcript.header).toMatchObject({ model: 'gd60914', baudRate: 9600 });
+    return replayed;
   };
 
   it('replays the normal transcript: polls of an empty lane and three students', () => {

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript, replayTranscript } from '../../drivers/replay.ts';
 import {
   createGyMcu90614Codec,
   createGyMcu90614Simulator,
@@ -15,14 +12,11 @@ import {
   gyMcu90614Model,
   gyMcuCommand,
 } from '../../drivers/thermometer/gy-mcu90614.ts';
-import type { Codec, DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
+import type { DeviceEvent, TemperatureEvent } from '../../drivers/types.ts';
 import { NOMINAL_FOREHEAD_OFFSET_C } from '../../drivers/types.ts';
+import { clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-const hex = (digits: string): Uint8Array => Uint8Array.from(Buffer.from(digits.replace(/\s/g, ''), 'hex'));
-const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-// protocols.md §1a worked example: object 0x0C78 = 31.92 °C, ambient 0x0D19 = 33.53 °C, sum 0x1A7 → A7.
+// docs/protocols.md §1a worked example: object 0x0C78 = 31.92 °C, ambient 0x0D19 = 33.53 °C, sum 0x1A7 → A7.
 // 5a 5a 45 04 0c 78 0d 19 a7
 const EXAMPLE = hex('5a5a45040c780d19a7');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', objectC: 31.92, ambientC: 33.53 };
@@ -36,30 +30,14 @@ const COLD_EVENT: DeviceEvent = { kind: 'temperature', objectC: 1.25, ambientC: 
 const BAD_CHECKSUM = hex('5a5a45040d80096afe');
 // Length byte 05 instead of 04, otherwise FOREHEAD: 5a 5a 45 05 0d 80 09 6a fe
 const BAD_LENGTH = hex('5a5a45050d80096afe');
-const FRAME_LENGTH = 9;
-
-const clean = { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 };
-
-function decodeAll(codec: Codec, chunks: Uint8Array[]): DeviceEvent[] {
-  return chunks.flatMap((chunk) => codec.decode(chunk));
-}
-
-function cutBySizes(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  for (let start = 0, i = 0; start < bytes.length; i++) {
-    const end = Math.min(bytes.length, start + (sizes[i % sizes.length] ?? 1));
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
+const _FRAME_LENGTH = 9;
 
 function temperatures(events: DeviceEvent[]): TemperatureEvent[] {
   return events.filter((event): event is TemperatureEvent => event.kind === 'temperature');
 }
 
 describe('GY-MCU90614 codec', () => {
-  it('decodes the worked example of protocols.md', () => {
+  it('decodes the worked example of docs/protocols.md', () => {
     const codec = createGyMcu90614Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });
@@ -79,36 +57,6 @@ describe('GY-MCU90614 codec', () => {
     const codec = createGyMcu90614Codec();
     expect(codec.decode(concat(EXAMPLE, FOREHEAD))).toEqual([EXAMPLE_EVENT, FOREHEAD_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 2 });
-  });
-
-  it('decodes a frame split at every byte boundary', () => {
-    for (let cut = 1; cut < FRAME_LENGTH; cut++) {
-      const codec = createGyMcu90614Codec();
-      expect(codec.decode(EXAMPLE.subarray(0, cut))).toEqual([]);
-      expect(codec.decode(EXAMPLE.subarray(cut))).toEqual([EXAMPLE_EVENT]);
-      expect(codec.counters).toEqual({ ...clean, frames: 1 });
-    }
-  });
-
-  it('decodes a frame split in three at every pair of boundaries', () => {
-    for (let first = 1; first < FRAME_LENGTH - 1; first++) {
-      for (let second = first + 1; second < FRAME_LENGTH; second++) {
-        const codec = createGyMcu90614Codec();
-        const chunks = [
-          EXAMPLE.subarray(0, first),
-          EXAMPLE.subarray(first, second),
-          EXAMPLE.subarray(second),
-        ];
-        expect(decodeAll(codec, chunks)).toEqual([EXAMPLE_EVENT]);
-      }
-    }
-  });
-
-  it('completes a frame delivered byte by byte on its last byte', () => {
-    const codec = createGyMcu90614Codec();
-    const results = Array.from(EXAMPLE, (byte) => codec.decode(Uint8Array.of(byte)));
-    expect(results.slice(0, -1).flat()).toEqual([]);
-    expect(results.at(-1)).toEqual([EXAMPLE_EVENT]);
   });
 
   it('skips junk before a frame, a lone start byte included', () => {
@@ -149,64 +97,6 @@ describe('GY-MCU90614 codec', () => {
     // 5a 5a 15 04 0d 80 09 6a cd: FOREHEAD with type 15 and its checksum fixed.
     const otherType = hex('5a5a15040d80096acd');
     expect(createGyMcu90614Codec().decode(otherType)).toEqual([FOREHEAD_EVENT]);
-  });
-
-  it('never throws on random bytes, keeps its counters consistent and decodes a frame afterwards', () => {
-    fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 20 }), (chunks) => {
-        const codec = createGyMcu90614Codec();
-        let fed = 0;
-        for (const chunk of chunks) {
-          const events = codec.decode(chunk);
-          fed += chunk.length;
-          expect(events.length).toBeLessThanOrEqual(Math.ceil(chunk.length / FRAME_LENGTH) + 1);
-          const held = fed - FRAME_LENGTH * codec.counters.frames - codec.counters.bytesSkipped;
-          expect(held).toBeGreaterThanOrEqual(0);
-          expect(held).toBeLessThan(FRAME_LENGTH);
-        }
-        // Zeros can neither start a frame nor pass as its length byte: whatever was held is settled.
-        const flush = new Uint8Array(FRAME_LENGTH - 1);
-        codec.decode(flush);
-        fed += flush.length;
-        expect(fed).toBe(FRAME_LENGTH * codec.counters.frames + codec.counters.bytesSkipped);
-        expect(codec.counters.resyncs).toBeGreaterThanOrEqual(codec.counters.badChecksums);
-        expect(codec.counters.oversize).toBe(0);
-        const before = codec.counters.frames;
-        expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
-        expect(codec.counters.frames).toBe(before + 1);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('recovers every frame embedded in junk that holds no start byte, however it is chunked', () => {
-    const junk = fc.uint8Array({ maxLength: 24 }).map((bytes) => bytes.map((b) => (b === 0x5a ? 0x00 : b)));
-    const reading = fc.record({
-      object: fc.integer({ min: -32768, max: 32767 }),
-      ambient: fc.integer({ min: -32768, max: 32767 }),
-    });
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(junk, reading), { maxLength: 12 }),
-        junk,
-        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 8 }),
-        (pairs, tail, sizes) => {
-          const parts: Uint8Array[] = [];
-          const expected: DeviceEvent[] = [];
-          let junkBytes = tail.length;
-          for (const [noise, { object, ambient }] of pairs) {
-            parts.push(noise, encodeGyMcu90614Frame(object / 100, ambient / 100));
-            expected.push({ kind: 'temperature', objectC: object / 100, ambientC: ambient / 100 });
-            junkBytes += noise.length;
-          }
-          parts.push(tail);
-          const codec = createGyMcu90614Codec();
-          expect(decodeAll(codec, cutBySizes(concat(...parts), sizes))).toEqual(expected);
-          expect(codec.counters).toEqual({ ...clean, frames: pairs.length, bytesSkipped: junkBytes });
-        },
-      ),
-      { numRuns: 200 },
-    );
   });
 });
 
@@ -312,10 +202,9 @@ describe('GY-MCU90614 model', () => {
 
 describe('GY-MCU90614 fixtures', () => {
   const replay = (name: string) => {
-    const text = readFileSync(new URL(`../../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
-    const transcript = parseTranscript(text);
-    expect(transcript.header).toMatchObject({ model: 'gy-mcu90614', baudRate: 9600 });
-    return { transcript, result: replayTranscript(transcript, createGyMcu90614Codec()) };
+    const replayed = replayFixture(name);
+    expect(replayed.transcript.header).toMatchObject({ model: 'gy-mcu90614', baudRate: 9600 });
+    return replayed;
   };
 
   it('replays the normal transcript: an empty lane and two students', () => {

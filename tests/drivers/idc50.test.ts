@@ -1,21 +1,14 @@
-import { readFileSync } from 'node:fs';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTranscript, replayTranscript } from '../../drivers/replay.ts';
 import {
   createIdc50Codec,
   createIdc50Simulator,
   encodeIdc50Frame,
   idc50Model,
 } from '../../drivers/thermometer/idc50.ts';
-import type { Codec, DeviceEvent } from '../../drivers/types.ts';
+import type { DeviceEvent } from '../../drivers/types.ts';
+import { ascii, clean, concat, decodeAll, hex, replayFixture, toHex } from '../helpers/codec-kit.ts';
 
-const hex = (digits: string): Uint8Array => Uint8Array.from(Buffer.from(digits.replace(/\s/g, ''), 'hex'));
-const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
-const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(Buffer.concat(parts));
-const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-// protocols.md §1c worked example: 36 + 7/10 = 36.7 °C, CS = (AA+55+06+24+07) & FF = 30.
+// docs/protocols.md §1c worked example: 36 + 7/10 = 36.7 °C, CS = (AA+55+06+24+07) & FF = 30.
 // aa 55 06 24 07 30
 const EXAMPLE = hex('aa5506240730');
 const EXAMPLE_EVENT: DeviceEvent = { kind: 'temperature', bodyC: 36.7 };
@@ -28,26 +21,10 @@ const BAD_CHECKSUM = hex('aa5506240731');
 const BAD_LENGTH = hex('aa5507240731');
 // An ASCII-option block; its real content was never captured: 7b 54 3a 33 36 2e 37 2c 41 3a 32 34 2e 31 7d
 const ASCII_BLOCK = ascii('{T:36.7,A:24.1}');
-const FRAME_LENGTH = 6;
-
-const clean = { frames: 0, badChecksums: 0, bytesSkipped: 0, oversize: 0, resyncs: 0 };
-
-function decodeAll(codec: Codec, chunks: Uint8Array[]): DeviceEvent[] {
-  return chunks.flatMap((chunk) => codec.decode(chunk));
-}
-
-function cutBySizes(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  for (let start = 0, i = 0; start < bytes.length; i++) {
-    const end = Math.min(bytes.length, start + (sizes[i % sizes.length] ?? 1));
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
+const _FRAME_LENGTH = 6;
 
 describe('IDC-50 codec', () => {
-  it('decodes the worked example of protocols.md', () => {
+  it('decodes the worked example of docs/protocols.md', () => {
     const codec = createIdc50Codec();
     expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 1 });
@@ -65,22 +42,6 @@ describe('IDC-50 codec', () => {
     const codec = createIdc50Codec();
     expect(codec.decode(concat(EXAMPLE, FEVER))).toEqual([EXAMPLE_EVENT, FEVER_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 2 });
-  });
-
-  it('decodes a frame split at every byte boundary', () => {
-    for (let cut = 1; cut < FRAME_LENGTH; cut++) {
-      const codec = createIdc50Codec();
-      expect(codec.decode(EXAMPLE.subarray(0, cut))).toEqual([]);
-      expect(codec.decode(EXAMPLE.subarray(cut))).toEqual([EXAMPLE_EVENT]);
-      expect(codec.counters).toEqual({ ...clean, frames: 1 });
-    }
-  });
-
-  it('completes a frame delivered byte by byte on its last byte', () => {
-    const codec = createIdc50Codec();
-    const results = Array.from(FEVER, (byte) => codec.decode(Uint8Array.of(byte)));
-    expect(results.slice(0, -1).flat()).toEqual([]);
-    expect(results.at(-1)).toEqual([FEVER_EVENT]);
   });
 
   it('skips junk before a frame, a lone start byte included', () => {
@@ -136,69 +97,6 @@ describe('IDC-50 codec', () => {
     expect(decodeAll(codec, [tooLong.subarray(0, 100), tooLong.subarray(100), FEVER])).toEqual([FEVER_EVENT]);
     expect(codec.counters).toEqual({ ...clean, frames: 2, bytesSkipped: 128 + 202, oversize: 1 });
   });
-
-  it('never throws on random bytes, keeps its counters consistent and decodes a frame afterwards', () => {
-    fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 20 }), (chunks) => {
-        const codec = createIdc50Codec();
-        let fed = 0;
-        for (const chunk of chunks) {
-          codec.decode(chunk);
-          fed += chunk.length;
-          const held = fed - FRAME_LENGTH * codec.counters.frames - codec.counters.bytesSkipped;
-          expect(held).toBeGreaterThanOrEqual(0);
-          expect(held).toBeLessThan(FRAME_LENGTH);
-        }
-        // Zeros can neither start a frame nor pass as its length byte: whatever was held is settled.
-        const flush = new Uint8Array(FRAME_LENGTH - 1);
-        codec.decode(flush);
-        fed += flush.length;
-        expect(fed).toBe(FRAME_LENGTH * codec.counters.frames + codec.counters.bytesSkipped);
-        expect(codec.counters.resyncs).toBeGreaterThanOrEqual(codec.counters.badChecksums);
-        const before = codec.counters.frames;
-        expect(codec.decode(EXAMPLE)).toEqual([EXAMPLE_EVENT]);
-        expect(codec.counters.frames).toBe(before + 1);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('recovers every frame embedded in junk and ASCII blocks that hold no AA, however it is chunked', () => {
-    const junk = fc
-      .oneof(
-        fc.uint8Array({ maxLength: 24 }),
-        fc.string({ maxLength: 40 }).map((text) => ascii(`{${text}}`)),
-        fc.string({ maxLength: 200 }).map((text) => ascii(`{${text}`)),
-      )
-      .map((bytes) => bytes.map((b) => (b === 0xaa ? 0x00 : b)));
-    const tenths = fc.integer({ min: 0, max: 2559 });
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(junk, tenths), { maxLength: 12 }),
-        junk,
-        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 8 }),
-        (pairs, tail, sizes) => {
-          const parts: Uint8Array[] = [];
-          const expected: DeviceEvent[] = [];
-          let junkBytes = tail.length;
-          for (const [noise, value] of pairs) {
-            parts.push(noise, encodeIdc50Frame(value / 10));
-            expected.push({ kind: 'temperature', bodyC: value / 10 });
-            junkBytes += noise.length;
-          }
-          parts.push(tail);
-          const codec = createIdc50Codec();
-          expect(decodeAll(codec, cutBySizes(concat(...parts), sizes))).toEqual(expected);
-          expect({ ...codec.counters, oversize: 0 }).toEqual({
-            ...clean,
-            frames: pairs.length,
-            bytesSkipped: junkBytes,
-          });
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
 });
 
 describe('IDC-50 simulator', () => {
@@ -252,10 +150,9 @@ describe('IDC-50 model', () => {
 
 describe('IDC-50 fixtures', () => {
   const replay = (name: string) => {
-    const text = readFileSync(new URL(`../../fixtures/transcripts/${name}`, import.meta.url), 'utf8');
-    const transcript = parseTranscript(text);
+    const { transcript, result } = replayFixture(name);
     expect(transcript.header).toMatchObject({ model: 'idc50', baudRate: 115200 });
-    return replayTranscript(transcript, createIdc50Codec());
+    return result;
   };
 
   it('replays the normal transcript: eight students', () => {

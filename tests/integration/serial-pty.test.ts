@@ -4,7 +4,7 @@ import type { RunningKiosk } from '../../server/app.ts';
 import { type DisplayClient, getJson, postJson } from '../helpers/kiosk.ts';
 import { ptyLane } from '../helpers/pty-lane.ts';
 
-// A K3 reading as the device sends it (protocols.md 1d), and a scan with a CRLF terminator.
+// A K3 reading as the device sends it (docs/protocols.md 1d), and a scan with a CRLF terminator.
 const K3_LINES = [
   'T Object = 34.320 C\r\n',
   'T body = 36.809 C, ambience compensate\r\n',

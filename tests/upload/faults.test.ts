@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../kiosk/store/database.ts';
 import { ScreeningStore } from '../../kiosk/store/screenings.ts';
+import { StorageHealth } from '../../kiosk/store/storage-health.ts';
 import { Outbox } from '../../kiosk/upload/outbox.ts';
 import { Uploader, type UploaderOptions } from '../../kiosk/upload/uploader.ts';
 import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
@@ -270,8 +271,9 @@ describe('the uploader through a faulty link', () => {
     const ids = g.commit(20);
     g.db.pragma('query_only = 1');
     const faults: string[] = [];
-    const uploader = g.start();
-    uploader.on('storage', (f) => faults.push(f.code));
+    const storage = new StorageHealth();
+    storage.on('fault', (f) => faults.push(f.code));
+    const uploader = g.start({ storage });
     await waitUntil(() => uploader.status().storage !== null, 5000, 'a storage fault in the status');
     expect(uploader.status().storage).toMatchObject({
       code: 'read_only',

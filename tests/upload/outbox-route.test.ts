@@ -4,6 +4,7 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../kiosk/store/database.ts';
+import { StorageHealth } from '../../kiosk/store/storage-health.ts';
 import { Outbox } from '../../kiosk/upload/outbox.ts';
 import { Uploader } from '../../kiosk/upload/uploader.ts';
 import { errorHandler, notFound } from '../../server/http/errors.ts';
@@ -18,6 +19,7 @@ describe('GET /api/outbox and the rejected records', () => {
   let db: Db;
   let outbox: Outbox;
   let uploader: Uploader;
+  let storage: StorageHealth;
   let server: Server;
   let url: string;
 
@@ -25,7 +27,8 @@ describe('GET /api/outbox and the rejected records', () => {
     dir = tempDir('gk-route-');
     db = openDatabase(dir.path);
     outbox = new Outbox(db, 'Asia/Shanghai');
-    uploader = new Uploader({ outbox, endpoint: null, schoolId: 's', kioskId: 'k', batchSize: 10 });
+    storage = new StorageHealth();
+    uploader = new Uploader({ outbox, endpoint: null, schoolId: 's', kioskId: 'k', batchSize: 10, storage });
     const app = express();
     actAs(app, 'admin');
     app.use(outboxRoutes(uploader));
@@ -86,7 +89,7 @@ describe('GET /api/outbox and the rejected records', () => {
 
   it('says in the status, and in /metrics, when records cannot be written', async () => {
     const err = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-    expect(uploader.noteStorageFault(err)?.message.zh).toMatch(/存储空间已满/);
+    expect(storage.note(err)?.message.zh).toMatch(/存储空间已满/);
     const status = await (await fetch(`${url}/api/outbox`)).json();
     expect(status.storage).toMatchObject({ code: 'full', message: { en: expect.stringMatching(/full/) } });
     const register = new Registry();
@@ -94,7 +97,7 @@ describe('GET /api/outbox and the rejected records', () => {
     const text = await register.metrics();
     expect(text).toMatch(/^gate_kiosk_storage_fault 1$/m);
     expect(text).toMatch(/^gate_kiosk_upload_online 0$/m);
-    uploader.clearStorageFault();
+    storage.clear();
     expect((await (await fetch(`${url}/api/outbox`)).json()).storage).toBeNull();
   });
 });

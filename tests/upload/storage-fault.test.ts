@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
-import { classifyStorageError } from '../../kiosk/upload/storage-fault.ts';
+import { classifyStorageError } from '../../kiosk/store/storage-fault.ts';
 import type { RunningKiosk } from '../../server/app.ts';
 import { DisplayClient, postJson, startTestKiosk, tempDir } from '../helpers/kiosk.ts';
 import { insertOutboxRows } from './records.ts';

@@ -1,8 +1,9 @@
 // Roster import for the school office: pick the school's spreadsheet, see what it would change (or
 // every bad row), then import it. The server checks everything; this page only shows its answers.
 // Only an admin may open it.
+
+import { byId } from '../shared/dom.ts';
 import { requireSession, userBar } from '../shared/session.ts';
-import { byId } from './dom.ts';
 import { renderChanges, renderCounts, renderErrors, renderWarnings } from './preview.ts';
 import { type ImportReport, sendRoster } from './roster-api.ts';
 

@@ -1,5 +1,5 @@
 // What an import would do, and what is wrong with a file, as tables a school office can read.
-import { bilingual, el } from './dom.ts';
+import { bilingualText as bilingual, el } from '../shared/dom.ts';
 import { columnLabel, counts, kindLabel } from './labels.ts';
 import type { ImportReport, Issue, PersonLine, UpdatedLine } from './roster-api.ts';
 

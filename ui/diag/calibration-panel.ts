@@ -1,5 +1,7 @@
 // A lane's forehead-thermometer calibration: when it was last done, and a table where staff pair
 // the module's forehead reading with a clinical thermometer's reading of the same person, then save.
+
+import { el } from '../shared/dom.ts';
 import {
   type CalibrationPoint,
   type CalibrationStatus,
@@ -7,7 +9,7 @@ import {
   pointField,
   saveCalibration,
 } from './calibration-api.ts';
-import { bilingual, button, el } from './dom.ts';
+import { bilingual, button } from './dom.ts';
 import { formatAge, formatC, formatDateTime, parseDecimal } from './format.ts';
 
 const FIRST_ROWS = 3;

@@ -1,5 +1,5 @@
 // The strip under the title bar that says, unmistakably, when the page is not live.
-import { byId } from './dom.ts';
+import { byId } from '../shared/dom.ts';
 import { formatAge } from './format.ts';
 
 export type Link = 'connecting' | 'live' | 'disconnected' | 'refused';

@@ -8,9 +8,10 @@ import type {
   ReplayReply,
   SelfTestReply,
 } from '../shared/diag-events.ts';
+import { el } from '../shared/dom.ts';
 import type { DeviceState } from '../shared/domain.ts';
 import { explainDetail } from './device-detail.ts';
-import { bilingual, button, el } from './dom.ts';
+import { bilingual, button } from './dom.ts';
 import { describeEvent, formatAge, formatBytes, formatCount, summarizeEvent } from './format.ts';
 import {
   COUNTERS,

@@ -2,7 +2,8 @@
 // codec decoded from it. At most MAX_ROWS_PER_DEVICE rows per device are kept; paused, it stops
 // moving and holds what arrives meanwhile (within the same cap) until resumed.
 import type { DiagDevice, DiagFrame } from '../shared/diag-events.ts';
-import { button, byId, el } from './dom.ts';
+import { byId, el } from '../shared/dom.ts';
+import { button } from './dom.ts';
 import { byteCells, chunkRows, describeEvent, formatClock } from './format.ts';
 
 export const MAX_ROWS_PER_DEVICE = 300;

@@ -12,12 +12,13 @@ import type {
   ReplayReply,
   SelfTestReply,
 } from '../shared/diag-events.ts';
+import { byId, el } from '../shared/dom.ts';
 import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
 import { fetchLanes, useSession } from './calibration-api.ts';
 import { CalibrationPanel } from './calibration-panel.ts';
 import { ConnectionBanner } from './connection-banner.ts';
 import { type DeviceActions, DeviceCard } from './device-card.ts';
-import { bilingual, byId, el } from './dom.ts';
+import { bilingual } from './dom.ts';
 import { FrameLog } from './frame-log.ts';
 import {
   parseCounters,

@@ -1,5 +1,6 @@
 // The full-screen notice shown whenever the display is not receiving live updates, so that a
 // decision left on a tile is never mistaken for a current one.
+import { byId } from '../shared/dom.ts';
 import { formatElapsed } from './clock.ts';
 
 export type OfflineReason = 'connecting' | 'disconnected' | 'refused';
@@ -9,12 +10,6 @@ const TEXTS: Record<OfflineReason, { zh: string; en: string }> = {
   disconnected: { zh: '与服务器断开连接', en: 'Disconnected from server — reconnecting…' },
   refused: { zh: '服务器拒绝了此显示屏', en: 'The server refused this display' },
 };
-
-function byId(id: string): HTMLElement {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`display page: element #${id} is missing from index.html`);
-  return node;
-}
 
 export class ConnectionOverlay {
   private readonly overlay = byId('disconnected');

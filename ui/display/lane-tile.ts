@@ -1,6 +1,7 @@
 // One lane's tile: a full colour field for the lane's latest decision, the message in Chinese
 // and English, who and what was measured, and the health of the lane's devices.
 import type { DeviceSnapshot, LaneCalibration, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import { el } from '../shared/dom.ts';
 import type { DeviceState } from '../shared/domain.ts';
 import { createToneIcon } from './icons.ts';
 import {
@@ -12,17 +13,6 @@ import {
   type Tone,
   toneOf,
 } from './labels.ts';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Longer Chinese messages are set on two lines. */
 const LONG_MESSAGE_CHARS = 8;

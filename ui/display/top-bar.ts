@@ -1,12 +1,7 @@
 // The slim header: school, the current check session, the sound switch and the clock.
 import type { ServerInfo } from '../shared/display-events.ts';
+import { byId } from '../shared/dom.ts';
 import { ServerClock } from './clock.ts';
-
-function byId(id: string): HTMLElement {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`display page: element #${id} is missing from index.html`);
-  return node;
-}
 
 export class TopBar {
   readonly clock = new ServerClock();

@@ -1,6 +1,8 @@
 // The login page: name and password, a plain answer for a wrong password and for too many failed
 // tries (with the wait counting down), then on to the page that sent the person here (only a path
 // on this kiosk) or to their role's own page. The password only ever travels in the request body.
+
+import { bilingualText as bilingual, byId, el } from '../shared/dom.ts';
 import {
   fetchSession,
   isRole,
@@ -13,25 +15,6 @@ import {
   safeNext,
 } from '../shared/session.ts';
 import { logIn } from './login-api.ts';
-
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`login page: element #${id} is missing from index.html`);
-  return node as T;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function bilingual(zh: string, en: string): DocumentFragment {
-  const out = document.createDocumentFragment();
-  out.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
-  return out;
-}
 
 const notice = byId('notice');
 const signedIn = byId('signed-in');

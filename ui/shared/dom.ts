@@ -1,4 +1,4 @@
-// Small DOM helpers: every text goes in through textContent.
+// The pages' DOM helpers: every text goes in through textContent.
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -16,6 +16,13 @@ export function bilingual(className: string, zh: string, en: string): HTMLSpanEl
   const wrap = el('span', className);
   wrap.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
   return wrap;
+}
+
+/** `<span class="zh">应到</span> <span class="en">expected</span>`, to append where the text goes. */
+export function bilingualText(zh: string, en: string): DocumentFragment {
+  const out = document.createDocumentFragment();
+  out.append(el('span', 'zh', zh), ' ', el('span', 'en', en));
+  return out;
 }
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {

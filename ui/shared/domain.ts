@@ -1,4 +1,4 @@
-// Vocabulary of the kiosk as the browser sees it (see shared/design/contract.md).
+// Vocabulary of the kiosk as the browser sees it (docs/architecture.md, "What the pages see").
 
 export const DECISIONS = [
   'pass',

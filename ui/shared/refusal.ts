@@ -76,8 +76,3 @@ export function refusalView(refusal: Refusal, prefix: { zh: string; en: string }
   );
   return box;
 }
-
-/** The same as one line of text: `未保存：… · Not saved: …`. */
-export function refusalText(refusal: Refusal, prefix: { zh: string; en: string }): string {
-  return `${prefix.zh}${refusal.zh} · ${prefix.en}${refusal.en}`;
-}

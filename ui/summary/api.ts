@@ -54,7 +54,8 @@ export interface Summary {
   /** The school's time zone: times on the page are school-local, wherever the browser is. */
   timeZone: string;
   generatedAt: string;
-  feverC: number;
+  /** The school's fever threshold as the kiosk applies it; null when the answer carries none. */
+  feverC: number | null;
   screenings: number;
   sessions: SessionFigures[];
   flagged: { total: number; byDecision: Record<Decision, number> };
@@ -143,7 +144,7 @@ export function parseSummary(body: unknown): Summary {
     schoolName: str(fields(b.school).name),
     timeZone: str(fields(b.school).timezone) || 'Asia/Shanghai',
     generatedAt: str(b.generatedAt),
-    feverC: num(b.feverC) || 37.3,
+    feverC: typeof b.feverC === 'number' ? b.feverC : null,
     screenings: num(b.screenings),
     sessions: list(b.sessions).map(sessionFigures),
     flagged: {

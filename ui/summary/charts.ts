@@ -1,6 +1,6 @@
 // Two charts per lane, drawn as SVG: arrivals per minute, and the gate temperature histogram.
 import type { LaneFigures, SessionFigures } from './api.ts';
-import { svg, svgText } from './dom.ts';
+import { svg, svgText } from './svg.ts';
 
 const W = 720;
 const H = 170;
@@ -92,7 +92,7 @@ export function arrivalsChart(
 
 export function temperatureChart(
   lane: LaneFigures,
-  feverC: number,
+  feverC: number | null,
   maxBin: number,
   drifting: boolean,
 ): SVGSVGElement {
@@ -119,7 +119,7 @@ export function temperatureChart(
         width: Math.max(x(fromC + t.binC) - x(fromC) - 1, 1),
         height: h,
       },
-      fromC >= feverC - 1e-9 ? 'bin fever' : 'bin',
+      feverC !== null && fromC >= feverC - 1e-9 ? 'bin fever' : 'bin',
     );
     bar.dataset.fromC = fromC.toFixed(1);
     bar.dataset.count = String(count);
@@ -133,7 +133,7 @@ export function temperatureChart(
     );
   }
   root.append(svg('line', { x1: M.left, x2: W - M.right, y1: M.top + PLOT_H, y2: M.top + PLOT_H }, 'axis'));
-  if (feverC >= t.fromC && feverC <= toC) {
+  if (feverC !== null && feverC >= t.fromC && feverC <= toC) {
     root.append(
       svg('line', { x1: x(feverC), x2: x(feverC), y1: M.top, y2: M.top + PLOT_H }, 'fever-line'),
       svgText('text', `发热 ≥ ${feverC.toFixed(1)}`, { x: x(feverC) + 4, y: M.top + 10 }, 'fever-label'),

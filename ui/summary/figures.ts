@@ -1,7 +1,8 @@
 // The day's figures as tiles and tables.
+
+import { bilingualText as bilingual, el } from '../shared/dom.ts';
 import { DECISIONS } from '../shared/domain.ts';
 import type { SessionFigures, Summary } from './api.ts';
-import { bilingual, el } from './dom.ts';
 import { DECISION_LABELS, REASON_LABELS } from './labels.ts';
 
 function tile(key: string, zh: string, en: string, value: number, alarm = false): HTMLElement {

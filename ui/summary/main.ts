@@ -1,10 +1,11 @@
 // The daily summary for the nurse and the school office: screened against expected by check and
 // class, flagged counts, open cases, absences by reason, and per lane the arrivals per minute and the
 // gate temperature distribution, with a warning when one lane's thermometer reads unlike the others.
+
+import { bilingualText as bilingual, byId, el } from '../shared/dom.ts';
 import { requireSession, userBar } from '../shared/session.ts';
 import { fetchSummary, type Summary } from './api.ts';
 import { arrivalRange, arrivalsChart, temperatureChart } from './charts.ts';
-import { bilingual, byId, el } from './dom.ts';
 import {
   renderAbsences,
   renderFigures,
