@@ -14,6 +14,7 @@ import { LoginThrottle } from '../kiosk/auth/login-throttle.ts';
 import { CaseDesk } from '../kiosk/cases/case-desk.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
 import type { KioskConfig } from '../kiosk/config/schema.ts';
+import { gateLinkOf, uploadTargetOf } from '../kiosk/desk/gate-link.ts';
 import { GuardDesk } from '../kiosk/guard/guard-desk.ts';
 import { PersonDirectory } from '../kiosk/identities/directory.ts';
 import { rosterLimitsOf } from '../kiosk/identities/roster-limits.ts';
@@ -48,6 +49,7 @@ import { guardedRouter, routingProblems } from './auth/guarded-router.ts';
 import { closeMainNamespace } from './auth/socket-guard.ts';
 import { attachBarriers } from './barrier.ts';
 import { type DemoAccount, demoDisplay, ensureDemoAccounts } from './demo-accounts.ts';
+import { schoolRole } from './desk/desk-role.ts';
 import { buildDevices, type LaneDevice } from './devices.ts';
 import { buildHealthSources } from './health-sources.ts';
 import { absencesRoutes } from './http/absences-routes.ts';
@@ -148,12 +150,13 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     await writer.ready;
     screenings.useWriter(writer);
   }
+  const gateLink = gateLinkOf(config);
+  const kioskId = kioskIdFor(config.dataDir);
   const uploader = new Uploader({
     outbox: new Outbox(db, config.school.timezone),
-    endpoint: config.upload?.endpoint ?? null,
-    batchSize: config.upload?.batchSize ?? 500,
+    ...uploadTargetOf(config, gateLink),
     schoolId: config.school.id,
-    kioskId: kioskIdFor(config.dataDir),
+    kioskId,
   });
   logUploads(uploader, log.child({ part: 'upload' }), { demo: config.simulation.demoAccounts });
   const healthSources = buildHealthSources(
@@ -275,6 +278,18 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     ...(opts.clock ? { clock: opts.clock } : {}),
     onError: (err, job) => log.error({ err, job }, 'daily checks: a job failed'),
   });
+  const school = schoolRole({
+    db,
+    schoolId: config.school.id,
+    kioskId,
+    link: gateLink,
+    caseStore,
+    cases,
+    absences: dailyChecks.absences,
+    uploader,
+    onPeopleChange: () => directory.replace(people.current()),
+    log,
+  });
 
   for (const d of devices) {
     const lane = lanes.find((l) => l.id === d.laneId);
@@ -372,6 +387,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(summaryRoutes({ db, config, now }));
 
   app.use(simRoutes(devices));
+  app.use(school.router);
   app.use(
     rosterRoutes(people, config.school.timezone, (current) => directory.replace(current), {
       audit,
@@ -478,7 +494,9 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     });
   });
   deviceSet.start();
-  dailyChecks.start();
+  // A gate takes no roll call and makes no day summary: its desk does, for all gates.
+  if (school.role === 'desk') dailyChecks.start();
+  school.start();
   const stopBarriers = attachBarriers(lanes, devices, log);
   healthSources.start();
   uploader.start();
@@ -538,6 +556,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const stop = () => {
     stopping ??= (async () => {
       await uploader.stop();
+      await school.stop();
       stopArrivals();
       dailyChecks.stop();
       stopBarriers();

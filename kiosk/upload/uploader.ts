@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { busyDelayMs, defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './backoff.ts';
 import { type Batch, batchBody, batchIdFor, collectBatch, yieldToLanes } from './batch.ts';
 import type { Outbox, OutboxRow, RejectedRecord } from './outbox.ts';
-import { type BatchAnswer, postBatch } from './post-batch.ts';
+import { type BatchAnswer, type BatchTransport, postBatch } from './post-batch.ts';
 import { classifyStorageError, type StorageFault } from './storage-fault.ts';
 
 export interface UploaderOptions {
@@ -22,6 +22,8 @@ export interface UploaderOptions {
   heartbeatMs?: number;
   now?: () => number;
   random?: () => number;
+  /** A receiver other than the district's collector: a gate's desk. */
+  transport?: BatchTransport;
 }
 
 /** The contract's `GET /api/outbox`, and what the display's connectivity indicator shows. */
@@ -84,6 +86,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private readonly heartbeatMs: number;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly transport: BatchTransport;
   private batchLimit: number;
   private failures = 0;
   private online = false;
@@ -116,6 +119,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.heartbeatMs = opts.heartbeatMs ?? 60_000;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    this.transport = opts.transport ?? {};
     if (!this.endpoint) this.lastError = NO_ENDPOINT;
   }
 
@@ -220,6 +224,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       batch.body,
       this.requestTimeoutMs,
       this.stopSignal.signal,
+      this.transport,
     );
     if (this.stopped && outcome.kind === 'failed') return 0;
     if (outcome.kind === 'busy') return this.busy(outcome.message, outcome.retryAfterMs, batch.rows.length);
@@ -311,6 +316,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       batchBody(this.sender, batchId, []),
       this.requestTimeoutMs,
       this.stopSignal.signal,
+      this.transport,
     );
     if (this.stopped) return;
     if (outcome.kind === 'failed') this.failed(outcome.message, []);

@@ -1,0 +1,99 @@
+import { Router as makeRouter, type Router } from 'express';
+import type { AbsenceTracker } from '../../kiosk/absences/tracker.ts';
+import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
+import { ChangeFeed } from '../../kiosk/desk/change-feed.ts';
+import { ensureDeskTables, ensureDeskTriggers } from '../../kiosk/desk/desk-schema.ts';
+import type { GateLink } from '../../kiosk/desk/gate-link.ts';
+import { GateRegistry } from '../../kiosk/desk/gate-registry.ts';
+import { DeskPull } from '../../kiosk/desk/state-pull.ts';
+import type { CaseStore } from '../../kiosk/store/cases.ts';
+import type { Db } from '../../kiosk/store/database.ts';
+import type { Uploader } from '../../kiosk/upload/uploader.ts';
+import { STRICT_ROUTING } from '../auth/guarded-router.ts';
+import type { Logger } from '../logger.ts';
+import { deskStatusRoutes } from './desk-status-routes.ts';
+import { GateIntake } from './gate-intake.ts';
+import { gateRoutes } from './gate-routes.ts';
+
+export interface SchoolRoleOptions {
+  db: Db;
+  schoolId: string;
+  kioskId: string;
+  /** Set on a gate: its desk. */
+  link: GateLink | null;
+  caseStore: CaseStore;
+  cases: CaseDesk;
+  absences: AbsenceTracker;
+  uploader: Uploader;
+  /** The people table changed: re-read the roster the lanes use. */
+  onPeopleChange(): void;
+  log: Logger;
+}
+
+export interface SchoolRole {
+  role: 'desk' | 'gate';
+  /** `/api/desk`, and on a desk the routes its gates use. */
+  router: Router;
+  gates: GateRegistry | null;
+  pull: DeskPull | null;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A kiosk's part in a school with several gates. A gate (`desk` in its config) pulls the roster and
+ * people's states from its desk; its records go to the desk by the uploader. Any other kiosk can be
+ * a desk: it answers gates it knows (`gate add`), takes their records as its own and forwards them.
+ */
+export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
+  const log = opts.log.child({ part: 'desk' });
+  ensureDeskTables(opts.db);
+  if (opts.link) {
+    const pull = new DeskPull({
+      db: opts.db,
+      url: opts.link.url,
+      token: opts.link.token,
+      kioskId: opts.kioskId,
+      fetch: opts.link.fetch,
+    });
+    pull.on('people', (count) => {
+      opts.onPeopleChange();
+      log.info({ count }, 'people changed at the desk');
+    });
+    pull.on('online', () => log.info({ url: opts.link?.url }, 'reached the desk'));
+    pull.on('offline', (error) =>
+      log.warn({ error }, 'the desk is out of reach: deciding with the local copy'),
+    );
+    return {
+      role: 'gate',
+      router: deskStatusRoutes({ pull }),
+      gates: null,
+      pull,
+      start: () => pull.start(),
+      stop: () => pull.stop(),
+    };
+  }
+  const gates = new GateRegistry(opts.db);
+  if (gates.hasGates()) ensureDeskTriggers(opts.db);
+  const intake = new GateIntake(opts.db, opts.caseStore);
+  const forGates = gateRoutes({
+    schoolId: opts.schoolId,
+    gates,
+    intake,
+    feed: new ChangeFeed(opts.db),
+    onIntake: (result, gateId) => {
+      for (const c of result.opened) opts.cases.emit('opened', c);
+      for (const s of result.screenings) {
+        try {
+          opts.absences.noteScreening(s);
+        } catch (err) {
+          log.error({ err, gateId }, 'a gate screening did not close its absence');
+        }
+      }
+      opts.uploader.nudge();
+    },
+  });
+  const router = makeRouter(STRICT_ROUTING);
+  router.use(forGates, deskStatusRoutes({ gates }));
+  return { role: 'desk', router, gates, pull: null, start: () => {}, stop: async () => {} };
+}

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateKiosk } from '../helpers/cli.ts';
+import { waitUntil } from '../helpers/kiosk.ts';
+import { freePort, makeSchool, type SchoolFiles, SchoolKiosk } from '../helpers/school.ts';
+
+interface Screening {
+  id: string;
+  at: string;
+  laneId: string;
+  personId: string | null;
+  decision: string;
+  reasons: { code: string }[];
+}
+interface CaseItem {
+  id: string;
+  personId: string | null;
+  laneId: string;
+  status: string;
+}
+interface GateStatus {
+  role: 'gate';
+  desk: { online: boolean; cursor: number; lastSyncAt: string | null; lastError: string | null };
+}
+interface DeskStatus {
+  role: 'desk';
+  gates: { id: string; active: boolean; lastSeen: string | null; kiosks: { kioskId: string }[] }[];
+}
+
+/** The screening a gate decided for this person after `after` (the newest first). */
+async function nextDecision(gate: SchoolKiosk, personId: string, after: Set<string>): Promise<Screening> {
+  let found: Screening | undefined;
+  await waitUntil(
+    async () => {
+      const list = await gate.get<Screening[]>('/api/screenings?limit=50');
+      found = list.find((s) => s.personId === personId && !after.has(s.id));
+      return found !== undefined;
+    },
+    10_000,
+    `a decision for ${personId}`,
+  );
+  return found as Screening;
+}
+
+const seen = async (gate: SchoolKiosk) =>
+  new Set((await gate.get<Screening[]>('/api/screenings?limit=500')).map((s) => s.id));
+
+describe('a school desk and two gates, each its own process', () => {
+  let school: SchoolFiles;
+  let desk: SchoolKiosk;
+  let north: SchoolKiosk;
+  let south: SchoolKiosk;
+
+  beforeAll(async () => {
+    const deskPort = await freePort();
+    school = await makeSchool({
+      deskPort,
+      gates: [
+        { id: 'north', name: '北门' },
+        { id: 'south', name: '南门' },
+      ],
+    });
+    const [n, s] = school.gates as [SchoolFiles['gates'][number], SchoolFiles['gates'][number]];
+    // The gates start first: they decide (with nothing yet) and wait for the desk.
+    [north, south] = await Promise.all([
+      SchoolKiosk.begin(n.config, n.data),
+      SchoolKiosk.begin(s.config, s.data),
+    ]);
+    desk = await SchoolKiosk.begin(school.desk.config, school.desk.data, deskPort);
+    for (const gate of [north, south]) {
+      await waitUntil(
+        async () => (await gate.get<GateStatus>('/api/desk')).desk.cursor > 0,
+        15_000,
+        'the roster at the gate',
+      );
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([north?.stop(), south?.stop(), desk?.stop()]);
+    school?.remove();
+  });
+
+  it('a fever at a gate is on the desk nurse’s case list within 2 s, named with the gate and lane', async () => {
+    const before = await seen(north);
+    const started = Date.now();
+    await north.arrive('1', 'S0001', 38.6);
+    const decided = await nextDecision(north, 'S0001', before);
+    expect(decided.decision).toBe('fever');
+    let onDesk: CaseItem | undefined;
+    await waitUntil(
+      async () => {
+        const cases = await desk.get<CaseItem[]>('/api/cases?status=open');
+        onDesk = cases.find((c) => c.personId === 'S0001');
+        return onDesk !== undefined;
+      },
+      5_000,
+      'the case on the desk',
+    );
+    const elapsed = Date.now() - started;
+    expect(onDesk?.laneId).toBe('north/1');
+    // From the arrival on the gate's lane (scan, reading, decision) to the nurse's list at the desk.
+    expect(elapsed).toBeLessThan(2_000);
+    const onDeskScreenings = await desk.get<Screening[]>('/api/screenings?lane=north/1');
+    expect(onDeskScreenings.filter((s) => s.id === decided.id)).toHaveLength(1);
+  });
+
+  it('a return certificate recorded at the desk turns the gate’s next decision from verify to pass', async () => {
+    const [open] = (await desk.get<CaseItem[]>('/api/cases?status=open')).filter(
+      (c) => c.personId === 'S0001',
+    );
+    expect(open).toBeDefined();
+    const caseId = (open as CaseItem).id;
+    expect(
+      (
+        await desk.post(`/api/cases/${caseId}/rechecks`, {
+          temperatureC: 38.3,
+          method: 'axillary',
+          symptoms: [],
+        })
+      ).status,
+    ).toBe(201);
+    const cursorBefore = (await north.get<GateStatus>('/api/desk')).desk.cursor;
+    const closed = await desk.post(`/api/cases/${caseId}/disposition`, {
+      disposition: 'sent_home',
+      guardianContact: { name: '张妈妈', phone: '13800000001', calledAt: new Date().toISOString() },
+    });
+    expect(closed.status).toBe(200);
+    // The nurse's decision reaches both gates (held pulls answer at once).
+    for (const gate of [north, south]) {
+      await waitUntil(
+        async () => (await gate.get<GateStatus>('/api/desk')).desk.cursor > cursorBefore,
+        3_000,
+        'the disposition at the gate',
+      );
+    }
+    let before = await seen(south);
+    await south.arrive('1', 'S0001', 36.5);
+    const due = await nextDecision(south, 'S0001', before);
+    expect(due.decision).toBe('verify');
+    expect(due.reasons.map((r) => r.code)).toContain('return_certificate_due');
+
+    const cursorMid = (await north.get<GateStatus>('/api/desk')).desk.cursor;
+    const recordedAt = Date.now();
+    const cert = await desk.post('/api/people/S0001/return-certificate', {
+      issuedAt: new Date().toISOString(),
+    });
+    expect(cert.status).toBe(201);
+    await waitUntil(
+      async () => (await north.get<GateStatus>('/api/desk')).desk.cursor > cursorMid,
+      3_000,
+      'the certificate at the gate',
+    );
+    const reachedMs = Date.now() - recordedAt;
+    expect(reachedMs).toBeLessThan(3_000);
+    before = await seen(north);
+    await north.arrive('1', 'S0001', 36.5);
+    const after = await nextDecision(north, 'S0001', before);
+    expect(after.decision).toBe('pass');
+  });
+
+  it('the desk holds each gate record once, and knows each gate’s kiosk', async () => {
+    const status = await desk.get<DeskStatus>('/api/desk');
+    for (const id of ['north', 'south']) {
+      const g = status.gates.find((x) => x.id === id);
+      expect(g?.kiosks).toHaveLength(1);
+      expect(g?.lastSeen).not.toBeNull();
+    }
+    const northIds = await seen(north);
+    await waitUntil(
+      async () => (await north.get<{ pending: number }>('/api/outbox')).pending === 0,
+      10_000,
+      'north drained',
+    );
+    const deskNorth = await desk.get<Screening[]>('/api/screenings?lane=north/1');
+    expect(new Set(deskNorth.map((s) => s.id))).toEqual(northIds);
+  });
+
+  it('a revoked gate is cut off within seconds; it keeps deciding and keeps its records', async () => {
+    const revoke = await gateKiosk([
+      'gate',
+      'revoke',
+      'south',
+      '--config',
+      school.desk.config,
+      '--data',
+      school.desk.data,
+    ]);
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toContain('已吊销');
+    const revokedAt = Date.now();
+    await waitUntil(
+      async () => !(await south.get<GateStatus>('/api/desk')).desk.online,
+      5_000,
+      'south cut off',
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+    expect((await south.get<GateStatus>('/api/desk')).desk.lastError).toContain('401');
+    const before = await seen(south);
+    await south.arrive('2', 'S0004', 36.6);
+    const decided = await nextDecision(south, 'S0004', before);
+    expect(decided.decision).not.toBe('retake');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await south.get<{ pending: number }>('/api/outbox')).pending).toBeGreaterThan(0);
+    const onDesk = await desk.get<Screening[]>('/api/screenings?lane=south/2');
+    expect(onDesk.find((s) => s.id === decided.id)).toBeUndefined();
+  });
+});
