@@ -282,6 +282,8 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     db,
     schoolId: config.school.id,
     kioskId,
+    sessions: config.sessions,
+    timeZone: config.school.timezone,
     link: gateLink,
     caseStore,
     cases,

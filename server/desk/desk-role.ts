@@ -1,6 +1,7 @@
 import { Router as makeRouter, type Router } from 'express';
 import type { AbsenceTracker } from '../../kiosk/absences/tracker.ts';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
+import type { SessionConfig } from '../../kiosk/config/schema.ts';
 import { ChangeFeed } from '../../kiosk/desk/change-feed.ts';
 import { ensureDeskTables, ensureDeskTriggers } from '../../kiosk/desk/desk-schema.ts';
 import type { GateLink } from '../../kiosk/desk/gate-link.ts';
@@ -19,6 +20,8 @@ export interface SchoolRoleOptions {
   db: Db;
   schoolId: string;
   kioskId: string;
+  sessions: readonly SessionConfig[];
+  timeZone: string;
   /** Set on a gate: its desk. */
   link: GateLink | null;
   caseStore: CaseStore;
@@ -94,6 +97,6 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
     },
   });
   const router = makeRouter(STRICT_ROUTING);
-  router.use(forGates, deskStatusRoutes({ gates }));
+  router.use(forGates, deskStatusRoutes({ gates, sessions: opts.sessions, timeZone: opts.timeZone }));
   return { role: 'desk', router, gates, pull: null, start: () => {}, stop: async () => {} };
 }

@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { gateKiosk } from './cli.ts';
 import { tempDir } from './kiosk.ts';
@@ -85,6 +86,8 @@ export async function makeSchool(opts: {
   sessions?: unknown[];
   deskTls?: { cert: string; key: string };
   pinnedCert?: string;
+  /** A gate reaches the desk at another port (a link the test can cut). */
+  gatePorts?: Record<string, number>;
 }): Promise<SchoolFiles> {
   const dir = tempDir('gk-school-');
   const root = dir.path;
@@ -136,7 +139,7 @@ export async function makeSchool(opts: {
         ...common,
         lanes: lanes(g.name),
         desk: {
-          url: `${scheme}://127.0.0.1:${opts.deskPort}`,
+          url: `${scheme}://127.0.0.1:${opts.gatePorts?.[g.id] ?? opts.deskPort}`,
           tokenFile,
           ...(opts.pinnedCert ? { pinnedCert: opts.pinnedCert } : {}),
         },
@@ -160,7 +163,6 @@ async function addAdmin(config: string, data: string): Promise<void> {
 
 /** A free TCP port on this machine. */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
   return new Promise((done, fail) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -169,4 +171,48 @@ export async function freePort(): Promise<number> {
     });
     s.on('error', fail);
   });
+}
+
+/** A TCP link between a gate and its desk that the test can cut and heal. */
+export class CuttableLink {
+  private cut = false;
+  private readonly sockets = new Set<Socket>();
+  private constructor(private readonly server: Server) {}
+
+  static async open(port: number, target: number): Promise<CuttableLink> {
+    let link: CuttableLink | null = null;
+    const server = createServer((inbound) => {
+      if (!link || link.cut) {
+        inbound.destroy();
+        return;
+      }
+      const outbound = connect(target, '127.0.0.1');
+      for (const s of [inbound, outbound]) {
+        link.sockets.add(s);
+        s.on('close', () => link?.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('close', () => outbound.destroy());
+      outbound.on('close', () => inbound.destroy());
+    });
+    link = new CuttableLink(server);
+    await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+    return link;
+  }
+
+  /** Drops every connection and refuses new ones, as a pulled cable would. */
+  sever(): void {
+    this.cut = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  heal(): void {
+    this.cut = false;
+  }
+
+  close(): Promise<void> {
+    this.sever();
+    return new Promise((done) => this.server.close(() => done()));
+  }
 }

@@ -14,6 +14,7 @@ import { CaseDetail } from './case-detail.ts';
 import { type CaseView, parseCase } from './case-payloads.ts';
 import { CaseRow } from './case-row.ts';
 import { fetchAbsences, fetchCases } from './cases-api.ts';
+import { showGateSync } from './gate-sync.ts';
 
 /** Who may open this page: the roles that read cases. */
 const ROLES: readonly Role[] = ['nurse', 'admin'];
@@ -170,7 +171,18 @@ async function refresh(): Promise<void> {
   } catch (err) {
     console.warn('nurse console: could not read the absences', err);
   }
+  await gateSync();
 }
+
+/** The gates whose records the absence list still waits for (a school desk). */
+async function gateSync(): Promise<void> {
+  try {
+    await showGateSync(byId('gate-sync'), session, time.date());
+  } catch (err) {
+    console.warn('nurse console: could not read the gates’ sync', err);
+  }
+}
+window.setInterval(() => void gateSync(), 10_000);
 
 function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
   linkState.dataset.state = state;
@@ -273,6 +285,7 @@ socket.on('absence:update', (payload: unknown) => {
   if (!absence) return;
   absences.upsert(absence);
   byId('absence-empty').hidden = true;
+  void gateSync();
 });
 
 socket.on('disconnect', (reason) => {
