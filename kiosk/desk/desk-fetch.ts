@@ -79,7 +79,11 @@ function nodeFetch(url: string, init: RequestInit, agent: Agent): Promise<Respon
         });
       },
     );
-    req.on('error', (err) => reject(Object.assign(new Error('fetch failed'), { cause: err })));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const pin = target.protocol === 'https:' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '');
+      const message = pin ? `the desk's certificate is not the pinned one (${err.code})` : 'fetch failed';
+      reject(Object.assign(new Error(message), { cause: err }));
+    });
     if (typeof init.body === 'string') req.end(init.body);
     else req.end();
   });
