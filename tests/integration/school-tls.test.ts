@@ -1,40 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../helpers/certificates.ts';
 import { gateKiosk } from '../helpers/cli.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
 import { freePort, makeSchool, type SchoolFiles, SchoolKiosk } from '../helpers/school.ts';
 
 interface GateStatus {
   desk: { online: boolean; cursor: number; lastError: string | null };
-}
-
-/** A self-signed certificate for a name that is not the address the gates dial. */
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.pem`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
 }
 
 describe('a desk on https with its certificate pinned in the gates’ configs', () => {
@@ -46,8 +17,8 @@ describe('a desk on https with its certificate pinned in the gates’ configs', 
   let misled: SchoolKiosk;
 
   beforeAll(async () => {
-    const deskCert = selfSigned(certs.path, 'desk.school.local');
-    const otherCert = selfSigned(certs.path, 'impostor.school.local');
+    const deskCert = selfSignedCert(certs.path, 'desk.school.local');
+    const otherCert = selfSignedCert(certs.path, 'impostor.school.local');
     const deskPort = await freePort();
     school = await makeSchool({
       deskPort,

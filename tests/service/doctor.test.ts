@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../kiosk/store/database.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
+import { selfSignedCert } from '../helpers/certificates.ts';
 import { gateKiosk } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 import { PtyPair } from '../helpers/pty-pair.ts';
@@ -230,29 +231,10 @@ describe('gate-kiosk doctor', () => {
   });
 
   it("checks an https district's certificate: trusted, and how long it has left", async () => {
-    const key = join(dir.path, 'key.pem');
-    const cert = join(dir.path, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '12',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir.path, '127.0.0.1', 'cert', {
+      days: 12,
+      subjectAltName: 'IP:127.0.0.1',
+    });
     const https = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
       res.end('ok'),
     );
