@@ -286,6 +286,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     timeZone: config.school.timezone,
     link: gateLink,
     caseStore,
+    screenings,
     cases,
     absences: dailyChecks.absences,
     uploader,

@@ -1,6 +1,7 @@
 import { cardsOf, type Person } from '../identities/person.ts';
 import type { Db } from '../store/database.ts';
 import { PeopleStore } from '../store/people.ts';
+import { type ScreeningRecord, ScreeningStore } from '../store/screenings.ts';
 
 /** A person as the desk holds them: what a gate needs to decide about them. */
 export type PersonState = Person & { cards: string[]; leftAt: string | null };
@@ -14,9 +15,13 @@ export interface CaseClosedState {
   closedBy: string | null;
 }
 
+/** A screening that counts for repeats, made at any gate or the desk; no scanned text. */
+export type ScreeningState = Omit<ScreeningRecord, 'identityText'>;
+
 export type Change =
   | { kind: 'person'; person: PersonState }
-  | { kind: 'case_closed'; closed: CaseClosedState };
+  | { kind: 'case_closed'; closed: CaseClosedState }
+  | { kind: 'screening'; screening: ScreeningState };
 
 export interface ChangePage {
   changes: Change[];
@@ -37,6 +42,7 @@ export class ChangeFeed {
   private readonly people: PeopleStore;
   private readonly leftAt;
   private readonly closed;
+  private readonly screenings: ScreeningStore;
 
   constructor(db: Db) {
     this.lastSeq = db
@@ -44,6 +50,7 @@ export class ChangeFeed {
       .pluck();
     this.after = db.prepare('SELECT seq, kind, key FROM desk_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.people = new PeopleStore(db);
+    this.screenings = new ScreeningStore(db);
     this.leftAt = db.prepare('SELECT left_at FROM people WHERE id = ?').pluck();
     this.closed = db.prepare(
       "SELECT id, person_id, disposition, closed_at, closed_by FROM cases WHERE id = ? AND status = 'closed'",
@@ -78,6 +85,12 @@ export class ChangeFeed {
         if (p) {
           const leftAt = (this.leftAt.get(key) as string | null | undefined) ?? null;
           changes.push({ kind: 'person', person: { ...p, cards: cardsOf(p), leftAt } });
+        }
+      } else if (kind === 'screening') {
+        const found = this.screenings.get(key);
+        if (found) {
+          const { identityText: _scanned, ...screening } = found;
+          changes.push({ kind: 'screening', screening });
         }
       } else if (kind === 'case_closed') {
         const c = this.closed.get(key) as

@@ -36,6 +36,23 @@ const TABLES = `
     kind  TEXT NOT NULL,
     key   TEXT NOT NULL
   );
+  -- on a gate: screenings made at the school's other gates and at the desk (for repeats), as the
+  -- desk sent them, and cases the desk closed that this gate does not hold
+  CREATE TABLE IF NOT EXISTS desk_screenings (
+    id          TEXT PRIMARY KEY,
+    at          TEXT NOT NULL,
+    local_date  TEXT NOT NULL,
+    session     TEXT NOT NULL,
+    person_id   TEXT NOT NULL,
+    record      TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS desk_screenings_by_person ON desk_screenings (person_id, local_date, session, at);
+  CREATE TABLE IF NOT EXISTS desk_closed_cases (
+    id          TEXT PRIMARY KEY,
+    person_id   TEXT NOT NULL,
+    closed_at   TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS desk_closed_cases_by_person ON desk_closed_cases (person_id, closed_at);
   CREATE TABLE IF NOT EXISTS desk_link (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -43,8 +60,8 @@ const TABLES = `
 `;
 
 /**
- * On a desk, every change to a person (roster import, return certificate, health status) and every
- * case closed is noted in `desk_changes` by triggers, in the same transaction as the change itself,
+ * On a desk, every change to a person (roster import, return certificate, health status), every
+ * case closed and every screening that counts for repeats (any gate's or the desk's) is noted in `desk_changes` by triggers, in the same transaction as the change itself,
  * whichever code made it. Gates read the notes by their sequence number (the cursor).
  */
 const DESK_TRIGGERS = `
@@ -59,6 +76,10 @@ const DESK_TRIGGERS = `
   CREATE TRIGGER IF NOT EXISTS desk_case_closed AFTER UPDATE OF status ON cases
     WHEN NEW.status = 'closed' AND OLD.status = 'open'
     BEGIN INSERT INTO desk_changes (kind, key) VALUES ('case_closed', NEW.id); END;
+  CREATE TRIGGER IF NOT EXISTS desk_screening_added AFTER INSERT ON screenings
+    WHEN NEW.person_id IS NOT NULL AND NEW.temperature_c IS NOT NULL
+      AND NEW.decision NOT IN ('retake', 'not_measured')
+    BEGIN INSERT INTO desk_changes (kind, key) VALUES ('screening', NEW.id); END;
 `;
 
 export function ensureDeskTables(db: Db): void {

@@ -87,6 +87,13 @@ export class DeskPull extends EventEmitter<DeskPullEvents> {
       `UPDATE cases SET status = 'closed', disposition = @disposition, closed_at = @closedAt, closed_by = @closedBy
        WHERE id = @id AND status = 'open'`,
     );
+    const addScreening = db.prepare(
+      `INSERT OR IGNORE INTO desk_screenings (id, at, local_date, session, person_id, record)
+       VALUES (@id, @at, @localDate, @session, @personId, @record)`,
+    );
+    const noteClosed = db.prepare(
+      'INSERT OR IGNORE INTO desk_closed_cases (id, person_id, closed_at) VALUES (?, ?, ?)',
+    );
     const applyPerson = (p: PersonState) => {
       for (const card of p.cards) {
         freeCard.run(card, p.id);
@@ -112,9 +119,20 @@ export class DeskPull extends EventEmitter<DeskPullEvents> {
         if (change.kind === 'person') {
           applyPerson(change.person);
           people++;
+        } else if (change.kind === 'screening') {
+          const s = change.screening;
+          if (s.personId !== null) addScreening.run({ ...s, record: JSON.stringify(s) });
         } else {
           const c = change.closed;
-          closeCase.run({ id: c.id, disposition: c.disposition, closedAt: c.closedAt, closedBy: c.closedBy });
+          const mine = closeCase.run({
+            id: c.id,
+            disposition: c.disposition,
+            closedAt: c.closedAt,
+            closedBy: c.closedBy,
+          }).changes;
+          // Another gate's case: kept so a repeat of its screening here is decided afresh too.
+          if (mine === 0 && c.personId !== null && c.closedAt !== null)
+            noteClosed.run(c.id, c.personId, c.closedAt);
         }
       }
       this.setKey.run(CURSOR_KEY, String(page.next));

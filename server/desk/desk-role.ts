@@ -6,9 +6,11 @@ import { ChangeFeed } from '../../kiosk/desk/change-feed.ts';
 import { ensureDeskTables, ensureDeskTriggers } from '../../kiosk/desk/desk-schema.ts';
 import type { GateLink } from '../../kiosk/desk/gate-link.ts';
 import { GateRegistry } from '../../kiosk/desk/gate-registry.ts';
+import { SchoolScreenings } from '../../kiosk/desk/school-screenings.ts';
 import { DeskPull } from '../../kiosk/desk/state-pull.ts';
 import type { CaseStore } from '../../kiosk/store/cases.ts';
 import type { Db } from '../../kiosk/store/database.ts';
+import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
 import type { Uploader } from '../../kiosk/upload/uploader.ts';
 import { STRICT_ROUTING } from '../auth/guarded-router.ts';
 import type { Logger } from '../logger.ts';
@@ -25,6 +27,7 @@ export interface SchoolRoleOptions {
   /** Set on a gate: its desk. */
   link: GateLink | null;
   caseStore: CaseStore;
+  screenings: ScreeningStore;
   cases: CaseDesk;
   absences: AbsenceTracker;
   uploader: Uploader;
@@ -59,6 +62,11 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
       kioskId: opts.kioskId,
       fetch: opts.link.fetch,
     });
+    const elsewhere = new SchoolScreenings(opts.db);
+    opts.screenings.alsoEarlierFrom((personId, date, session) =>
+      elsewhere.earlierInSession(personId, date, session),
+    );
+    opts.caseStore.alsoClosedFrom((personId, at) => elsewhere.closedSince(personId, at));
     pull.on('people', (count) => {
       opts.onPeopleChange();
       log.info({ count }, 'people changed at the desk');

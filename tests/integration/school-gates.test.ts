@@ -1,4 +1,6 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import { gateKiosk } from '../helpers/cli.ts';
 import { waitUntil } from '../helpers/kiosk.ts';
 import { freePort, makeSchool, type SchoolFiles, SchoolKiosk } from '../helpers/school.ts';
@@ -54,6 +56,8 @@ describe('a school desk and two gates, each its own process', () => {
     const deskPort = await freePort();
     school = await makeSchool({
       deskPort,
+      // One check all day, so a second screening in it is a repeat.
+      sessions: [{ id: 'day', name: '全天', start: '00:00', cutoff: '23:59' }],
       gates: [
         { id: 'north', name: '北门' },
         { id: 'south', name: '南门' },
@@ -158,6 +162,45 @@ describe('a school desk and two gates, each its own process', () => {
     expect(after.decision).toBe('pass');
   });
 
+  it('a pupil screened at the north gate who walks to the south gate sees 本时段已检测', async () => {
+    const southCursor = (await south.get<GateStatus>('/api/desk')).desk.cursor;
+    const before = await seen(north);
+    await north.arrive('2', 'S0004', 36.4);
+    const first = await nextDecision(north, 'S0004', before);
+    await waitUntil(
+      async () => (await south.get<GateStatus>('/api/desk')).desk.cursor > southCursor,
+      5_000,
+      'the screening at the south gate',
+    );
+    const display = io(`${south.url}/display`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { cookie: south.cookie },
+    });
+    try {
+      const shown = new Promise<LaneUpdate>((done) => {
+        display.on('lane:update', (u: LaneUpdate) => {
+          if (u.state === 'decided' && u.repeat) done(u);
+        });
+      });
+      await new Promise<void>((done, fail) => {
+        display.once('connect', () => done());
+        display.once('connect_error', fail);
+      });
+      const southBefore = await seen(south);
+      await south.arrive('2', 'S0004', 36.5);
+      const update = await shown;
+      expect(update.hint?.zh).toBe('本时段已检测');
+      expect(update.screeningId).toBe(first.id);
+      expect(update.decision).toBe(first.decision);
+      // A repeat is not a new record: the south gate has nothing new to send for it.
+      expect([...(await seen(south))].filter((id) => !southBefore.has(id))).toEqual([]);
+    } finally {
+      display.close();
+    }
+  });
+
   it('the desk holds each gate record once, and knows each gate’s kiosk', async () => {
     const status = await desk.get<DeskStatus>('/api/desk');
     for (const id of ['north', 'south']) {
@@ -171,7 +214,10 @@ describe('a school desk and two gates, each its own process', () => {
       10_000,
       'north drained',
     );
-    const deskNorth = await desk.get<Screening[]>('/api/screenings?lane=north/1');
+    const deskNorth = (await desk.get<Screening[]>('/api/screenings?limit=1000')).filter((s) =>
+      s.laneId.startsWith('north/'),
+    );
+    expect(deskNorth).toHaveLength(northIds.size);
     expect(new Set(deskNorth.map((s) => s.id))).toEqual(northIds);
   });
 
@@ -196,12 +242,12 @@ describe('a school desk and two gates, each its own process', () => {
     expect(Date.now() - revokedAt).toBeLessThan(5_000);
     expect((await south.get<GateStatus>('/api/desk')).desk.lastError).toContain('401');
     const before = await seen(south);
-    await south.arrive('2', 'S0004', 36.6);
-    const decided = await nextDecision(south, 'S0004', before);
+    await south.arrive('1', 'S0002', 36.6);
+    const decided = await nextDecision(south, 'S0002', before);
     expect(decided.decision).not.toBe('retake');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await south.get<{ pending: number }>('/api/outbox')).pending).toBeGreaterThan(0);
-    const onDesk = await desk.get<Screening[]>('/api/screenings?lane=south/2');
+    const onDesk = await desk.get<Screening[]>('/api/screenings?lane=south/1');
     expect(onDesk.find((s) => s.id === decided.id)).toBeUndefined();
   });
 });
