@@ -387,7 +387,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     }),
   );
   app.use(exportsRoutes({ db, config, audit, now }));
-  app.use(summaryRoutes({ db, config, now }));
+  app.use(summaryRoutes({ db, config: school.summaryConfig(config), now }));
 
   app.use(simRoutes(devices));
   app.use(school.router);

@@ -17,6 +17,7 @@ import type { Logger } from '../logger.ts';
 import { deskStatusRoutes } from './desk-status-routes.ts';
 import { GateIntake } from './gate-intake.ts';
 import { gateRoutes } from './gate-routes.ts';
+import { type SummaryConfig, withGateLanes } from './school-lanes.ts';
 
 export interface SchoolRoleOptions {
   db: Db;
@@ -38,6 +39,8 @@ export interface SchoolRoleOptions {
 
 export interface SchoolRole {
   role: 'desk' | 'gate';
+  /** What the day's summary covers: on a desk, its gates' lanes too. */
+  summaryConfig(config: SummaryConfig): SummaryConfig;
   /** `/api/desk`, and on a desk the routes its gates use. */
   router: Router;
   gates: GateRegistry | null;
@@ -80,6 +83,7 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
       router: deskStatusRoutes({ pull }),
       gates: null,
       pull,
+      summaryConfig: (config) => config,
       start: () => pull.start(),
       stop: () => pull.stop(),
     };
@@ -106,5 +110,13 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
   });
   const router = makeRouter(STRICT_ROUTING);
   router.use(forGates, deskStatusRoutes({ gates, sessions: opts.sessions, timeZone: opts.timeZone }));
-  return { role: 'desk', router, gates, pull: null, start: () => {}, stop: async () => {} };
+  return {
+    role: 'desk',
+    summaryConfig: (config) => withGateLanes(config, opts.db),
+    router,
+    gates,
+    pull: null,
+    start: () => {},
+    stop: async () => {},
+  };
 }

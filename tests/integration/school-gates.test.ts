@@ -219,6 +219,17 @@ describe('a school desk and two gates, each its own process', () => {
     );
     expect(deskNorth).toHaveLength(northIds.size);
     expect(new Set(deskNorth.map((s) => s.id))).toEqual(northIds);
+    // The day's summary at the desk: its own lanes, then each gate lane that screened anyone.
+    const summary = await desk.get<{ lanes: { laneId: string; name: string; screenings: number }[] }>(
+      '/api/summary',
+    );
+    const lanes = new Map(summary.lanes.map((l) => [l.laneId, l]));
+    expect(lanes.get('north/1')?.name).toBe('北门 · 1');
+    expect(lanes.get('south/1')?.name).toBe('南门 · 1');
+    const counted = (await desk.get<Screening[]>('/api/screenings?lane=north/1')).filter(
+      (s) => !['retake', 'not_measured'].includes(s.decision),
+    );
+    expect(lanes.get('north/1')?.screenings).toBe(counted.length);
   });
 
   it('a revoked gate is cut off within seconds; it keeps deciding and keeps its records', async () => {
