@@ -87,6 +87,8 @@ export async function makeSchool(opts: {
   sessions?: unknown[];
   deskTls?: { cert: string; key: string };
   pinnedCert?: string;
+  /** The desk's upload to the district. */
+  deskUpload?: { endpoint: string; batchSize: number };
   /** A gate reaches the desk at another port (a link the test can cut). */
   gatePorts?: Record<string, number>;
 }): Promise<SchoolFiles> {
@@ -108,6 +110,7 @@ export async function makeSchool(opts: {
       roster: resolve('fixtures/roster/test-roster.csv'),
       simulation: { freshenRosterStatuses: true },
       ...(opts.deskTls ? { server: { tls: opts.deskTls } } : {}),
+      ...(opts.deskUpload ? { upload: opts.deskUpload } : {}),
     }),
   );
   await addAdmin(deskConfig, deskData);
