@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type Socket as ClientSocket, io } from 'socket.io-client';
 import { gateKiosk } from './cli.ts';
 import { tempDir } from './kiosk.ts';
 import { KioskProcess } from './kiosk-process.ts';
@@ -60,6 +61,21 @@ export class SchoolKiosk extends KioskProcess {
       body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** A socket.io namespace of this kiosk, opened with the admin's session. */
+  async socket(namespace: '/nurse' | '/display'): Promise<ClientSocket> {
+    const socket = io(`${this.url}${namespace}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { cookie: this.cookie },
+    });
+    await new Promise<void>((done, fail) => {
+      socket.once('connect', () => done());
+      socket.once('connect_error', fail);
+    });
+    return socket;
   }
 
   /** A person scans and is measured on a simulated lane. */

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { waitUntil } from '../helpers/kiosk.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { freePort, makeSchool, SCHOOL_ID, type SchoolFiles, SchoolKiosk } from '../helpers/school.ts';
 import { collectorRecords } from '../upload/records.ts';
 
@@ -17,12 +16,7 @@ describe('the district receives every gate record once across kill -9 of the des
   let gates: SchoolKiosk[] = [];
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     deskPort = await freePort();
     school = await makeSchool({
       deskPort,

@@ -3,10 +3,9 @@ import { type Db, openDatabase } from '../../kiosk/store/database.ts';
 import { ScreeningStore } from '../../kiosk/store/screenings.ts';
 import { Outbox } from '../../kiosk/upload/outbox.ts';
 import { Uploader, type UploaderOptions } from '../../kiosk/upload/uploader.ts';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { type Fault, FaultProxy } from './fault-proxy.ts';
 import {
   collectorRecords,
@@ -80,12 +79,7 @@ describe('the uploader through a faulty link', () => {
   };
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     proxy = new FaultProxy(collector.url);
     proxy.slowMs = 700;
     await proxy.up();

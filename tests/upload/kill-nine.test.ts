@@ -6,11 +6,10 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import { DATABASE_FILE } from '../../kiosk/store/database.ts';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
 import { KioskProcess } from '../helpers/kiosk-process.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { collectorRecords } from './records.ts';
 
 const BIN = resolve('bin/gate-kiosk.js');
@@ -71,12 +70,7 @@ describe('a kiosk killed with SIGKILL while lanes stream and the uploader sends'
   let kiosk: KioskProcess | null = null;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     writeFileSync(
       config,
       JSON.stringify({
