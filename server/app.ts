@@ -284,6 +284,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     kioskId,
     sessions: config.sessions,
     timeZone: config.school.timezone,
+    now,
     link: gateLink,
     caseStore,
     screenings,

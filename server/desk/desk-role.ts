@@ -25,6 +25,8 @@ export interface SchoolRoleOptions {
   kioskId: string;
   sessions: readonly SessionConfig[];
   timeZone: string;
+  /** The kiosk's clock (the lanes' in tests). */
+  now: () => number;
   /** Set on a gate: its desk. */
   link: GateLink | null;
   caseStore: CaseStore;
@@ -90,11 +92,12 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
   }
   const gates = new GateRegistry(opts.db);
   if (gates.hasGates()) ensureDeskTriggers(opts.db);
-  const intake = new GateIntake(opts.db, opts.caseStore);
+  const intake = new GateIntake(opts.db, opts.caseStore, opts.now);
   const forGates = gateRoutes({
     schoolId: opts.schoolId,
     gates,
     intake,
+    now: opts.now,
     feed: new ChangeFeed(opts.db),
     onIntake: (result, gateId) => {
       for (const c of result.opened) opts.cases.emit('opened', c);
@@ -109,7 +112,10 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
     },
   });
   const router = makeRouter(STRICT_ROUTING);
-  router.use(forGates, deskStatusRoutes({ gates, sessions: opts.sessions, timeZone: opts.timeZone }));
+  router.use(
+    forGates,
+    deskStatusRoutes({ gates, sessions: opts.sessions, timeZone: opts.timeZone, now: opts.now }),
+  );
   return {
     role: 'desk',
     summaryConfig: (config) => withGateLanes(config, opts.db),

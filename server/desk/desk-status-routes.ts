@@ -24,7 +24,9 @@ const completenessQuery = z
  * to send. No tokens, no records.
  */
 export function deskStatusRoutes(
-  source: { gates: GateRegistry; sessions: readonly SessionConfig[]; timeZone: string } | { pull: DeskPull },
+  source:
+    | { gates: GateRegistry; sessions: readonly SessionConfig[]; timeZone: string; now: () => number }
+    | { pull: DeskPull },
 ): Router {
   const routes = guardedRouter();
   if ('gates' in source) {
@@ -34,7 +36,7 @@ export function deskStatusRoutes(
      */
     routes.get('/api/desk/absences', 'absences:read', (req, res) => {
       const q = parseRequest(completenessQuery, req.query, 'query');
-      const now = new Date();
+      const now = new Date(source.now());
       const date = q.date ?? zonedMoment(now, source.timeZone).date;
       const sessions = q.session ? source.sessions.filter((s) => s.id === q.session) : source.sessions;
       if (q.session && sessions.length === 0) {

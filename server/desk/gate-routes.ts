@@ -14,6 +14,7 @@ export interface GateRoutesOptions {
   feed: ChangeFeed;
   /** A batch was taken in (to tell the nurse console, the absences and the uploader). */
   onIntake(result: IntakeResult, gateId: string): void;
+  now: () => number;
   /** How often a waiting pull looks for changes (and checks its token again). */
   pollMs?: number;
 }
@@ -66,11 +67,11 @@ export function gateRoutes(opts: GateRoutesOptions): Router {
       });
     }
     if (body.records.length === 0) {
-      opts.gates.drained(gate.id, body.kioskId);
+      opts.gates.drained(gate.id, body.kioskId, new Date(opts.now()));
       res.json({ accepted: [], duplicate: [], rejected: [] });
       return;
     }
-    opts.gates.seen(gate.id, body.kioskId);
+    opts.gates.seen(gate.id, body.kioskId, new Date(opts.now()));
     const result = opts.intake.take(gate.id, body.kioskId, body.records);
     opts.onIntake(result, gate.id);
     res.json(result.answer);
@@ -80,7 +81,7 @@ export function gateRoutes(opts: GateRoutesOptions): Router {
     let gate = gateOf(req);
     if (!gate) throw unauthorized();
     const q = parseRequest(pull, req.query, 'query');
-    opts.gates.seen(gate.id, q.kioskId);
+    opts.gates.seen(gate.id, q.kioskId, new Date(opts.now()));
     const deadline = Date.now() + q.waitMs;
     let closed = false;
     res.on('close', () => {

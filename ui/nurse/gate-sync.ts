@@ -41,3 +41,24 @@ export async function showGateSync(root: HTMLElement, session: Session, date: st
   );
   root.hidden = waiting.size === 0;
 }
+
+/** A desk's gates by id, to name their lanes (`north/1` → "北门 · 1"); none on a kiosk without gates. */
+export async function fetchGateNames(session: Session): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const res = await sessionFetch(session, '/api/desk', { headers: { accept: 'application/json' } });
+  if (!res.ok) return names;
+  const body: unknown = await res.json();
+  const gates = (body as { gates?: unknown }).gates;
+  if (!Array.isArray(gates)) return names;
+  for (const g of gates)
+    if (typeof g?.id === 'string' && typeof g?.name === 'string') names.set(g.id, g.name);
+  return names;
+}
+
+/** A gate's lane as the desk names it, `<gate>/<lane>`, in words. */
+export function gateLaneName(laneId: string, gates: ReadonlyMap<string, string>): string | null {
+  const slash = laneId.indexOf('/');
+  if (slash < 0) return null;
+  const gate = laneId.slice(0, slash);
+  return `${gates.get(gate) ?? gate} · ${laneId.slice(slash + 1)}`;
+}

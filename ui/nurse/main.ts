@@ -14,7 +14,7 @@ import { CaseDetail } from './case-detail.ts';
 import { type CaseView, parseCase } from './case-payloads.ts';
 import { CaseRow } from './case-row.ts';
 import { fetchAbsences, fetchCases } from './cases-api.ts';
-import { showGateSync } from './gate-sync.ts';
+import { fetchGateNames, gateLaneName, showGateSync } from './gate-sync.ts';
 
 /** Who may open this page: the roles that read cases. */
 const ROLES: readonly Role[] = ['nurse', 'admin'];
@@ -39,6 +39,7 @@ byId('session').append(userBar(session));
 
 const time = new SchoolTime();
 const laneNames = new Map<string, string>();
+let gateNames = new Map<string, string>();
 const rows = new Map<string, CaseRow>();
 const details = new Map<string, CaseDetail>();
 const chime = new Chime();
@@ -46,7 +47,8 @@ let selected: string | null = null;
 let filter: Filter = 'open';
 let query = '';
 
-const laneName = (laneId: string) => laneNames.get(laneId) ?? `通道 ${laneId}`;
+const laneName = (laneId: string) =>
+  laneNames.get(laneId) ?? gateLaneName(laneId, gateNames) ?? `通道 ${laneId}`;
 const absences = new AbsenceList(byId('absence-list'), byId('absence-count'), { session, time });
 
 function inFilter(v: CaseView, f: Filter): boolean {
@@ -142,6 +144,7 @@ async function loadLanes(): Promise<void> {
   for (const lane of body) {
     if (typeof lane?.id === 'string' && typeof lane?.name === 'string') laneNames.set(lane.id, lane.name);
   }
+  gateNames = await fetchGateNames(session).catch(() => gateNames);
 }
 
 /** The full lists, after every (re)connect: nothing that happened while away is missed. */
