@@ -226,6 +226,33 @@ describe('a school desk and two gates, each its own process', () => {
     expect(lanes.get('north/1')?.screenings).toBe(counted.length);
   });
 
+  it('a gate token pushes records and pulls state for its school, and opens nothing else', async () => {
+    const token = (school.gates[0] as SchoolFiles['gates'][number]).token;
+    const bearer = { authorization: `Bearer ${token}` };
+    for (const path of [
+      '/api/cases',
+      '/api/screenings',
+      '/api/absences',
+      '/api/desk',
+      '/api/guard-actions',
+      '/api/outbox',
+    ]) {
+      const res = await fetch(`${desk.url}${path}`, { headers: bearer });
+      expect(res.status, path).toBe(401);
+    }
+    const other = await fetch(`${desk.url}/v1/gate/batches`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ schoolId: 'another-school', kioskId: 'k', batchId: 'b', records: [] }),
+    });
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: { zh: string } }).error.zh).toContain('another-school');
+    const stranger = await fetch(`${desk.url}/v1/gate/changes?after=0&kioskId=k`, {
+      headers: { authorization: 'Bearer gk_gate_not-a-token' },
+    });
+    expect(stranger.status).toBe(401);
+  });
+
   it('a revoked gate is cut off within seconds; it keeps deciding and keeps its records', async () => {
     const revoke = await gateKiosk([
       'gate',
