@@ -285,6 +285,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     sessions: config.sessions,
     timeZone: config.school.timezone,
     now,
+    retentionDays: config.retention.days,
     link: gateLink,
     caseStore,
     screenings,

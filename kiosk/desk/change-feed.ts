@@ -39,6 +39,7 @@ export interface ChangePage {
 export class ChangeFeed {
   private readonly lastSeq;
   private readonly after;
+  private readonly oldest;
   private readonly people: PeopleStore;
   private readonly leftAt;
   private readonly closed;
@@ -48,6 +49,7 @@ export class ChangeFeed {
     this.lastSeq = db
       .prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'desk_changes'), 0)")
       .pluck();
+    this.oldest = db.prepare('SELECT min(seq) FROM desk_changes').pluck();
     this.after = db.prepare('SELECT seq, kind, key FROM desk_changes WHERE seq > ? ORDER BY seq LIMIT ?');
     this.people = new PeopleStore(db);
     this.screenings = new ScreeningStore(db);
@@ -63,8 +65,10 @@ export class ChangeFeed {
   }
 
   page(after: number, limit = 2000): ChangePage {
-    // From the start, or from past the newest (a desk restored from an older backup): the whole roster.
-    if (after <= 0 || after > this.head()) {
+    // From the start, from past the newest (a desk restored from an older backup), or from before
+    // the oldest change kept (a gate away longer than the desk keeps its notes): the whole roster.
+    const oldest = (this.oldest.get() as number | null) ?? 0;
+    if (after <= 0 || after > this.head() || after < oldest - 1) {
       const next = this.head();
       const changes: Change[] = this.people
         .current()

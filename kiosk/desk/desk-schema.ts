@@ -34,7 +34,8 @@ const TABLES = `
   CREATE TABLE IF NOT EXISTS desk_changes (
     seq   INTEGER PRIMARY KEY AUTOINCREMENT,
     kind  TEXT NOT NULL,
-    key   TEXT NOT NULL
+    key   TEXT NOT NULL,
+    at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   -- on a gate: screenings made at the school's other gates and at the desk (for repeats), as the
   -- desk sent them, and cases the desk closed that this gate does not hold

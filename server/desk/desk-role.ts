@@ -4,6 +4,7 @@ import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import type { SessionConfig } from '../../kiosk/config/schema.ts';
 import { ChangeFeed } from '../../kiosk/desk/change-feed.ts';
 import { ensureDeskTables, ensureDeskTriggers } from '../../kiosk/desk/desk-schema.ts';
+import { deskUpkeep } from '../../kiosk/desk/desk-upkeep.ts';
 import type { GateLink } from '../../kiosk/desk/gate-link.ts';
 import { GateRegistry } from '../../kiosk/desk/gate-registry.ts';
 import { SchoolScreenings } from '../../kiosk/desk/school-screenings.ts';
@@ -27,6 +28,8 @@ export interface SchoolRoleOptions {
   timeZone: string;
   /** The kiosk's clock (the lanes' in tests). */
   now: () => number;
+  /** `retention.days`: how long the school tables keep what is done with. */
+  retentionDays: number;
   /** Set on a gate: its desk. */
   link: GateLink | null;
   caseStore: CaseStore;
@@ -58,6 +61,7 @@ export interface SchoolRole {
  */
 export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
   const log = opts.log.child({ part: 'desk' });
+  const upkeep = dailyUpkeep(opts, log);
   ensureDeskTables(opts.db);
   if (opts.link) {
     const pull = new DeskPull({
@@ -86,8 +90,14 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
       gates: null,
       pull,
       summaryConfig: (config) => config,
-      start: () => pull.start(),
-      stop: () => pull.stop(),
+      start: () => {
+        upkeep.start();
+        pull.start();
+      },
+      stop: () => {
+        upkeep.stop();
+        return pull.stop();
+      },
     };
   }
   const gates = new GateRegistry(opts.db);
@@ -122,7 +132,31 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
     router,
     gates,
     pull: null,
-    start: () => {},
-    stop: async () => {},
+    start: () => upkeep.start(),
+    stop: async () => upkeep.stop(),
+  };
+}
+
+/** The school tables' upkeep: at start, then once a day. */
+function dailyUpkeep(opts: SchoolRoleOptions, log: Logger): { start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const run = () => {
+    try {
+      const done = deskUpkeep(opts.db, opts.retentionDays, new Date(opts.now()));
+      if (Object.values(done).some((n) => n > 0)) log.info(done, 'school tables: old rows removed');
+    } catch (err) {
+      log.error({ err }, 'school tables: upkeep failed');
+    }
+  };
+  return {
+    start: () => {
+      run();
+      timer ??= setInterval(run, 24 * 3_600_000);
+      timer.unref();
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
   };
 }
