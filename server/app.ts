@@ -392,7 +392,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   app.use(summaryRoutes({ db, config: school.summaryConfig(config), now }));
 
   app.use(simRoutes(devices));
-  app.use(school.router);
+  for (const router of school.routers) app.use(router);
   app.use(
     rosterRoutes(people, config.school.timezone, (current) => directory.replace(current), {
       audit,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { KioskConfig } from '../config/schema.ts';
+import type { RetryBackoff } from '../upload/backoff.ts';
 import type { BatchTransport } from '../upload/post-batch.ts';
 import { type DeskFetch, deskFetch } from './desk-fetch.ts';
 
@@ -41,6 +42,8 @@ export interface UploadTarget {
   maxBatchBytes?: number;
   /** A gate says "nothing left" often, so the desk knows soon that all it made is in. */
   heartbeatMs?: number;
+  /** The desk is on the school's own network: a gate tries again within seconds, not minutes. */
+  backoff?: RetryBackoff;
   transport?: BatchTransport;
 }
 
@@ -62,6 +65,7 @@ export function gateLinkOf(config: Pick<KioskConfig, 'desk'>): GateLink | null {
 
 export const GATE_MAX_BATCH_BYTES = 60_000;
 export const GATE_HEARTBEAT_MS = 5_000;
+export const GATE_BACKOFF: RetryBackoff = { initialMs: 1000, maxMs: 15_000 };
 
 export function uploadTargetOf(config: Pick<KioskConfig, 'upload'>, link: GateLink | null): UploadTarget {
   if (!link) {
@@ -72,6 +76,7 @@ export function uploadTargetOf(config: Pick<KioskConfig, 'upload'>, link: GateLi
     batchSize: 150,
     maxBatchBytes: GATE_MAX_BATCH_BYTES,
     heartbeatMs: GATE_HEARTBEAT_MS,
+    backoff: GATE_BACKOFF,
     transport: {
       path: '/v1/gate/batches',
       headers: { authorization: `Bearer ${link.token}` },

@@ -203,7 +203,7 @@ export class DeskPull extends EventEmitter<DeskPullEvents> {
           this.online = false;
           this.emit('offline', error);
         }
-        await this.sleep(retryDelayMs(this.failures, { initialMs: 500, maxMs: 30_000 }));
+        await this.sleep(retryDelayMs(this.failures, { initialMs: 500, maxMs: 15_000 }));
       }
     }
   }

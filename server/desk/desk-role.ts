@@ -1,4 +1,4 @@
-import { Router as makeRouter, type Router } from 'express';
+import type { Router } from 'express';
 import type { AbsenceTracker } from '../../kiosk/absences/tracker.ts';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import type { SessionConfig } from '../../kiosk/config/schema.ts';
@@ -13,7 +13,6 @@ import type { CaseStore } from '../../kiosk/store/cases.ts';
 import type { Db } from '../../kiosk/store/database.ts';
 import type { ScreeningStore } from '../../kiosk/store/screenings.ts';
 import type { Uploader } from '../../kiosk/upload/uploader.ts';
-import { STRICT_ROUTING } from '../auth/guarded-router.ts';
 import type { Logger } from '../logger.ts';
 import { deskStatusRoutes } from './desk-status-routes.ts';
 import { GateIntake } from './gate-intake.ts';
@@ -47,7 +46,7 @@ export interface SchoolRole {
   /** What the day's summary covers: on a desk, its gates' lanes too. */
   summaryConfig(config: SummaryConfig): SummaryConfig;
   /** `/api/desk`, and on a desk the routes its gates use. */
-  router: Router;
+  routers: Router[];
   gates: GateRegistry | null;
   pull: DeskPull | null;
   start(): void;
@@ -86,7 +85,7 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
     );
     return {
       role: 'gate',
-      router: deskStatusRoutes({ pull }),
+      routers: [deskStatusRoutes({ pull })],
       gates: null,
       pull,
       summaryConfig: (config) => config,
@@ -121,15 +120,14 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
       opts.uploader.nudge();
     },
   });
-  const router = makeRouter(STRICT_ROUTING);
-  router.use(
+  const routers = [
     forGates,
     deskStatusRoutes({ gates, sessions: opts.sessions, timeZone: opts.timeZone, now: opts.now }),
-  );
+  ];
   return {
     role: 'desk',
     summaryConfig: (config) => withGateLanes(config, opts.db),
-    router,
+    routers,
     gates,
     pull: null,
     start: () => upkeep.start(),

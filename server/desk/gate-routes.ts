@@ -43,8 +43,8 @@ const unauthorized = () =>
 
 /**
  * What a gate may do on its desk, and nothing else: `POST /v1/gate/batches` (its records, the
- * district's protocol) and `GET /v1/gate/changes` (the roster and people's states, by cursor, held
- * open while nothing changes). Both take the gate's token (`Authorization: Bearer …`), looked up on
+ * district's protocol), `GET /v1/gate/changes` (the roster and people's states, by cursor, held
+ * open while nothing changes) and `GET /v1/gate/whoami`. Both take the gate's token (`Authorization: Bearer …`), looked up on
  * every request and on every look of a waiting pull, so a revoked gate is cut off within a second.
  * The routes are public to the kiosk's session guard: the token is their access.
  */
@@ -75,6 +75,13 @@ export function gateRoutes(opts: GateRoutesOptions): Router {
     const result = opts.intake.take(gate.id, body.kioskId, body.records);
     opts.onIntake(result, gate.id);
     res.json(result.answer);
+  });
+
+  /** Who the token names: for `gate-kiosk doctor` on a gate. Sends nothing, marks nothing. */
+  routes.get('/v1/gate/whoami', 'public', (req, res) => {
+    const gate = gateOf(req);
+    if (!gate) throw unauthorized();
+    res.json({ gate, schoolId: opts.schoolId });
   });
 
   routes.get('/v1/gate/changes', 'public', async (req, res) => {

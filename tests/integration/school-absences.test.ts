@@ -114,7 +114,8 @@ describe('absences at the desk while a gate is cut off across the cut-off', () =
       async () =>
         (await desk.get<Completeness[]>(`/api/desk/absences?date=${check.date}&session=morning`))[0]
           ?.final === true,
-      20_000,
+      // The gate tries again within 15 s of its last failure (its backoff towards the desk).
+      40_000,
       'the list final',
     );
     const after = await absences();

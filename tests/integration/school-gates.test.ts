@@ -42,6 +42,15 @@ async function nextDecision(gate: SchoolKiosk, personId: string, after: Set<stri
   return found as Screening;
 }
 
+/** `gate-kiosk doctor` on a gate: its `desk.link` check. */
+async function deskLink(gate: { config: string; data: string }) {
+  const out = await gateKiosk(['doctor', '--json', '--config', gate.config, '--data', gate.data]);
+  const report = JSON.parse(out.stdout) as {
+    checks: { id: string; status: string; zh: string; en: string }[];
+  };
+  return report.checks.find((c) => c.id === 'desk.link');
+}
+
 const seen = async (gate: SchoolKiosk) =>
   new Set((await gate.get<Screening[]>('/api/screenings?limit=500')).map((s) => s.id));
 
@@ -253,6 +262,12 @@ describe('a school desk and two gates, each its own process', () => {
     expect(stranger.status).toBe(401);
   });
 
+  it('doctor on a gate says whether its desk answers and knows it', async () => {
+    const link = await deskLink(school.gates[0] as SchoolFiles['gates'][number]);
+    expect(link?.status).toBe('pass');
+    expect(link?.zh).toContain('北门');
+  });
+
   it('a revoked gate is cut off within seconds; it keeps deciding and keeps its records', async () => {
     const revoke = await gateKiosk([
       'gate',
@@ -273,6 +288,9 @@ describe('a school desk and two gates, each its own process', () => {
     );
     expect(Date.now() - revokedAt).toBeLessThan(5_000);
     expect((await south.get<GateStatus>('/api/desk')).desk.lastError).toContain('401');
+    const link = await deskLink(school.gates[1] as SchoolFiles['gates'][number]);
+    expect(link?.status).toBe('fail');
+    expect(link?.en).toContain('unknown or revoked');
     const before = await seen(south);
     await south.arrive('1', 'S0002', 36.6);
     const decided = await nextDecision(south, 'S0002', before);

@@ -40,6 +40,7 @@ const EVERY_CHECK = [
   'clock.plausible',
   'district.reach',
   'district.certificate',
+  'desk.link',
   'service',
   'backup.age',
 ];
@@ -128,6 +129,7 @@ describe('gate-kiosk doctor', () => {
       expect(check(id)?.status, `${id}: ${check(id)?.en}`).toBe('pass');
     expect(check('device.1.s1')?.status).toBe('skip');
     expect(check('district.certificate')?.status).toBe('skip');
+    expect(check('desk.link')?.status).toBe('skip');
     for (const c of report.checks) {
       expect(c.zh).not.toBe('');
       expect(c.en).not.toBe('');
