@@ -108,6 +108,7 @@ describe('a school desk and two gates, each its own process', () => {
       const pushed = await live;
       // From the arrival on the gate's lane (scan, reading, decision) to the nurse's console at the desk.
       expect(pushed.at - started).toBeLessThan(2_000);
+      console.log(`fever at the north gate → desk nurse console: ${pushed.at - started} ms from the arrival`);
       expect(pushed.view.laneId).toBe('north/1');
       const listed = (await desk.get<CaseItem[]>('/api/cases?status=open')).find(
         (c) => c.personId === 'S0001',
@@ -155,7 +156,25 @@ describe('a school desk and two gates, each its own process', () => {
     expect(due.decision).toBe('verify');
     expect(due.reasons.map((r) => r.code)).toContain('return_certificate_due');
 
-    const cursorMid = (await north.get<GateStatus>('/api/desk')).desk.cursor;
+    // The south gate's screening reaches the desk and, as a change, the north gate: then the next
+    // change the north gate takes is the certificate.
+    await waitUntil(
+      async () => (await south.get<{ pending: number }>('/api/outbox')).pending === 0,
+      10_000,
+      'south sent',
+    );
+    let cursorMid = -1;
+    await waitUntil(
+      async () => {
+        const now = (await north.get<GateStatus>('/api/desk')).desk.cursor;
+        const settled = now === cursorMid;
+        cursorMid = now;
+        if (!settled) await new Promise((r) => setTimeout(r, 300));
+        return settled;
+      },
+      10_000,
+      'north up to date',
+    );
     const recordedAt = Date.now();
     const cert = await desk.post('/api/people/S0001/return-certificate', {
       issuedAt: new Date().toISOString(),
@@ -168,6 +187,7 @@ describe('a school desk and two gates, each its own process', () => {
     );
     const reachedMs = Date.now() - recordedAt;
     expect(reachedMs).toBeLessThan(3_000);
+    console.log(`certificate recorded at the desk → applied at the north gate: ${reachedMs} ms`);
     before = await seen(north);
     await north.arrive('1', 'S0001', 36.5);
     const after = await nextDecision(north, 'S0001', before);
