@@ -6,16 +6,11 @@ import type { GateRegistry } from '../../kiosk/desk/gate-registry.ts';
 import type { DeskPull } from '../../kiosk/desk/state-pull.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
-import { HttpError, parseRequest, said } from '../http/errors.ts';
+import { localDateParam } from '../http/absences-routes.ts';
+import { HttpError, parseRequest } from '../http/errors.ts';
 
 const completenessQuery = z
-  .object({
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, said('日期格式为 YYYY-MM-DD', 'a date as YYYY-MM-DD'))
-      .optional(),
-    session: z.string().min(1).max(32).optional(),
-  })
+  .object({ date: localDateParam.optional(), session: z.string().min(1).max(32).optional() })
   .strict();
 
 /**

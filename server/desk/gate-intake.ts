@@ -1,4 +1,4 @@
-import { opensCase } from '../../kiosk/cases/case-rules.ts';
+import { dispositions, opensCase } from '../../kiosk/cases/case-rules.ts';
 import type { CaseRecord, CaseStore } from '../../kiosk/store/cases.ts';
 import type { Db } from '../../kiosk/store/database.ts';
 import { newRecordId } from '../../kiosk/store/ids.ts';
@@ -35,6 +35,7 @@ export class GateIntake {
   private readonly insertOutbox;
   private readonly screeningKnown;
   private readonly personKnown;
+  private readonly fileOne;
   private readonly tx;
 
   constructor(
@@ -67,42 +68,59 @@ export class GateIntake {
     );
     this.screeningKnown = db.prepare('SELECT 1 FROM screenings WHERE id = ?').pluck();
     this.personKnown = db.prepare('SELECT 1 FROM people WHERE id = ?').pluck();
+    // One record's filing, in a savepoint of the batch's transaction: a record the desk cannot file
+    // is rejected on its own, with the reason, and the others are taken.
+    this.fileOne = db.transaction((r: ValidRecord, gateId: string, kioskId: string, at: string) => {
+      const filed: { opened: string[]; screening: ScreeningRecord | null } = { opened: [], screening: null };
+      if (this.received.run(r.id, gateId, kioskId, r.kind, r.at, at).changes === 0) return null;
+      const data: Record<string, unknown> = { ...r.data, gateId, gateKioskId: kioskId };
+      if (typeof data.laneId === 'string') data.laneId = gateLaneId(gateId, data.laneId);
+      if (r.kind === 'screening') {
+        const s = this.screening(r, data);
+        filed.screening = s;
+        if (s.personId === null && opensCase(s.decision)) {
+          // A gate queues no case record for an unidentified entrant: the desk opens its own.
+          const c = this.openUnidentified(s);
+          if (c) filed.opened.push(c);
+        }
+      } else if (r.kind === 'case') {
+        const c = this.caseEvent(r, data);
+        if (c) filed.opened.push(c);
+      }
+      this.insertOutbox.run(
+        r.id,
+        r.kind,
+        r.at,
+        JSON.stringify(data),
+        r.directReport ? DIRECT_REPORT_PRIORITY : 0,
+      );
+      return filed;
+    });
     this.tx = db.transaction((gateId: string, kioskId: string, records: ValidRecord[]) => {
       const accepted: string[] = [];
       const duplicate: string[] = [];
+      const rejected: { id: string; reason: string }[] = [];
       const opened: string[] = [];
       const screenings: ScreeningRecord[] = [];
       const at = new Date(this.now()).toISOString();
       for (const r of records) {
         if (r.kind === 'case' && !this.screeningKnownFor(r)) continue; // its screening first: unanswered, sent again
-        if (this.received.run(r.id, gateId, kioskId, r.kind, r.at, at).changes === 0) {
+        let filed: ReturnType<typeof this.fileOne>;
+        try {
+          filed = this.fileOne(r, gateId, kioskId, at);
+        } catch (err) {
+          rejected.push({ id: r.id, reason: `the desk could not file it: ${(err as Error).message}` });
+          continue;
+        }
+        if (filed === null) {
           duplicate.push(r.id);
           continue;
         }
         accepted.push(r.id);
-        const data: Record<string, unknown> = { ...r.data, gateId, gateKioskId: kioskId };
-        if (typeof data.laneId === 'string') data.laneId = gateLaneId(gateId, data.laneId);
-        if (r.kind === 'screening') {
-          const s = this.screening(r, data);
-          screenings.push(s);
-          if (s.personId === null && opensCase(s.decision)) {
-            // A gate queues no case record for an unidentified entrant: the desk opens its own.
-            const c = this.openUnidentified(s);
-            if (c) opened.push(c);
-          }
-        } else if (r.kind === 'case') {
-          const c = this.caseEvent(r, data);
-          if (c) opened.push(c);
-        }
-        this.insertOutbox.run(
-          r.id,
-          r.kind,
-          r.at,
-          JSON.stringify(data),
-          r.directReport ? DIRECT_REPORT_PRIORITY : 0,
-        );
+        opened.push(...filed.opened);
+        if (filed.screening) screenings.push(filed.screening);
       }
-      return { accepted, duplicate, opened, screenings };
+      return { accepted, duplicate, rejected, opened, screenings };
     });
   }
 
@@ -120,7 +138,9 @@ export class GateIntake {
     }
     // A case's screening goes first, wherever each stands in the batch.
     valid.sort((a, b) => Number(a.kind !== 'screening') - Number(b.kind !== 'screening'));
-    const { accepted, duplicate, opened, screenings } = this.tx(gateId, kioskId, valid);
+    const filed = this.tx(gateId, kioskId, valid);
+    const { accepted, duplicate, opened, screenings } = filed;
+    rejected.push(...filed.rejected);
     return {
       answer: { accepted, duplicate, rejected },
       opened: opened.flatMap((id) => this.cases.get(id) ?? []),
@@ -214,7 +234,7 @@ export class GateIntake {
       }).changes;
       return changes > 0 ? d.caseId : null;
     }
-    if (d.event === 'closed' && d.disposition && d.closedAt) {
+    if (d.event === 'closed' && isDisposition(d.disposition) && typeof d.closedAt === 'string') {
       // Closed at the gate (a guard checked a `verify` by hand): the desk's copy closes too.
       this.closeCase.run({
         id: d.caseId,
@@ -243,3 +263,5 @@ export class GateIntake {
     return id;
   }
 }
+
+const isDisposition = (v: unknown): v is string => (dispositions as readonly unknown[]).includes(v);
