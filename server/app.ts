@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { buildDevicesPart } from './parts/devices-part.ts';
 import { buildLanesPart } from './parts/lanes-part.ts';
 import { type Part, startParts, stopParts } from './parts/part.ts';
+import { buildSchoolPart } from './parts/school-part.ts';
 import { buildStorePart, type StorePart } from './parts/store-part.ts';
 import { buildWebPart } from './parts/web-part.ts';
 import { demoChecks } from './simulation/demo-checks.ts';
@@ -96,6 +97,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     });
     log.info(seeded, 'demo: the day so far seeded');
   }
+  const school = buildSchoolPart(config, { store, lanes }, now, log);
   const devices = buildDevicesPart(
     config,
     lanes.lanes,
@@ -110,7 +112,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const host = opts.host ?? config.server.host;
   const web = buildWebPart(
     config,
-    { store, lanes, devices: devices.devices },
+    { store, lanes, devices: devices.devices, school: school.school },
     { host, ...(opts.port !== undefined ? { port: opts.port } : {}), demoDisplayToken, now },
     log,
   );
@@ -119,6 +121,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
     store.part,
     { name: 'health sources', ...health },
     lanes.part,
+    school.part,
     devices.part,
     web.part,
   ];

@@ -15,6 +15,7 @@ import { diagCommand } from './commands/diag.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { firstAdminIfNone } from './commands/first-admin.ts';
+import { registerGateCommands } from './commands/gates.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { portsCommand } from './commands/ports.ts';
 import { registerRosterCommand } from './commands/roster.ts';
@@ -123,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDoctorCommand(program);
   registerServiceCommands(program);
   registerLogsCommand(program);
+  registerGateCommands(program);
 
   program
     .command('ports')

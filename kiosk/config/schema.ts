@@ -235,6 +235,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * This kiosk is a gate of a school whose desk is another kiosk: records go to the desk (which
+     * uploads them to the district), the roster and people's states come from it.
+     */
+    desk: z
+      .object({
+        /** The desk's address, e.g. "https://desk.school.local:8443". */
+        url: z.url(),
+        /** A file holding the token `gate-kiosk gate add` printed on the desk (0600). */
+        tokenFile: z.string().min(1),
+        /** The desk's certificate (PEM): an https desk is trusted only with exactly this certificate. */
+        pinnedCert: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     upload: z
       .object({
         endpoint: z.url(),
@@ -301,6 +316,14 @@ export const configSchema = z
       ),
     );
     unique(real, ['lanes'], 'serial port', ctx);
+    if (cfg.desk && cfg.upload) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['upload'],
+        message:
+          'a gate with a desk sends its records to the desk, which uploads them: remove upload or desk',
+      });
+    }
   });
 
 function unique(values: string[], path: string[], what: string, ctx: z.RefinementCtx): void {

@@ -103,6 +103,7 @@ export class CaseStore {
   private readonly updateClosed;
   private readonly updateConfirmed;
   private readonly selectClosedSince;
+  private readonly elsewhere: ((personId: string, at: string) => boolean)[] = [];
 
   /**
    * Cases still open. Read defensively (a database without the cases table, or an older one, has
@@ -149,9 +150,15 @@ export class CaseStore {
     );
   }
 
-  /** Whether a case of this person was closed after `at` (ISO). */
+  /** Whether a case of this person was closed after `at` (ISO), here or where `alsoClosedFrom` looks. */
   closedSince(personId: string, at: string): boolean {
-    return this.selectClosedSince.get(personId, at) !== undefined;
+    if (this.selectClosedSince.get(personId, at) !== undefined) return true;
+    return this.elsewhere.some((closedSince) => closedSince(personId, at));
+  }
+
+  /** Cases closed elsewhere (at the school's desk, of another gate) count too. */
+  alsoClosedFrom(closedSince: (personId: string, at: string) => boolean): void {
+    this.elsewhere.push(closedSince);
   }
 
   /**

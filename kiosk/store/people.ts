@@ -127,18 +127,7 @@ export class PeopleStore {
       );
       for (const p of plan.roster) {
         const cards = cardsOf(p);
-        upsert.run({
-          id: p.id,
-          name: p.name,
-          kind: p.kind,
-          grade: p.grade,
-          className: p.className,
-          card: cards[0] ?? null,
-          guardianPhone: p.guardianPhone,
-          boarder: p.boarder ? 1 : 0,
-          healthCode: p.healthCode,
-          healthCodeAt: p.healthCodeAt,
-        });
+        upsert.run(personColumns(p));
         cards.forEach((card, position) => {
           addCard.run(p.id, card, position);
         });
@@ -170,6 +159,22 @@ export class PeopleStore {
         update.run(new Date(new Date(r.health_code_at).getTime() + shiftMs).toISOString(), r.id);
     })();
   }
+}
+
+/** A person's columns in the people table, as statements name them (`@id`, `@className`, …). */
+export function personColumns(p: Person) {
+  return {
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    grade: p.grade,
+    className: p.className,
+    card: cardsOf(p)[0] ?? null,
+    guardianPhone: p.guardianPhone,
+    boarder: p.boarder ? 1 : 0,
+    healthCode: p.healthCode,
+    healthCodeAt: p.healthCodeAt,
+  };
 }
 
 function fromRow(r: Row, cards: string[]): Person {

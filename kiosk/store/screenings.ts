@@ -63,6 +63,8 @@ export interface BatchWriter {
   commit(records: readonly ScreeningRecord[]): Promise<(Error | null)[]>;
 }
 
+type EarlierLookup = (personId: string, localDate: string, session: string) => ScreeningRecord | null;
+
 /** The screenings table, and the outbox row each screening is queued with for the district. */
 export class ScreeningStore {
   private readonly insertScreening;
@@ -70,6 +72,7 @@ export class ScreeningStore {
   private readonly earlier;
   private readonly byPerson;
   private readonly inCommit: ((record: ScreeningRecord) => void)[] = [];
+  private readonly elsewhere: EarlierLookup[] = [];
   private readonly commitBatchTx;
   private batch: { record: ScreeningRecord; done: (err: Error | null) => void }[] = [];
   private writer: BatchWriter | null = null;
@@ -224,7 +227,17 @@ export class ScreeningStore {
   /** The screening that counts for this person in this session: the latest with a reading that was not a re-take. */
   earlierInSession(personId: string, localDate: string, session: string): ScreeningRecord | null {
     const row = this.earlier.get(personId, localDate, session) as Row | undefined;
-    return row ? fromRow(row) : null;
+    let found = row ? fromRow(row) : null;
+    for (const elsewhere of this.elsewhere) {
+      const other = elsewhere(personId, localDate, session);
+      if (other && (found === null || other.at > found.at)) found = other;
+    }
+    return found;
+  }
+
+  /** Screenings made elsewhere (the school's other gates) count for repeats too. */
+  alsoEarlierFrom(lookup: EarlierLookup): void {
+    this.elsewhere.push(lookup);
   }
 
   /** Every screening of a school-local day, in order. */

@@ -23,8 +23,18 @@ const answerSchema = z.object({
   rejected: z.array(z.object({ id: z.string(), reason: z.string(), zh: z.string().optional() })),
 });
 
-export function batchesUrl(endpoint: string): string {
-  return `${endpoint.replace(/\/+$/, '')}/v1/batches`;
+/**
+ * How batches reach a receiver other than the district's collector (a gate's desk): the path, headers
+ * such as the gate's token, and the request function (one that trusts a pinned certificate).
+ */
+export interface BatchTransport {
+  path?: string;
+  headers?: Record<string, string>;
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+export function batchesUrl(endpoint: string, path = '/v1/batches'): string {
+  return `${endpoint.replace(/\/+$/, '')}${path}`;
 }
 
 /** `POST {endpoint}/v1/batches` with the batch's `Idempotency-Key`; never throws. */
@@ -34,8 +44,9 @@ export async function postBatch(
   body: string,
   timeoutMs: number,
   stop?: AbortSignal,
+  transport: BatchTransport = {},
 ): Promise<PostOutcome> {
-  const url = batchesUrl(endpoint);
+  const url = batchesUrl(endpoint, transport.path);
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   let status: number;
@@ -43,9 +54,9 @@ export async function postBatch(
   let contentType: string;
   let retryAfter: string | null;
   try {
-    const res = await fetch(url, {
+    const res = await (transport.fetch ?? fetch)(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': batchId },
+      headers: { ...transport.headers, 'content-type': 'application/json', 'idempotency-key': batchId },
       body,
       signal,
     });

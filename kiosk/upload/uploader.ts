@@ -4,7 +4,7 @@ import { StorageHealth } from '../store/storage-health.ts';
 import { busyDelayMs, defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './backoff.ts';
 import { type Batch, batchBody, batchIdFor, collectBatch, yieldToLanes } from './batch.ts';
 import type { Outbox, OutboxRow, RejectedRecord } from './outbox.ts';
-import { type BatchAnswer, postBatch } from './post-batch.ts';
+import { type BatchAnswer, type BatchTransport, postBatch } from './post-batch.ts';
 
 export interface UploaderOptions {
   outbox: Outbox;
@@ -25,6 +25,8 @@ export interface UploaderOptions {
   random?: () => number;
   /** Where write failures are reported, and read back for the status (the kiosk's one; a fresh one by default). */
   storage?: StorageHealth;
+  /** A receiver other than the district's collector: a gate's desk. */
+  transport?: BatchTransport;
 }
 
 /** The contract's `GET /api/outbox`, and what the display's connectivity indicator shows. */
@@ -88,6 +90,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
   private readonly heartbeatMs: number;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly transport: BatchTransport;
   private batchLimit: number;
   private failures = 0;
   private online = false;
@@ -119,6 +122,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
     this.now = opts.now ?? Date.now;
     this.storage = opts.storage ?? new StorageHealth(this.now);
     this.random = opts.random ?? Math.random;
+    this.transport = opts.transport ?? {};
     if (!this.endpoint) this.lastError = NO_ENDPOINT;
   }
 
@@ -206,6 +210,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       batch.body,
       this.requestTimeoutMs,
       this.stopSignal.signal,
+      this.transport,
     );
     if (this.stopped && outcome.kind === 'failed') return 0;
     if (outcome.kind === 'busy') return this.busy(outcome.message, outcome.retryAfterMs, batch.rows.length);
@@ -299,6 +304,7 @@ export class Uploader extends EventEmitter<UploaderEvents> {
       batchBody(this.sender, batchId, []),
       this.requestTimeoutMs,
       this.stopSignal.signal,
+      this.transport,
     );
     if (this.stopped) return;
     if (outcome.kind === 'failed') this.failed(outcome.message, []);

@@ -5,6 +5,7 @@ import type { KioskConfig } from '../../kiosk/config/schema.ts';
 import { type DatabaseKey, readDatabaseKey } from '../../kiosk/store/database-key.ts';
 import { type CheckResult, pass, problem, type Subject } from '../doctor/check.ts';
 import { backupCheck, databaseChecks, dataFolderChecks, noConfig } from '../doctor/data-checks.ts';
+import { deskLinkCheck } from '../doctor/desk-checks.ts';
 import { deviceChecks } from '../doctor/device-checks.ts';
 import { districtCertificateCheck, districtReachCheck } from '../doctor/district-checks.ts';
 import { clockPlausibleCheck, clockSyncCheck, fontCheck, serviceCheck } from '../doctor/system-checks.ts';
@@ -95,9 +96,11 @@ export async function runDoctor(o: DataOptions & { as?: string }): Promise<Docto
     checks.push(clockPlausibleCheck(Date.now(), districtDate));
     checks.push(reach.result);
     checks.push(await districtCertificateCheck(config));
+    checks.push(await deskLinkCheck(config));
   } else {
     checks.push(clockPlausibleCheck(Date.now(), null));
     checks.push(noConfig('district.reach'));
+    checks.push(noConfig('desk.link'));
   }
   checks.push(serviceCheck());
   checks.push(config ? backupCheck(config) : noConfig('backup.age'));

@@ -87,7 +87,10 @@ export function buildLanesPart(
   });
   const part: Part = {
     name: 'lanes',
-    start: () => dailyChecks.start(),
+    // A gate takes no roll call and makes no day summary: its desk does, for all gates.
+    start: () => {
+      if (!config.desk) dailyChecks.start();
+    },
     stop() {
       dailyChecks.stop();
       for (const lane of lanes) lane.dispose();

@@ -1,4 +1,5 @@
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
+import { gateLinkOf, uploadTargetOf } from '../../kiosk/desk/gate-link.ts';
 import { PersonDirectory } from '../../kiosk/identities/directory.ts';
 import { rosterLimitsOf } from '../../kiosk/identities/roster-limits.ts';
 import { syncRosterFile } from '../../kiosk/identities/roster-sync.ts';
@@ -62,12 +63,14 @@ export async function buildStorePart(config: KioskConfig, opts: StoreOptions, lo
       .child({ part: 'storage' })
       .error({ storage: fault.code, detail: fault.detail }, `${fault.message.en} / ${fault.message.zh}`);
   });
+  // A gate's records go to its desk, anyone else's to the district.
+  const gateLink = gateLinkOf(config);
+  const kioskId = kioskIdFor(config.dataDir);
   const uploader = new Uploader({
     outbox: new Outbox(db, config.school.timezone),
-    endpoint: config.upload?.endpoint ?? null,
-    batchSize: config.upload?.batchSize ?? 500,
+    ...uploadTargetOf(config, gateLink),
     schoolId: config.school.id,
-    kioskId: kioskIdFor(config.dataDir),
+    kioskId,
     storage,
   });
   logUploads(uploader, log.child({ part: 'upload' }), { demo: config.simulation.demoAccounts });
@@ -99,6 +102,9 @@ export async function buildStorePart(config: KioskConfig, opts: StoreOptions, lo
     audit,
     storage,
     uploader,
+    /** Set on a gate of a school: its desk. */
+    gateLink,
+    kioskId,
     users,
     /** Demo configs only: the accounts made for this start, with their passwords. */
     demoAccounts,

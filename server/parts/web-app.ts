@@ -29,6 +29,7 @@ import { summaryRoutes } from '../http/summary-routes.ts';
 import type { Logger } from '../logger.ts';
 import { VERSION } from '../version.ts';
 import type { LanesPart } from './lanes-part.ts';
+import type { SchoolPart } from './school-part.ts';
 import type { StorePart } from './store-part.ts';
 
 const uiDist = join(PROJECT_ROOT, 'ui', 'dist');
@@ -38,6 +39,7 @@ export interface WebAppDeps {
   store: StorePart;
   lanes: LanesPart;
   devices: readonly LaneDevice[];
+  school: SchoolPart['school'];
   sources: PrincipalSources;
   demoDisplayToken: string | null;
   /** The displays are told when a lane's calibration changes (set once the sockets exist). */
@@ -142,8 +144,9 @@ function useApiRoutes(app: Express, deps: WebAppDeps): void {
     }),
   );
   app.use(exportsRoutes({ db, config, audit, now }));
-  app.use(summaryRoutes({ db, config, now }));
+  app.use(summaryRoutes({ db, config: deps.school.summaryConfig(config), now }));
   app.use(simRoutes(devices));
+  for (const router of deps.school.routers) app.use(router);
   app.use(
     rosterRoutes(store.people, config.school.timezone, (current) => directory.replace(current), {
       audit,

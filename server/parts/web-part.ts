@@ -24,6 +24,7 @@ import { attachNurseNamespace } from '../sockets/nurse.ts';
 import { socketOriginCheck } from '../sockets/origin.ts';
 import type { LanesPart } from './lanes-part.ts';
 import type { Part } from './part.ts';
+import type { SchoolPart } from './school-part.ts';
 import type { StorePart } from './store-part.ts';
 import { buildWebApp, type WebAppDeps } from './web-app.ts';
 
@@ -44,11 +45,11 @@ export interface WebOptions {
  */
 export function buildWebPart(
   config: KioskConfig,
-  parts: { store: StorePart; lanes: LanesPart; devices: readonly LaneDevice[] },
+  parts: { store: StorePart; lanes: LanesPart; devices: readonly LaneDevice[]; school: SchoolPart['school'] },
   opts: WebOptions,
   log: Logger,
 ) {
-  const { store, lanes, devices } = parts;
+  const { store, lanes, devices, school } = parts;
   const sources = { sessions: store.sessions, displays: store.displayTokens };
   let display: { broadcastLanes(): void; broadcastInfo(): void } | null = null;
   const deps: WebAppDeps = {
@@ -56,6 +57,7 @@ export function buildWebPart(
     store,
     lanes,
     devices,
+    school,
     sources,
     demoDisplayToken: opts.demoDisplayToken,
     calibrated: () => display?.broadcastLanes(),

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
+import { createLogger } from '../../server/logger.ts';
 
 const PG_ROOT = '/usr/lib/postgresql';
 
@@ -148,4 +150,15 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
       stopNow();
     },
   };
+}
+
+/** A throwaway cluster with a collector (in this process, on a free port) on a fresh database of it. */
+export async function startTestCollector(): Promise<{ pgServer: TestPostgres; collector: RunningCollector }> {
+  const pgServer = await startPostgres();
+  const collector = await startCollector({
+    databaseUrl: await pgServer.createDatabase(),
+    port: 0,
+    logger: createLogger('silent'),
+  });
+  return { pgServer, collector };
 }

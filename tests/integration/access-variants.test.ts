@@ -48,6 +48,12 @@ const expectedAccess: Record<string, Access> = {
   'GET /api/summary': 'reports:read',
   'POST /api/sim/lanes/:laneId/arrivals': 'sim:drive',
   'POST /api/roster/import': 'roster:import',
+  'GET /api/desk': 'outbox:read',
+  'GET /api/desk/absences': 'absences:read',
+  // A school desk's gates: no session, the gate's token instead (checked by the routes themselves).
+  'POST /v1/gate/batches': 'public',
+  'GET /v1/gate/changes': 'public',
+  'GET /v1/gate/whoami': 'public',
 };
 
 const sampleParams: Record<string, string> = {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../../kiosk/store/users.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
+import { selfSignedCert } from '../helpers/certificates.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 
 function httpsJson(
@@ -35,29 +35,7 @@ describe('serving HTTPS with a configured certificate', () => {
   let kiosk: RunningKiosk;
 
   beforeAll(async () => {
-    const key = join(dir.path, 'key.pem');
-    const cert = join(dir.path, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir.path, '127.0.0.1', 'cert');
     const config = join(dir.path, 'kiosk.yaml');
     writeFileSync(
       config,

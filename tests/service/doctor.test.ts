@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../kiosk/store/database.ts';
 import { zonedMoment } from '../../kiosk/time/zoned.ts';
+import { selfSignedCert } from '../helpers/certificates.ts';
 import { gateKiosk } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/kiosk.ts';
 import { PtyPair } from '../helpers/pty-pair.ts';
@@ -39,6 +40,7 @@ const EVERY_CHECK = [
   'clock.plausible',
   'district.reach',
   'district.certificate',
+  'desk.link',
   'service',
   'backup.age',
 ];
@@ -127,6 +129,7 @@ describe('gate-kiosk doctor', () => {
       expect(check(id)?.status, `${id}: ${check(id)?.en}`).toBe('pass');
     expect(check('device.1.s1')?.status).toBe('skip');
     expect(check('district.certificate')?.status).toBe('skip');
+    expect(check('desk.link')?.status).toBe('skip');
     for (const c of report.checks) {
       expect(c.zh).not.toBe('');
       expect(c.en).not.toBe('');
@@ -230,29 +233,10 @@ describe('gate-kiosk doctor', () => {
   });
 
   it("checks an https district's certificate: trusted, and how long it has left", async () => {
-    const key = join(dir.path, 'key.pem');
-    const cert = join(dir.path, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '12',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir.path, '127.0.0.1', 'cert', {
+      days: 12,
+      subjectAltName: 'IP:127.0.0.1',
+    });
     const https = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
       res.end('ok'),
     );

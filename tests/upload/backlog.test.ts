@@ -3,10 +3,9 @@ import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import { Outbox } from '../../kiosk/upload/outbox.ts';
 import { Uploader } from '../../kiosk/upload/uploader.ts';
 import type { RunningKiosk } from '../../server/app.ts';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { DisplayClient, postJson, startTestKiosk, tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { FaultProxy } from './fault-proxy.ts';
 import { collectorRecords, insertOutboxRows } from './records.ts';
 
@@ -22,12 +21,7 @@ describe('a week offline', () => {
   let uploader: Uploader;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     proxy = new FaultProxy(collector.url);
     await proxy.up();
     await proxy.down();

@@ -4,10 +4,9 @@ import { ScreeningStore } from '../../kiosk/store/screenings.ts';
 import { StorageHealth } from '../../kiosk/store/storage-health.ts';
 import { Outbox } from '../../kiosk/upload/outbox.ts';
 import { Uploader, type UploaderOptions } from '../../kiosk/upload/uploader.ts';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { type Fault, FaultProxy } from './fault-proxy.ts';
 import {
   collectorRecords,
@@ -81,12 +80,7 @@ describe('the uploader through a faulty link', () => {
   };
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     proxy = new FaultProxy(collector.url);
     proxy.slowMs = 700;
     await proxy.up();

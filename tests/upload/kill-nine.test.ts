@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,67 +6,16 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LaneUpdate } from '../../kiosk/lanes/lane-update.ts';
 import { DATABASE_FILE } from '../../kiosk/store/database.ts';
-import { type RunningCollector, startCollector } from '../../server/collector/collector.ts';
-import { createLogger } from '../../server/logger.ts';
+import type { RunningCollector } from '../../server/collector/collector.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { KioskProcess } from '../helpers/kiosk-process.ts';
+import { startTestCollector, type TestPostgres } from '../helpers/postgres.ts';
 import { collectorRecords } from './records.ts';
 
 const BIN = resolve('bin/gate-kiosk.js');
 const SCHOOL = 'kill-nine-school';
 const PASSWORD = 'kill-nine-password-long';
 const TRIALS = 6;
-
-/** `gate-kiosk start` in its own process, so it can be killed without warning. */
-class KioskProcess {
-  private constructor(
-    readonly proc: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static start(config: string, data: string): Promise<KioskProcess> {
-    const proc = spawn(process.execPath, [BIN, 'start', '--config', config, '--data', data, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
-    let output = '';
-    return new Promise((resolvePromise, reject) => {
-      const timer = setTimeout(() => {
-        proc.kill('SIGKILL');
-        reject(new Error(`the kiosk did not start within 15 s:\n${output}`));
-      }, 15_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const url = /serving (http:\/\/[^\s/]+)/.exec(output)?.[1];
-        if (url) {
-          clearTimeout(timer);
-          proc.stdout?.off('data', onData);
-          proc.stdout?.resume();
-          resolvePromise(new KioskProcess(proc, url));
-        }
-      };
-      proc.stdout?.on('data', onData);
-      proc.stderr?.on('data', (c: Buffer) => {
-        output += c.toString();
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the kiosk exited (${code}) before serving:\n${output}`));
-      });
-    });
-  }
-
-  get running(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    if (!this.running) return;
-    const exited = new Promise((r) => this.proc.once('exit', r));
-    this.proc.kill(signal);
-    await exited;
-  }
-}
 
 /** What the gate display showed: every decided screening id, as a guard would have seen it. */
 class Watcher {
@@ -121,12 +70,7 @@ describe('a kiosk killed with SIGKILL while lanes stream and the uploader sends'
   let kiosk: KioskProcess | null = null;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    collector = await startCollector({
-      databaseUrl: await pgServer.createDatabase(),
-      port: 0,
-      logger: createLogger('silent'),
-    });
+    ({ pgServer, collector } = await startTestCollector());
     writeFileSync(
       config,
       JSON.stringify({

@@ -14,6 +14,7 @@ import { CaseDetail } from './case-detail.ts';
 import { type CaseView, parseCase } from './case-payloads.ts';
 import { CaseRow } from './case-row.ts';
 import { fetchAbsences, fetchCases } from './cases-api.ts';
+import { fetchGateNames, gateLaneName, showGateSync } from './gate-sync.ts';
 
 /** Who may open this page: the roles that read cases. */
 const ROLES: readonly Role[] = ['nurse', 'admin'];
@@ -38,6 +39,7 @@ byId('session').append(userBar(session));
 
 const time = new SchoolTime();
 const laneNames = new Map<string, string>();
+let gateNames = new Map<string, string>();
 const rows = new Map<string, CaseRow>();
 const details = new Map<string, CaseDetail>();
 const chime = new Chime();
@@ -45,7 +47,8 @@ let selected: string | null = null;
 let filter: Filter = 'open';
 let query = '';
 
-const laneName = (laneId: string) => laneNames.get(laneId) ?? `通道 ${laneId}`;
+const laneName = (laneId: string) =>
+  laneNames.get(laneId) ?? gateLaneName(laneId, gateNames) ?? `通道 ${laneId}`;
 const absences = new AbsenceList(byId('absence-list'), byId('absence-count'), { session, time });
 
 function inFilter(v: CaseView, f: Filter): boolean {
@@ -141,6 +144,7 @@ async function loadLanes(): Promise<void> {
   for (const lane of body) {
     if (typeof lane?.id === 'string' && typeof lane?.name === 'string') laneNames.set(lane.id, lane.name);
   }
+  gateNames = await fetchGateNames(session).catch(() => gateNames);
 }
 
 /** The full lists, after every (re)connect: nothing that happened while away is missed. */
@@ -170,7 +174,18 @@ async function refresh(): Promise<void> {
   } catch (err) {
     console.warn('nurse console: could not read the absences', err);
   }
+  await gateSync();
 }
+
+/** The gates whose records the absence list still waits for (a school desk). */
+async function gateSync(): Promise<void> {
+  try {
+    await showGateSync(byId('gate-sync'), session, time.date());
+  } catch (err) {
+    console.warn('nurse console: could not read the gates’ sync', err);
+  }
+}
+window.setInterval(() => void gateSync(), 10_000);
 
 function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
   linkState.dataset.state = state;
@@ -273,6 +288,7 @@ socket.on('absence:update', (payload: unknown) => {
   if (!absence) return;
   absences.upsert(absence);
   byId('absence-empty').hidden = true;
+  void gateSync();
 });
 
 socket.on('disconnect', (reason) => {
