@@ -2,6 +2,7 @@ import { AbsenceTracker } from '../../kiosk/absences/tracker.ts';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import type { KioskConfig, SessionConfig } from '../../kiosk/config/schema.ts';
 import type { Person } from '../../kiosk/identities/person.ts';
+import { laneOfGrade } from '../../kiosk/lanes/lane-rules.ts';
 import { decide } from '../../kiosk/policy/decide.ts';
 import { sessionOf } from '../../kiosk/sessions/session-of.ts';
 import { AbsenceStore } from '../../kiosk/store/absences.ts';
@@ -55,10 +56,9 @@ export function seedDemoMorning(deps: DemoMorningDeps): DemoMorning {
   const normalC = () =>
     round1(Math.min(37.1, Math.max(35.9, 36.5 + (random() + random() + random() - 1.5) * 0.45)));
   const roster = new PeopleStore(deps.db).current();
-  const laneOfGrade = new Map<number, string>();
-  for (const l of config.lanes) for (const g of l.grades) if (!laneOfGrade.has(g)) laneOfGrade.set(g, l.id);
+  const grades = laneOfGrade(config.lanes);
   const laneFor = (p: Person) =>
-    (p.grade !== null ? laneOfGrade.get(p.grade) : undefined) ??
+    (p.grade !== null ? grades.get(p.grade)?.id : undefined) ??
     (config.lanes[Math.floor(random() * config.lanes.length)]?.id as string);
   const records: ScreeningRecord[] = [];
   const record = (p: Person, at: number, temperatureC: number): ScreeningRecord => {
