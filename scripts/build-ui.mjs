@@ -1,5 +1,6 @@
 // Builds the browser pages in ui/ into ui/dist: bundles each page's TypeScript (with the socket.io
-// client) and copies its HTML and CSS. Run by `npm run build`, before `npm start` and `npm test`.
+// client) and its stylesheet (with ui/shared/base.css, which it imports first), and copies its HTML
+// and sounds. Run by `npm run build`, before `npm start` and `npm test`.
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -34,7 +35,14 @@ for (const page of pages) {
     logLevel: 'warning',
   });
   for (const file of await readdir(src)) {
-    if (file.endsWith('.html') || file.endsWith('.css') || file.endsWith('.wav')) {
+    if (file.endsWith('.css')) {
+      await build({
+        entryPoints: [join(src, file)],
+        bundle: true,
+        outfile: join(outDir, page, file),
+        logLevel: 'warning',
+      });
+    } else if (file.endsWith('.html') || file.endsWith('.wav')) {
       await cp(join(src, file), join(outDir, page, file));
     }
   }

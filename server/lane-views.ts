@@ -1,22 +1,7 @@
+import type { LaneView } from '../contract/display-events.ts';
 import type { Lane } from '../kiosk/lanes/lane.ts';
 import type { LaneCalibrations } from '../kiosk/thermometry/lane-calibrations.ts';
 import type { LaneDevice } from './devices.ts';
-
-export interface LaneView {
-  id: string;
-  name: string;
-  grades: number[];
-  devices: {
-    id: string;
-    role: string;
-    model: string;
-    simulated: boolean;
-    state: 'online' | 'offline' | 'error';
-    lastFrameAt: string | null;
-  }[];
-  /** Forehead thermometers only: when the lane was last calibrated, and whether that is too long ago. */
-  calibration: { at: string | null; ageDays: number | null; stale: boolean } | null;
-}
 
 /** The lanes and their devices' live state, as the contract's `GET /api/lanes` and the display snapshot. */
 export function laneViews(

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import type { Absence } from '../../contract/nurse-events.ts';
 import type { AbsenceChange } from '../../kiosk/absences/absence.ts';
 import { isLocalDate } from '../../kiosk/absences/local-date.ts';
 import { absenceReasons, symptoms } from '../../kiosk/absences/reasons.ts';
@@ -124,7 +125,7 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
       rows: list.length,
       persons: [...new Set(list.map((a) => a.personId))],
     });
-    res.json(list);
+    res.json(list satisfies Absence[]);
   });
   routes.put('/api/absences/:id', 'absences:write', (req, res) => {
     const id = req.params.id;
@@ -151,7 +152,7 @@ export function absencesRoutes(deps: AbsenceRouteDeps): Router {
       },
       updated.personId,
     );
-    res.json(updated);
+    res.json(updated satisfies Absence);
   });
   return routes.router;
 }

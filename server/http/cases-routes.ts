@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import type { CaseView } from '../../contract/nurse-events.ts';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import { CaseRefusal } from '../../kiosk/cases/case-refusal.ts';
 import { dispositions, recheckMethods } from '../../kiosk/cases/case-rules.ts';
-import type { CaseView } from '../../kiosk/cases/case-view.ts';
 import { symptoms } from '../../kiosk/cases/symptoms.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
@@ -103,7 +103,7 @@ export function casesRoutes(cases: CaseDesk, audit: AuditLog): Router {
       })
       .map((c) => cases.view(c));
     logRead(actorName(principalOf(res)), views, 'list');
-    res.json(views);
+    res.json(views satisfies CaseView[]);
   });
 
   routes.get('/api/cases/:id', 'cases:read', (req, res) => {

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { LaneView } from '../../contract/display-events.ts';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
 import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
 import { guardedRouter } from '../auth/guarded-router.ts';
@@ -12,7 +13,7 @@ export function lanesRoutes(
 ): Router {
   const routes = guardedRouter();
   routes.get('/api/lanes', 'lanes:read', (_req, res) => {
-    res.json(laneViews(lanes, devices, calibrations));
+    res.json(laneViews(lanes, devices, calibrations) satisfies LaneView[]);
   });
   return routes.router;
 }

@@ -1,4 +1,12 @@
-import type { Server } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
+import type {
+  DiagClientEvents,
+  DiagCounters,
+  DiagDevice,
+  DiagServerEvents,
+  ReplayReply,
+  SelfTestReply,
+} from '../../contract/diag-events.ts';
 import type { FixtureLibrary } from '../../drivers/fixture-library.ts';
 import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { deviceModel } from '../../drivers/registry.ts';
@@ -11,20 +19,6 @@ import type { LaneDevice } from '../devices.ts';
 
 /** At most this many frame events per device per second reach diagnostics clients; the rest are counted. */
 const MAX_FRAMES_PER_S = 40;
-
-export interface DiagDevice {
-  laneId: string;
-  laneName: string;
-  deviceId: string;
-  role: string;
-  model: string;
-  label: string;
-  simulated: boolean;
-  canSelfTest: boolean;
-  /** Streams or is polled: silence from it is a fault. */
-  expectsTraffic: boolean;
-  fixtures: string[];
-}
 
 function diagEvent(event: DeviceEvent): DeviceEvent {
   return event.kind === 'identity' ? { ...event, text: maskScanText(event.text) } : event;
@@ -43,7 +37,7 @@ export function attachDiagNamespace(
   /** A lane's own counters (order unknown, not measured), shown beside its devices'. */
   laneCounts: (laneId: string) => { orderUnknown: number; notMeasured: number } | null = () => null,
 ): void {
-  const ns = io.of('/diag');
+  const ns: Namespace<DiagClientEvents, DiagServerEvents> = io.of('/diag');
   const guard = guardNamespace(ns, sources, 'devices:diagnose', { displayTokens: false });
   const describe = (): DiagDevice[] =>
     devices.map((d) => {
@@ -64,7 +58,7 @@ export function attachDiagNamespace(
           .map((f) => f.name),
       };
     });
-  const counters = () =>
+  const counters = (): DiagCounters[] =>
     devices.map((d) => {
       const s = d.link.status();
       return {
@@ -145,7 +139,7 @@ export function attachDiagNamespace(
     socket.emit('devices', describe());
     socket.emit('counters', counters());
     socket.on('selftest', async (req: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      const reply = typeof ack === 'function' ? (ack as (r: SelfTestReply) => void) : () => {};
       if (!guard.stillAllowed(socket)) return;
       const deviceId = (req as { deviceId?: unknown } | null)?.deviceId;
       const d = devices.find((x) => x.config.id === deviceId);
@@ -156,7 +150,7 @@ export function attachDiagNamespace(
       reply(await runSelfTest(d.link, deviceModel(d.config.model).commands));
     });
     socket.on('replay', (req: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+      const reply = typeof ack === 'function' ? (ack as (r: ReplayReply) => void) : () => {};
       if (!guard.stillAllowed(socket)) return;
       const { deviceId, fixture } = (req ?? {}) as { deviceId?: unknown; fixture?: unknown };
       const d = devices.find((x) => x.config.id === deviceId);

@@ -1,4 +1,10 @@
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type {
+  DisplayClientEvents,
+  DisplayServerEvents,
+  LaneSnapshot,
+  ServerInfo,
+} from '../../contract/display-events.ts';
 import type { Lane } from '../../kiosk/lanes/lane.ts';
 import type { LaneCalibrations } from '../../kiosk/thermometry/lane-calibrations.ts';
 import type { PrincipalSources } from '../auth/principal.ts';
@@ -6,18 +12,7 @@ import { guardNamespace, socketPrincipal } from '../auth/socket-guard.ts';
 import type { LaneDevice } from '../devices.ts';
 import { laneViews } from '../lane-views.ts';
 
-export interface ServerInfo {
-  schoolName: string;
-  timezone: string;
-  sessionName: string | null;
-  now: string;
-  /** The system clock jumped or is implausible: every expiry check depends on it. */
-  clockWarning: { zh: string; en: string; at: string } | null;
-  /** The upload to the district: connected, or offline since when with how many waiting. */
-  upload: { configured: boolean; online: boolean; offlineSince: string | null; pending: number };
-  /** Records cannot be written (disk full, read-only): shown loudly on every screen. */
-  storageWarning: { zh: string; en: string } | null;
-}
+type DisplaySocket = Socket<DisplayClientEvents, DisplayServerEvents>;
 
 const room = (laneId: string) => `lane:${laneId}`;
 
@@ -33,17 +28,20 @@ export function attachDisplayNamespace(
   sources: PrincipalSources,
   info: () => ServerInfo,
 ): { broadcastLanes(): void; broadcastInfo(): void } {
-  const ns = io.of('/display');
+  const ns: Namespace<DisplayClientEvents, DisplayServerEvents> = io.of('/display');
   const guard = guardNamespace(ns, sources, 'display:read', { displayTokens: true });
-  const lanesOf = (socket: Socket): ReadonlySet<string> => {
+  const lanesOf = (socket: DisplaySocket): ReadonlySet<string> => {
     const p = socketPrincipal(socket);
     return new Set(p?.kind === 'display' ? p.display.lanes : lanes.map((l) => l.id));
   };
-  const snapshotFor = (allowed: ReadonlySet<string>) =>
+  const snapshotFor = (allowed: ReadonlySet<string>): LaneSnapshot[] =>
     laneViews(lanes, devices, calibrations)
-      .map((view, i) => ({ ...view, update: lanes[i]?.latest }))
+      .flatMap((view, i) => {
+        const lane = lanes[i];
+        return lane ? [{ ...view, update: lane.latest }] : [];
+      })
       .filter((view) => allowed.has(view.id));
-  const sendLanes = (socket: Socket) => socket.emit('lanes', snapshotFor(lanesOf(socket)));
+  const sendLanes = (socket: DisplaySocket) => socket.emit('lanes', snapshotFor(lanesOf(socket)));
   ns.on('connection', (socket) => {
     for (const laneId of lanesOf(socket)) void socket.join(room(laneId));
     socket.emit('server:info', info());

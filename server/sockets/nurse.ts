@@ -1,17 +1,11 @@
 import type { Namespace, Server } from 'socket.io';
+import type { SchoolClock } from '../../contract/display-events.ts';
+import type { NurseClientEvents, NurseServerEvents } from '../../contract/nurse-events.ts';
 import type { CaseDesk } from '../../kiosk/cases/case-desk.ts';
 import type { AuditLog } from '../../kiosk/store/audit-log.ts';
 import type { CaseRecord } from '../../kiosk/store/cases.ts';
 import { actorName, type PrincipalSources } from '../auth/principal.ts';
 import { guardNamespace, socketPrincipal } from '../auth/socket-guard.ts';
-
-/** What the console needs of the school: its name, its time zone, the check now open, the server's clock. */
-export interface NurseInfo {
-  schoolName: string;
-  timezone: string;
-  sessionName: string | null;
-  now: string;
-}
 
 /**
  * Namespace `/nurse` (nurses and admins): `server:info` on connect (school, time zone, check, clock),
@@ -24,9 +18,9 @@ export function attachNurseNamespace(
   cases: CaseDesk,
   sources: PrincipalSources,
   audit: AuditLog,
-  info?: () => NurseInfo,
-): { namespace: Namespace; stop(): void } {
-  const ns = io.of('/nurse');
+  info?: () => SchoolClock,
+): { namespace: Namespace<NurseClientEvents, NurseServerEvents>; stop(): void } {
+  const ns: Namespace<NurseClientEvents, NurseServerEvents> = io.of('/nurse');
   const guard = guardNamespace(ns, sources, 'cases:read', { displayTokens: false });
   if (info) ns.on('connection', (socket) => socket.emit('server:info', info()));
   const send = (event: 'case:new' | 'case:update', record: CaseRecord) => {

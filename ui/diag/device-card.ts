@@ -1,13 +1,7 @@
 // One device's card: who it is, its state in words and colour, its counters, its last decoded
 // event, and the actions maintenance staff may run on it (self-test, fixture replay).
 
-import type {
-  DeviceEvent,
-  DiagCounters,
-  DiagDevice,
-  ReplayReply,
-  SelfTestReply,
-} from '../shared/diag-events.ts';
+import type { DeviceEvent, DiagDevice, ReplayReply, SelfTestReply } from '../../contract/diag-events.ts';
 import { el } from '../shared/dom.ts';
 import type { DeviceState } from '../shared/domain.ts';
 import { explainDetail } from './device-detail.ts';
@@ -21,6 +15,7 @@ import {
   ROLE_LABELS,
   STATE_LABELS,
 } from './labels.ts';
+import type { CounterView } from './payloads.ts';
 
 export interface DeviceActions {
   selfTest(deviceId: string): Promise<SelfTestReply>;
@@ -144,7 +139,7 @@ export class DeviceCard {
     this.focusButton.setAttribute('aria-pressed', String(focused));
   }
 
-  update(c: DiagCounters): void {
+  update(c: CounterView): void {
     this.setState(c.state, c.detail);
     this.portText.textContent = c.path ?? '—';
     this.portText.title = c.path ?? 'no port open';

@@ -1,5 +1,5 @@
 // How diagnostics writes bytes, readings, ages and sizes: pure functions, no DOM.
-import type { DeviceEvent } from '../shared/diag-events.ts';
+import type { DeviceEvent } from '../../contract/diag-events.ts';
 
 /** One byte of a frame as the page shows it: its hex pair and its printable character. */
 export interface ByteCell {

@@ -1,7 +1,7 @@
 // The live log: every chunk of bytes each way as a hex dump beside its ASCII, with the events the
 // codec decoded from it. At most MAX_ROWS_PER_DEVICE rows per device are kept; paused, it stops
 // moving and holds what arrives meanwhile (within the same cap) until resumed.
-import type { DiagDevice, DiagFrame } from '../shared/diag-events.ts';
+import type { DiagDevice, DiagFrame } from '../../contract/diag-events.ts';
 import { byId, el } from '../shared/dom.ts';
 import { button } from './dom.ts';
 import { byteCells, chunkRows, describeEvent, formatClock } from './format.ts';

@@ -1,6 +1,8 @@
 // What diagnostics calls things, short, in Chinese and English.
-import type { CodecCounters } from '../shared/diag-events.ts';
+import type { CodecCounters } from '../../contract/diag-events.ts';
 import type { DeviceRole, DeviceState } from '../shared/domain.ts';
+import type { OfflineWording } from '../shared/live-link.ts';
+import { formatAge } from './format.ts';
 
 export interface Bilingual {
   zh: string;
@@ -47,3 +49,15 @@ export const COUNTERS: readonly { key: CounterKey; label: Bilingual; bad: boolea
 /** Silence after which an online device's last-frame age turns amber, then red. */
 export const FRAME_AGE_WARN_MS = 5_000;
 export const FRAME_AGE_ALARM_MS = 30_000;
+
+/** The banner under the title bar while the page is not live. */
+export const OFFLINE_WORDING: OfflineWording = {
+  texts: {
+    connecting: { zh: '正在连接服务器…', en: 'Connecting to the server…' },
+    disconnected: { zh: '与服务器断开连接', en: 'Disconnected from the server — reconnecting…' },
+    refused: { zh: '服务器拒绝连接', en: 'The server refused this page' },
+  },
+  elapsed: (ms) => formatAge(ms).replace(' ago', ''),
+  waiting: (age) => `waiting ${age}`,
+  offlineFor: (age) => `offline for ${age}`,
+};

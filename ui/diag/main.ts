@@ -6,21 +6,22 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   DiagClientEvents,
-  DiagCounters,
   DiagDevice,
   DiagServerEvents,
   ReplayReply,
   SelfTestReply,
-} from '../shared/diag-events.ts';
+} from '../../contract/diag-events.ts';
 import { byId, el } from '../shared/dom.ts';
+import { keepLive, LinkChip, OfflineNotice } from '../shared/live-link.ts';
 import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
 import { fetchLanes, useSession } from './calibration-api.ts';
 import { CalibrationPanel } from './calibration-panel.ts';
-import { ConnectionBanner } from './connection-banner.ts';
 import { type DeviceActions, DeviceCard } from './device-card.ts';
 import { bilingual } from './dom.ts';
 import { FrameLog } from './frame-log.ts';
+import { OFFLINE_WORDING } from './labels.ts';
 import {
+  type CounterView,
   parseCounters,
   parseDeviceStatus,
   parseDevices,
@@ -33,20 +34,16 @@ import { UploadPanel } from './upload-panel.ts';
 /** A self-test waits for the device; the server gives up first, this only covers a lost answer. */
 const SELF_TEST_WAIT_MS = 30_000;
 const REPLAY_WAIT_MS = 10_000;
-/** socket.io does not reconnect after the server closed the socket on purpose: ask again after this. */
-const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
 /** Who may open this page: the roles with `devices:diagnose`. */
 const ROLES: readonly Role[] = ['maintenance', 'admin'];
 
 const lanesRoot = byId('lanes');
 const summary = byId('summary');
-const banner = new ConnectionBanner();
+const banner = new OfflineNotice('banner', OFFLINE_WORDING);
 const log = new FrameLog();
 const cards = new Map<string, DeviceCard>();
 const panels = new Map<string, CalibrationPanel>();
 let deviceSignature = '';
-
-banner.set('connecting');
 
 // --- who is logged in ------------------------------------------------------------------------
 
@@ -137,27 +134,10 @@ socket.on('device:status', (payload) => {
   if (status) cards.get(status.deviceId)?.setState(status.state, status.detail);
 });
 
-socket.on('connect', () => banner.set('live'));
-
-socket.on('disconnect', (reason) => {
-  banner.set('disconnected');
-  if (reason === 'io server disconnect') {
-    window.setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_CLOSE_MS);
-  }
-});
-
-socket.on('connect_error', (error) => {
+keepLive(socket, {
+  views: [new LinkChip(), banner],
   // The session ended (idle timeout, logout in another tab) or no longer has the role.
-  const status = (error as Error & { data?: { status?: unknown } }).data?.status;
-  if (status === 401 || status === 403) {
-    toLogin(status === 403 ? ROLES : []);
-    return;
-  }
-  if (socket.active) {
-    if (banner.live) banner.set('disconnected');
-    return;
-  }
-  banner.set('refused', error.message);
+  onSessionRefused: (status) => toLogin(status === 403 ? ROLES : []),
 });
 
 // --- devices by lane -------------------------------------------------------------------------
@@ -232,7 +212,7 @@ function pointAt(state: string): void {
   window.setTimeout(() => device.classList.remove('is-pointed'), 2_000);
 }
 
-function showSummary(list: DiagCounters[]): void {
+function showSummary(list: CounterView[]): void {
   const by = { online: 0, offline: 0, error: 0 };
   for (const c of list) by[c.state]++;
   const parts: [string, string, string, number][] = [

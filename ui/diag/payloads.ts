@@ -9,7 +9,7 @@ import type {
   DiagFrame,
   ReplayReply,
   SelfTestReply,
-} from '../shared/diag-events.ts';
+} from '../../contract/diag-events.ts';
 import { DEVICE_ROLES, DEVICE_STATES, isOneOf } from '../shared/domain.ts';
 
 type Fields = Record<string, unknown>;
@@ -61,9 +61,12 @@ function parseCodecCounters(value: unknown): CodecCounters {
   };
 }
 
-export function parseCounters(value: unknown): DiagCounters[] | null {
+/** A device's counters as the page shows them, with its lane's count of unknown orders. */
+export type CounterView = Omit<DiagCounters, 'lane'> & { orderUnknown: number };
+
+export function parseCounters(value: unknown): CounterView[] | null {
   if (!Array.isArray(value)) return null;
-  const out: DiagCounters[] = [];
+  const out: CounterView[] = [];
   for (const item of value) {
     if (!isRecord(item) || typeof item.deviceId !== 'string') continue;
     out.push({

@@ -57,13 +57,3 @@ function isValidTimeZone(timeZone: string | undefined): timeZone is string {
     return false;
   }
 }
-
-/** "1:05" for 65 s, "1:02:03" past the hour. */
-export function formatElapsed(ms: number): string {
-  const totalS = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS % 3600) / 60);
-  const s = totalS % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}

@@ -1,7 +1,9 @@
 // What the gate display calls things, in Chinese and English, and the colour each decision takes.
 
-import type { LaneState } from '../shared/display-events.ts';
+import type { LaneState } from '../../contract/display-events.ts';
 import type { Decision, DeviceRole, DeviceState, GuardAction, HealthCode } from '../shared/domain.ts';
+import type { OfflineWording } from '../shared/live-link.ts';
+import { formatElapsed } from '../shared/school-time.ts';
 
 /** The colour field of a tile; also picks the alert sound. */
 export type Tone = 'idle' | 'waiting' | 'green' | 'amber' | 'red';
@@ -69,3 +71,15 @@ export function gradesLabel(grades: readonly number[]): string {
 export function formatTemperatureC(temperatureC: number): string {
   return temperatureC.toFixed(1);
 }
+
+/** The full-screen notice while the display is not receiving live updates. */
+export const OFFLINE_WORDING: OfflineWording = {
+  texts: {
+    connecting: { zh: '正在连接服务器…', en: 'Connecting to server…' },
+    disconnected: { zh: '与服务器断开连接', en: 'Disconnected from server — reconnecting…' },
+    refused: { zh: '服务器拒绝了此显示屏', en: 'The server refused this display' },
+  },
+  elapsed: formatElapsed,
+  waiting: (elapsed) => `已等待 ${elapsed} · waiting ${elapsed}`,
+  offlineFor: (elapsed) => `已断开 ${elapsed} · offline for ${elapsed}`,
+};

@@ -1,6 +1,11 @@
 // One lane's tile: a full colour field for the lane's latest decision, the message in Chinese
 // and English, who and what was measured, and the health of the lane's devices.
-import type { DeviceSnapshot, LaneCalibration, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import type {
+  DeviceSnapshot,
+  LaneCalibration,
+  LaneSnapshot,
+  LaneUpdate,
+} from '../../contract/display-events.ts';
 import { el } from '../shared/dom.ts';
 import type { DeviceState } from '../shared/domain.ts';
 import { createToneIcon } from './icons.ts';

@@ -3,9 +3,14 @@
 // `--autoplay-policy=no-user-gesture-required`) sound starts with the page; where the browser blocks
 // it, a large banner says so until someone touches the screen.
 import { io, type Socket } from 'socket.io-client';
-import type { DisplayClientEvents, DisplayServerEvents, LaneSnapshot } from '../shared/display-events.ts';
+import type {
+  DisplayClientEvents,
+  DisplayServerEvents,
+  LaneSnapshot,
+} from '../../contract/display-events.ts';
+import { keepLive, OfflineNotice } from '../shared/live-link.ts';
 import { AlertSound } from './alert-sound.ts';
-import { ConnectionOverlay } from './connection-overlay.ts';
+import { OFFLINE_WORDING } from './labels.ts';
 import { LaneTile } from './lane-tile.ts';
 import { gridShape } from './layout.ts';
 import { parseDeviceStatus, parseLanes, parseLaneUpdate, parseServerInfo } from './payloads.ts';
@@ -20,7 +25,7 @@ if (!lanesRoot || !soundBanner)
 
 const params = new URLSearchParams(window.location.search);
 const topBar = new TopBar();
-const overlay = new ConnectionOverlay();
+const overlay = new OfflineNotice('overlay', OFFLINE_WORDING);
 const sound = new AlertSound((enabled) => {
   soundBanner.hidden = enabled;
   document.body.dataset.sound = enabled ? 'on' : 'off';
@@ -31,7 +36,6 @@ const voice = new VoicePrompts(sound, params.get('voice') !== 'off', (mode) => {
 });
 const tiles = new Map<string, LaneTile>();
 
-overlay.show('connecting');
 topBar.tick();
 
 // --- lanes ---------------------------------------------------------------------------------
@@ -115,28 +119,10 @@ socket.on('server:info', (payload) => {
   if (info) topBar.showServerInfo(info);
 });
 
-socket.on('connect', () => {
-  overlay.hide();
-  // Tiles stay greyed until the server's fresh snapshot arrives.
-  document.body.classList.add('is-stale');
-});
+keepLive(socket, { views: [overlay] });
 
-socket.on('disconnect', (reason) => {
-  overlay.show('disconnected');
-  if (reason === 'io server disconnect') {
-    // The server closed this socket on purpose (e.g. while restarting): ask again shortly.
-    window.setTimeout(() => socket.connect(), 3000);
-  }
-});
-
-socket.on('connect_error', (error) => {
-  if (socket.active) {
-    // socket.io retries by itself; keep saying so.
-    if (!overlay.visible) overlay.show('disconnected');
-    return;
-  }
-  overlay.show('refused', error.message);
-});
+// Tiles stay greyed until the server's fresh snapshot arrives.
+socket.on('connect', () => document.body.classList.add('is-stale'));
 
 // --- sound: at once in kiosk mode, else on the first touch; the banner says while it is off ---
 

@@ -9,7 +9,7 @@ import type {
   LaneState,
   LaneUpdate,
   ServerInfo,
-} from '../shared/display-events.ts';
+} from '../../contract/display-events.ts';
 import {
   DECISIONS,
   DEVICE_ROLES,
@@ -122,12 +122,21 @@ export function parseDeviceStatus(value: unknown): DeviceStatusEvent | null {
   return { laneId, deviceId, state };
 }
 
-export function parseServerInfo(value: unknown): ServerInfo | null {
+/**
+ * `server:info` as a page reads it: the zone (else the browser's own) and the upload are left out
+ * when absent, the warnings are null.
+ */
+export type ReadServerInfo = Omit<ServerInfo, 'timezone' | 'upload'> &
+  Partial<Pick<ServerInfo, 'timezone' | 'upload'>>;
+
+export function parseServerInfo(value: unknown): ReadServerInfo | null {
   if (!isRecord(value)) return null;
-  const info: ServerInfo = {
+  const info: ReadServerInfo = {
     schoolName: typeof value.schoolName === 'string' ? value.schoolName : '',
     sessionName: typeof value.sessionName === 'string' ? value.sessionName : null,
     now: typeof value.now === 'string' ? value.now : new Date().toISOString(),
+    clockWarning: null,
+    storageWarning: null,
   };
   if (typeof value.timezone === 'string') info.timezone = value.timezone;
   const u = value.upload;

@@ -1,7 +1,7 @@
 // The slim header: school, the current check session, the sound switch and the clock.
-import type { ServerInfo } from '../shared/display-events.ts';
 import { byId } from '../shared/dom.ts';
 import { ServerClock } from './clock.ts';
+import type { ReadServerInfo } from './payloads.ts';
 
 export class TopBar {
   readonly clock = new ServerClock();
@@ -13,7 +13,7 @@ export class TopBar {
   private readonly storageWarning = byId('storage-warning');
   private readonly uploadChip = byId('upload-chip');
 
-  showServerInfo(info: ServerInfo): void {
+  showServerInfo(info: ReadServerInfo): void {
     this.clock.sync(info.now, info.timezone);
     this.school.textContent = info.schoolName;
     document.title = info.schoolName ? `${info.schoolName} · 闸机显示` : '闸机显示 · Gate display';

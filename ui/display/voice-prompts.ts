@@ -1,7 +1,7 @@
 // The short spoken prompts of the gate display, in Chinese, as commercial terminals say them. The
 // browser speaks them where it has a zh-CN voice; elsewhere the display plays the clips made from
 // the same texts with espeak-ng by scripts/make-voice-clips.mjs (ui/display/voice-*.wav).
-import type { LaneUpdate } from '../shared/display-events.ts';
+import type { LaneUpdate } from '../../contract/display-events.ts';
 
 export const PROMPTS = {
   pass: '请通行',

@@ -1,9 +1,9 @@
 // One flag in a lane's queue: a decision the guard must answer, with its time, who, what it needs,
 // how long it has waited, and the answers that fit. Built once: updates change its texts and state,
 // never its controls, so a half-typed visitor form survives every update of the lane.
-import type { LaneUpdate } from '../shared/display-events.ts';
+import type { LaneUpdate } from '../../contract/display-events.ts';
 import { button, el, field } from '../shared/dom.ts';
-import type { GuardAction } from '../shared/domain.ts';
+import { CODE_LABELS, type GuardAction } from '../shared/domain.ts';
 import { type Refusal, refusalView } from '../shared/refusal.ts';
 import { formatElapsed, type SchoolTime } from '../shared/school-time.ts';
 import type { Session } from '../shared/session.ts';
@@ -12,7 +12,6 @@ import {
   ACTION_LABELS,
   ACTIONS_FOR,
   CHECK_LABELS,
-  CODE_LABELS,
   DECISION_LABELS,
   HAND_CHECKS,
   type HandCheck,

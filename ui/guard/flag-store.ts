@@ -1,8 +1,8 @@
 // The tablet keeps its unanswered flags across a reload (or a tablet that slept): in this browser's
 // storage, for the school day they were raised on. Masked names only, as on the gate display.
 
+import type { LaneUpdate } from '../../contract/display-events.ts';
 import { parseLaneUpdate } from '../display/payloads.ts';
-import type { LaneUpdate } from '../shared/display-events.ts';
 
 const KEY = 'gate-kiosk:guard-flags';
 

@@ -1,22 +1,10 @@
 // A guard's answer over HTTP, as the logged-in account (with the session's CSRF token).
+import type { GuardActionChoice } from '../../contract/guard.ts';
 import type { GuardAction } from '../shared/domain.ts';
 import { type Refusal, refusalOf, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
-import type { HandCheck } from './labels.ts';
 
-export interface Visitor {
-  name: string;
-  phone: string;
-  visiting: string;
-  reason: string;
-}
-
-export type ActionBody =
-  | { action: 'admit_checked'; checked: HandCheck }
-  | { action: 'send_to_nurse' }
-  | { action: 'register_visitor'; visitor: Visitor }
-  | { action: 'refuse' }
-  | { action: 'measure_again' };
+export type ActionBody = GuardActionChoice;
 
 export type ActionAnswer =
   | { ok: true; action: GuardAction; actor: string; shown: boolean }

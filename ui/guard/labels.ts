@@ -1,10 +1,12 @@
 // What the guard page calls things, and which answers fit which decision (as the server checks).
-import type { Decision, GuardAction, HealthCode } from '../shared/domain.ts';
+import type { HandCheck } from '../../contract/guard.ts';
+import { type Decision, every, type GuardAction } from '../shared/domain.ts';
+
+export type { HandCheck };
 
 type Label = { zh: string; en: string };
 
-export const HAND_CHECKS = ['paper_certificate', 'phone_code', 'district_call'] as const;
-export type HandCheck = (typeof HAND_CHECKS)[number];
+export const HAND_CHECKS = every<HandCheck>()(['paper_certificate', 'phone_code', 'district_call']);
 
 export const ACTIONS_FOR: Record<Decision, readonly GuardAction[]> = {
   pass: [],
@@ -42,13 +44,6 @@ export const DECISION_LABELS: Record<Decision, Label> = {
   unknown_person: { zh: '名单中无此人', en: 'Not on the roster' },
   no_identity: { zh: '测温前未扫码', en: 'No scan before the reading' },
   not_measured: { zh: '扫码后未测温', en: 'Scanned, not measured' },
-};
-
-export const CODE_LABELS: Record<HealthCode, Label> = {
-  green: { zh: '绿码', en: 'green' },
-  yellow: { zh: '黄码', en: 'yellow' },
-  red: { zh: '红码', en: 'red' },
-  unknown: { zh: '未知', en: 'unknown' },
 };
 
 /** What a flag needs from the guard, per decision that needs an answer. */

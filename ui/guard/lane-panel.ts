@@ -1,11 +1,11 @@
 // One lane on the guard's tablet: what the lane shows now, its latest decision (kept after the tile
 // has gone back to idle), and the queue of flags nobody has answered yet, oldest first. The next
 // arrival never removes a flag: it only marks the ones the lane has moved past.
-import type { LanePerson, LaneSnapshot, LaneUpdate } from '../shared/display-events.ts';
+import type { LanePerson, LaneSnapshot, LaneUpdate } from '../../contract/display-events.ts';
 import { el } from '../shared/dom.ts';
-import type { Decision } from '../shared/domain.ts';
+import { CODE_LABELS, type Decision } from '../shared/domain.ts';
 import { FlagCard, type FlagContext } from './flag-card.ts';
-import { CODE_LABELS, DECISION_LABELS, needsAnswer } from './labels.ts';
+import { DECISION_LABELS, needsAnswer } from './labels.ts';
 
 export interface PanelContext extends Omit<FlagContext, 'onSettled'> {
   /** A flag joined this lane's queue; `alert` says whether it should sound. */

@@ -3,10 +3,11 @@
 // the nurse, visitor, refuse, measure again). Lane updates and flags come from the `/display`
 // namespace on the guard's session; answers go to the kiosk over HTTP.
 import { io, type Socket } from 'socket.io-client';
+import type { DisplayClientEvents, DisplayServerEvents } from '../../contract/display-events.ts';
 import { parseLanes, parseLaneUpdate, parseServerInfo } from '../display/payloads.ts';
 import { Chime, enableOnGesture } from '../shared/chime.ts';
-import type { DisplayClientEvents, DisplayServerEvents } from '../shared/display-events.ts';
 import { byId, el } from '../shared/dom.ts';
+import { keepLive, LinkChip } from '../shared/live-link.ts';
 import { SchoolTime } from '../shared/school-time.ts';
 import { type Role, requireSession, toLogin, userBar } from '../shared/session.ts';
 import type { FlagCard } from './flag-card.ts';
@@ -16,10 +17,8 @@ import { LanePanel } from './lane-panel.ts';
 
 /** Who may open this page: the roles that act at the gate. */
 const ROLES: readonly Role[] = ['guard', 'admin'];
-const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
 
 const lanesRoot = byId('lanes');
-const linkState = byId('link-state');
 const flagCount = byId('flag-count');
 const soundChip = byId('sound-chip');
 
@@ -79,24 +78,15 @@ async function restoreFlags(): Promise<void> {
   }
 }
 
-function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
-  linkState.dataset.state = state;
-  const [zh, en] = linkState.children;
-  const text = {
-    connecting: ['连接中', 'connecting'],
-    live: ['实时', 'live'],
-    disconnected: ['已断开', 'offline'],
-  }[state];
-  if (zh) zh.textContent = text[0] ?? '';
-  if (en) en.textContent = text[1] ?? '';
-  document.body.classList.toggle('is-disconnected', state !== 'live');
-}
-
-setLink('connecting');
 showCount();
 
 // The session cookie goes with the handshake.
 const socket: Socket<DisplayServerEvents, DisplayClientEvents> = io('/display');
+keepLive(socket, {
+  views: [new LinkChip()],
+  // The session ended (idle timeout, logout in another tab) or no longer has the role.
+  onSessionRefused: (status) => toLogin(status === 403 ? ROLES : []),
+});
 
 socket.on('server:info', (payload) => {
   const info = parseServerInfo(payload);
@@ -142,23 +132,6 @@ socket.on('lane:update', (payload) => {
 socket.on('lane:flag', (payload) => {
   const update = parseLaneUpdate(payload);
   if (update) panels.get(update.laneId)?.flag(update);
-});
-
-socket.on('connect', () => setLink('live'));
-
-socket.on('disconnect', (reason) => {
-  setLink('disconnected');
-  if (reason === 'io server disconnect')
-    window.setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_CLOSE_MS);
-});
-
-socket.on('connect_error', (error) => {
-  const status = (error as Error & { data?: { status?: unknown } }).data?.status;
-  if (status === 401 || status === 403) {
-    toLogin(status === 403 ? ROLES : []);
-    return;
-  }
-  setLink('disconnected');
 });
 
 // --- sound: at once where the browser allows it, else after the first touch ------------------

@@ -1,33 +1,10 @@
 // Absences as the console receives them (`GET /api/absences`, `absence:update`), read defensively.
+import type { Absence } from '../../contract/nurse-events.ts';
+import type { Symptom } from '../../contract/vocabulary.ts';
 import { isOneOf } from '../shared/domain.ts';
-import { ABSENCE_REASONS, type AbsenceReason, SYMPTOMS, type Symptom } from './labels.ts';
+import { ABSENCE_REASONS, SYMPTOMS } from './labels.ts';
 
-export interface FollowUp {
-  at: string;
-  by: string;
-  note: string;
-}
-
-export interface Absence {
-  id: string;
-  localDate: string;
-  session: string;
-  personId: string;
-  name: string;
-  grade: number | null;
-  className: string | null;
-  listedAt: string;
-  reason: AbsenceReason;
-  symptoms: Symptom[];
-  doctorSeen: boolean | null;
-  diagnosis: string | null;
-  followUps: FollowUp[];
-  status: 'open' | 'arrived';
-  arrivedAt: string | null;
-  chased: boolean;
-  revision: number;
-  updatedBy: string;
-}
+export type { Absence };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,13 +3,13 @@
 // so far, the week, and the pupil's class. Built once per case: an update refreshes what is shown
 // without touching what the nurse is typing, and switching to another case and back keeps it.
 import { bilingual, button, el, field } from '../shared/dom.ts';
+import { CODE_LABELS } from '../shared/domain.ts';
 import { type Refusal, refusalView } from '../shared/refusal.ts';
 import { formatElapsed, type SchoolTime } from '../shared/school-time.ts';
 import type { Session } from '../shared/session.ts';
 import type { CaseView } from './case-payloads.ts';
 import { type Answer, sendDisposition, sendRecheck } from './cases-api.ts';
 import {
-  CODE_LABELS,
   DECISION_LABELS,
   DISPOSITION_LABELS,
   DISPOSITIONS,

@@ -1,56 +1,10 @@
 // Cases as the console receives them (`GET /api/cases`, `case:new`, `case:update`), read defensively.
-import { DECISIONS, type Decision, HEALTH_CODES, type HealthCode, isOneOf } from '../shared/domain.ts';
-import { DISPOSITIONS, type Disposition, METHODS, type Method, SYMPTOMS, type Symptom } from './labels.ts';
+import type { CaseView, Recheck, WeekScreening } from '../../contract/nurse-events.ts';
+import type { Symptom } from '../../contract/vocabulary.ts';
+import { DECISIONS, HEALTH_CODES, isOneOf } from '../shared/domain.ts';
+import { DISPOSITIONS, METHODS, SYMPTOMS } from './labels.ts';
 
-export interface Recheck {
-  id: string;
-  at: string;
-  temperatureC: number;
-  method: Method;
-  symptoms: Symptom[];
-  note: string | null;
-  recordedBy: string;
-}
-
-export interface WeekScreening {
-  id: string;
-  at: string;
-  session: string;
-  laneId: string;
-  decision: Decision;
-  temperatureC: number | null;
-}
-
-export interface CaseView {
-  id: string;
-  openedAt: string;
-  personId: string | null;
-  laneId: string;
-  decision: Decision;
-  gateTemperatureC: number | null;
-  healthCode: HealthCode;
-  status: 'open' | 'closed';
-  rechecks: Recheck[];
-  disposition: Disposition | null;
-  closedAt: string | null;
-  closedBy: string | null;
-  dispositionNote: string | null;
-  guardianContact: { name: string; phone: string; calledAt: string } | null;
-  confirmedFever: boolean;
-  person: {
-    name: string;
-    grade: number | null;
-    className: string | null;
-    /** From the roster; null when it has none. */
-    guardianPhone: string | null;
-  } | null;
-  classLabel: string;
-  weekScreenings: WeekScreening[];
-  /** After a confirmed fever: the class to watch. */
-  classmates: { id: string; name: string }[];
-  /** The pupil's class, whatever the case (empty for staff and unknown people). */
-  classList: { id: string; name: string }[];
-}
+export type { CaseView, Recheck, WeekScreening };
 
 type Fields = Record<string, unknown>;
 const isRecord = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,9 +1,10 @@
 // One case in the console's compact list: decision, who, class, lane, gate reading, health code,
 // waiting time. Pressing it opens the case beside the list.
 import { el } from '../shared/dom.ts';
+import { CODE_LABELS } from '../shared/domain.ts';
 import { formatElapsed, type SchoolTime } from '../shared/school-time.ts';
 import type { CaseView } from './case-payloads.ts';
-import { CODE_LABELS, DECISION_LABELS, DISPOSITION_LABELS } from './labels.ts';
+import { DECISION_LABELS, DISPOSITION_LABELS } from './labels.ts';
 
 export interface RowContext {
   time: SchoolTime;

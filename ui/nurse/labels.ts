@@ -1,7 +1,15 @@
 // What the console calls things, in Chinese and English.
-import type { Decision, HealthCode } from '../shared/domain.ts';
+import type {
+  AbsenceReason,
+  Disposition,
+  RecheckMethod as Method,
+  Symptom,
+} from '../../contract/vocabulary.ts';
+import { type Decision, every } from '../shared/domain.ts';
 
-export const SYMPTOMS = [
+export type { AbsenceReason, Disposition, Method, Symptom };
+
+export const SYMPTOMS = every<Symptom>()([
   'fever',
   'cough',
   'fatigue',
@@ -11,17 +19,13 @@ export const SYMPTOMS = [
   'vomiting',
   'rash',
   'other',
-] as const;
-export type Symptom = (typeof SYMPTOMS)[number];
+]);
 
-export const METHODS = ['axillary', 'oral', 'ear'] as const;
-export type Method = (typeof METHODS)[number];
+export const METHODS = every<Method>()(['axillary', 'oral', 'ear']);
 
-export const DISPOSITIONS = ['admitted', 'observation', 'sent_home', 'referred'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+export const DISPOSITIONS = every<Disposition>()(['admitted', 'observation', 'sent_home', 'referred']);
 
-export const ABSENCE_REASONS = ['sick', 'personal', 'unknown'] as const;
-export type AbsenceReason = (typeof ABSENCE_REASONS)[number];
+export const ABSENCE_REASONS = every<AbsenceReason>()(['sick', 'personal', 'unknown']);
 
 type Label = { zh: string; en: string };
 
@@ -66,13 +70,6 @@ export const DECISION_LABELS: Record<Decision, Label> = {
   unknown_person: { zh: '未登记', en: 'unknown' },
   no_identity: { zh: '未扫码', en: 'no scan' },
   not_measured: { zh: '未测温', en: 'not measured' },
-};
-
-export const CODE_LABELS: Record<HealthCode, Label> = {
-  green: { zh: '绿码', en: 'green' },
-  yellow: { zh: '黄码', en: 'yellow' },
-  red: { zh: '红码', en: 'red' },
-  unknown: { zh: '未知', en: 'unknown' },
 };
 
 export const SESSION_LABELS: Record<string, string> = {

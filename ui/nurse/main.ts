@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { parseServerInfo } from '../display/payloads.ts';
 import { Chime, enableOnGesture } from '../shared/chime.ts';
 import { byId } from '../shared/dom.ts';
+import { keepLive, LinkChip } from '../shared/live-link.ts';
 import { SchoolTime } from '../shared/school-time.ts';
 import { type Role, requireSession, sessionFetch, toLogin, userBar } from '../shared/session.ts';
 import { AbsenceList } from './absence-list.ts';
@@ -18,8 +19,6 @@ import { fetchGateNames, gateLaneName, showGateSync } from './gate-sync.ts';
 
 /** Who may open this page: the roles that read cases. */
 const ROLES: readonly Role[] = ['nurse', 'admin'];
-/** socket.io does not reconnect after the server closed the socket on purpose: ask again after this. */
-const RETRY_AFTER_SERVER_CLOSE_MS = 3_000;
 
 type Filter = 'open' | 'closed' | 'sent_home';
 
@@ -29,7 +28,6 @@ const detailPane = byId('detail');
 const detailEmpty = byId('detail-empty');
 const openCount = byId('open-count');
 const checkName = byId('check-name');
-const linkState = byId('link-state');
 const soundChip = byId('sound-chip');
 const search = byId<HTMLInputElement>('search');
 const filterButtons = [...document.querySelectorAll<HTMLButtonElement>('.filter')];
@@ -187,22 +185,8 @@ async function gateSync(): Promise<void> {
 }
 window.setInterval(() => void gateSync(), 10_000);
 
-function setLink(state: 'connecting' | 'live' | 'disconnected'): void {
-  linkState.dataset.state = state;
-  const [zh, en] = linkState.children;
-  const text = {
-    connecting: ['连接中', 'connecting'],
-    live: ['实时', 'live'],
-    disconnected: ['已断开', 'offline'],
-  }[state];
-  if (zh) zh.textContent = text[0] ?? '';
-  if (en) en.textContent = text[1] ?? '';
-  document.body.classList.toggle('is-disconnected', state !== 'live');
-}
-
 await loadLanes().catch((err) => console.warn('nurse console: could not read the lanes', err));
 search.focus();
-setLink('connecting');
 renderList();
 
 // --- search and filters ----------------------------------------------------------------------
@@ -252,7 +236,11 @@ document.addEventListener('keydown', (event) => {
 // The session cookie goes with the handshake.
 const socket: Socket = io('/nurse');
 
-socket.on('connect', () => setLink('live'));
+keepLive(socket, {
+  views: [new LinkChip()],
+  // The session ended (idle timeout, logout in another tab) or no longer has the role.
+  onSessionRefused: (status) => toLogin(status === 403 ? ROLES : []),
+});
 
 // Sent on every connect: the school's zone and clock, then the lists are read afresh.
 socket.on('server:info', (payload: unknown) => {
@@ -289,22 +277,6 @@ socket.on('absence:update', (payload: unknown) => {
   absences.upsert(absence);
   byId('absence-empty').hidden = true;
   void gateSync();
-});
-
-socket.on('disconnect', (reason) => {
-  setLink('disconnected');
-  if (reason === 'io server disconnect')
-    window.setTimeout(() => socket.connect(), RETRY_AFTER_SERVER_CLOSE_MS);
-});
-
-socket.on('connect_error', (error) => {
-  // The session ended (idle timeout, logout in another tab) or no longer has the role.
-  const status = (error as Error & { data?: { status?: unknown } }).data?.status;
-  if (status === 401 || status === 403) {
-    toLogin(status === 403 ? ROLES : []);
-    return;
-  }
-  setLink('disconnected');
 });
 
 // --- sound: at once where the browser allows it, else after the first click or key ------------

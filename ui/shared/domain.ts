@@ -1,6 +1,16 @@
-// Vocabulary of the kiosk as the browser sees it (docs/architecture.md, "What the pages see").
+// Vocabulary of the kiosk as the browser sees it (docs/architecture.md, "What the pages see"): the
+// types are the wire contract's (contract/vocabulary.ts); the lists here let a page check a value.
+import type * as Wire from '../../contract/vocabulary.ts';
 
-export const DECISIONS = [
+export type * from '../../contract/vocabulary.ts';
+
+/** Every value of `T`, once: the compiler refuses a list that misses one. */
+export function every<T extends string>() {
+  return <const L extends readonly T[]>(values: L & ([Exclude<T, L[number]>] extends [never] ? L : never)) =>
+    values;
+}
+
+export const DECISIONS = every<Wire.Decision>()([
   'pass',
   'fever',
   'retake',
@@ -10,34 +20,31 @@ export const DECISIONS = [
   'unknown_person',
   'no_identity',
   'not_measured',
-] as const;
-export type Decision = (typeof DECISIONS)[number];
+]);
 
-export const HEALTH_CODES = ['green', 'yellow', 'red', 'unknown'] as const;
-export type HealthCode = (typeof HEALTH_CODES)[number];
+export const HEALTH_CODES = every<Wire.HealthCode>()(['green', 'yellow', 'red', 'unknown']);
 
 /** A guard's answers at the gate to a decision that is not a pass. */
-export const GUARD_ACTIONS = [
+export const GUARD_ACTIONS = every<Wire.GuardAction>()([
   'admit_checked',
   'send_to_nurse',
   'register_visitor',
   'refuse',
   'measure_again',
-] as const;
-export type GuardAction = (typeof GUARD_ACTIONS)[number];
+]);
 
-export const DEVICE_ROLES = ['thermometer', 'scanner', 'card-reader', 'relay'] as const;
-export type DeviceRole = (typeof DEVICE_ROLES)[number];
+export const DEVICE_ROLES = every<Wire.DeviceRole>()(['thermometer', 'scanner', 'card-reader', 'relay']);
 
-export const DEVICE_STATES = ['online', 'offline', 'error'] as const;
-export type DeviceState = (typeof DEVICE_STATES)[number];
-
-/** A short text shown to people at the gate: Chinese first, English below. */
-export interface BilingualText {
-  zh: string;
-  en: string;
-}
+export const DEVICE_STATES = every<Wire.DeviceState>()(['online', 'offline', 'error']);
 
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (values as readonly string[]).includes(value);
 }
+
+/** What the guard's tablet and the nurse's console call a health code. */
+export const CODE_LABELS: Record<Wire.HealthCode, Wire.BilingualText> = {
+  green: { zh: '绿码', en: 'green' },
+  yellow: { zh: '黄码', en: 'yellow' },
+  red: { zh: '红码', en: 'red' },
+  unknown: { zh: '未知', en: 'unknown' },
+};

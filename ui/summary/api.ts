@@ -1,79 +1,29 @@
 // `GET /api/summary`, read defensively: a field the page does not understand shows as empty.
 
+import type * as Wire from '../../contract/summary.ts';
 import { DECISIONS, type Decision } from '../shared/domain.ts';
 import { type Refusal, refusalFrom, unanswered } from '../shared/refusal.ts';
 import { type Session, sessionFetch } from '../shared/session.ts';
 
-export interface ClassFigures {
-  label: string;
-  expected: number;
-  screened: number;
-  late: number;
-  absent: number;
-}
+/** A class's figures as the page shows them. */
+export type ClassFigures = Pick<Wire.ClassFigures, 'label' | 'expected' | 'screened' | 'late' | 'absent'>;
 
-export interface SessionFigures extends ClassFigures {
-  id: string;
-  name: string;
-  start: string;
-  cutoff: string;
-  boardersOnly: boolean;
-  rollCallAt: string | null;
-  notScreened: number;
-  zeroReport: boolean;
-  classes: ClassFigures[];
-}
+/** A check's figures; its `label` is its name. */
+export type SessionFigures = Omit<Wire.SessionFigures, 'classes'> &
+  ClassFigures & { classes: ClassFigures[] };
 
-export interface LaneFigures {
-  laneId: string;
-  name: string;
-  screenings: number;
-  arrivals: { minute: string; count: number }[];
-  temperatures: {
-    fromC: number;
-    binC: number;
-    counts: number[];
-    below: number;
-    above: number;
-    readings: number;
-    medianC: number | null;
-  };
-}
+export type LaneFigures = Wire.LaneFigures;
 
-export interface DriftWarning {
-  laneId: string;
-  laneName: string;
-  deltaC: number;
-  zh: string;
-  en: string;
-}
+export type DriftWarning = Pick<Wire.LaneDriftWarning, 'laneId' | 'laneName' | 'deltaC' | 'zh' | 'en'>;
 
-export interface Summary {
-  date: string;
+/** The day as the page reads it: the school flattened, the threshold null when the answer has none. */
+export interface Summary extends Omit<Wire.DailySummary, 'school' | 'feverC' | 'sessions' | 'warnings'> {
   schoolName: string;
   /** The school's time zone: times on the page are school-local, wherever the browser is. */
   timeZone: string;
-  generatedAt: string;
-  /** The school's fever threshold as the kiosk applies it; null when the answer carries none. */
   feverC: number | null;
-  screenings: number;
   sessions: SessionFigures[];
-  flagged: { total: number; byDecision: Record<Decision, number> };
-  openCases: number;
-  absences: {
-    total: number;
-    open: number;
-    arrived: number;
-    chased: number;
-    byReason: { sick: number; personal: number; unknown: number };
-  };
-  lanes: LaneFigures[];
   warnings: DriftWarning[];
-  /** Screenings outside every check (时段外), and how many of them were flagged. */
-  outsideChecks: { screenings: number; flagged: number };
-  /** Pupils ill at the checks (a symptom, a fever at the gate, absent because sick). */
-  ill: number;
-  zeroReport: boolean;
 }
 
 export type SummaryAnswer =

@@ -1,5 +1,13 @@
-// Events of the `/display` Socket.IO namespace, as the gate display receives them.
-import type { BilingualText, Decision, DeviceRole, DeviceState, GuardAction, HealthCode } from './domain.ts';
+// The `/display` socket.io namespace (the gate display, the guard's tablet) and `GET /api/lanes`: what
+// the server sends (server/sockets/display.ts, server/lane-views.ts) and the pages read. Types only.
+import type {
+  BilingualText,
+  Decision,
+  DeviceRole,
+  DeviceState,
+  GuardAction,
+  HealthCode,
+} from './vocabulary.ts';
 
 export type LaneState = 'idle' | 'waiting' | 'decided';
 
@@ -49,12 +57,17 @@ export interface LaneCalibration {
   stale: boolean;
 }
 
-export interface LaneSnapshot {
+/** A lane and its devices' live state, as `GET /api/lanes` lists it. */
+export interface LaneView {
   id: string;
   name: string;
   grades: number[];
   devices: DeviceSnapshot[];
   calibration: LaneCalibration | null;
+}
+
+/** A lane with its current tile, as the `lanes` snapshot carries it. */
+export interface LaneSnapshot extends LaneView {
   update: LaneUpdate;
 }
 
@@ -64,20 +77,25 @@ export interface DeviceStatusEvent {
   state: DeviceState;
 }
 
-export interface ServerInfo {
+/** The school and its clock: what every live page is told on connect (`server:info`). */
+export interface SchoolClock {
   schoolName: string;
+  /** IANA time zone of the school (e.g. Asia/Shanghai). */
+  timezone: string;
   /** 晨检 / 午检 / 晚检 while a check session is open, else null. */
   sessionName: string | null;
   /** The server's clock, ISO time. */
   now: string;
-  /** IANA time zone of the school (e.g. Asia/Shanghai); the browser's own zone if absent. */
-  timezone?: string;
+}
+
+/** What the displays are told besides the lanes, on connect and every 30 s. */
+export interface ServerInfo extends SchoolClock {
   /** The kiosk's clock jumped or is implausible: expiry checks depend on it. */
-  clockWarning?: { zh: string; en: string; at: string };
-  /** The upload to the district. */
-  upload?: { configured: boolean; online: boolean; offlineSince: string | null; pending: number };
+  clockWarning: { zh: string; en: string; at: string } | null;
+  /** The upload to the district: connected, or offline since when with how many waiting. */
+  upload: { configured: boolean; online: boolean; offlineSince: string | null; pending: number };
   /** Records cannot be written: disk full, read-only. */
-  storageWarning?: { zh: string; en: string };
+  storageWarning: BilingualText | null;
 }
 
 /** What the server emits on `/display`. */

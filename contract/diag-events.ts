@@ -1,26 +1,13 @@
-// Events of the `/diag` Socket.IO namespace, as the diagnostics page receives and sends them.
-import type { DeviceRole, DeviceState } from './domain.ts';
+// The `/diag` socket.io namespace: what the server (server/sockets/diag.ts) sends and the diagnostics
+// page asks. Types only.
+import type { CodecCounters, DeviceEvent } from '../drivers/types.ts';
+import type { DeviceRole, DeviceState } from './vocabulary.ts';
 
-/** A thermometer's reading: only the fields the model reports. */
-export interface TemperatureEvent {
-  kind: 'temperature';
-  bodyC?: number;
-  objectC?: number;
-  ambientC?: number;
-  /** The device's own remark (K3: `weak high`, `weak low`). */
-  remark?: string;
-}
-
-/** A scan or card; `text` is already masked by the server: one `*` a character (`*********`). */
-export interface IdentityEvent {
-  kind: 'identity';
-  text: string;
-  source: 'scan' | 'card';
-  /** AIM symbology identifier such as `]Q1`. */
-  symbology?: string;
-}
-
-export type DeviceEvent = TemperatureEvent | IdentityEvent;
+/**
+ * A device's events as its codec decodes them; on `/diag` a scan's `text` is already masked by the
+ * server: one `*` a character (`*********`).
+ */
+export type { CodecCounters, DeviceEvent, IdentityEvent, TemperatureEvent } from '../drivers/types.ts';
 
 /** One device as listed on connect. */
 export interface DiagDevice {
@@ -40,14 +27,6 @@ export interface DiagDevice {
   fixtures: string[];
 }
 
-export interface CodecCounters {
-  frames: number;
-  badChecksums: number;
-  bytesSkipped: number;
-  oversize: number;
-  resyncs: number;
-}
-
 /** One device's link and codec counters; sent for every device once a second. */
 export interface DiagCounters {
   laneId: string;
@@ -64,8 +43,15 @@ export interface DiagCounters {
   lastFrameAgeMs: number | null;
   /** Frames over the server's per-second budget, counted but not sent. */
   framesNotShown: number;
-  /** The device's lane: times the order of its scans and readings could not be known (people sent to verify). */
+  /** The device's lane's own counts, or null when the lane keeps none. */
+  lane: LaneCounts | null;
+}
+
+export interface LaneCounts {
+  /** Times the order of the lane's scans and readings could not be known (people sent to verify). */
   orderUnknown: number;
+  /** People who scanned and were never measured. */
+  notMeasured: number;
 }
 
 export type FrameDirection = 'rx' | 'tx';
