@@ -170,6 +170,8 @@ export const configSchema = z
         readingFirstMs: z.number().int().min(0).max(10_000).default(1500),
         /** Scans and readings of different people closer than this are in no order the kiosk trusts. */
         orderGraceMs: z.number().int().min(0).max(10_000).default(1000),
+        /** How much later one port's bytes may arrive than another's (kiosk/lanes/visits.ts). */
+        portSkewMs: z.number().int().min(0).max(1000).default(50),
         healthStatusMaxAgeH: z.number().positive().default(24),
         decisionHoldS: z.number().positive().max(120).default(6),
       })

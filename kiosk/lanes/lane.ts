@@ -77,6 +77,7 @@ export class Lane extends EventEmitter<LaneEvents> {
     scan_in_grace: 0,
     around_pair: 0,
     after_ambiguity: 0,
+    between_readings: 0,
   };
   private readonly visits: LaneVisits<Reading>;
   private readonly thermometry: LaneThermometry;

@@ -30,6 +30,13 @@ export interface VisitRules {
   readingFirstMs: number;
   /** Inside this, the order of a scan and a reading from different people is not trusted. */
   orderGraceMs: number;
+  /**
+   * How much later one port's bytes may arrive than another's sent at the same moment (USB adapters
+   * hold bytes for a few milliseconds, a relay more). A scan that comes less than this after one
+   * reading and less than this before the next cannot be placed between them: the next reading may
+   * be the following person's, and the one before may have been this person's.
+   */
+  portSkewMs: number;
 }
 
 export type VisitInput<R> = { kind: 'scan'; identity: IdentityEvent } | { kind: 'reading'; reading: R };
@@ -53,9 +60,15 @@ export type VisitOutput<R> =
 /**
  * Why the order was not known: events of two ports read in one turn (`same_turn`), a reading inside
  * the grace after a second person's scan (`scan_in_grace`), a second scan or reading around a
- * reading-first pair (`around_pair`), or a reading soon after an ambiguity (`after_ambiguity`).
+ * reading-first pair (`around_pair`), a reading soon after an ambiguity (`after_ambiguity`), or a
+ * scan closer to the readings on either side of it than the ports' skew (`between_readings`).
  */
-export type AmbiguityCause = 'same_turn' | 'scan_in_grace' | 'around_pair' | 'after_ambiguity';
+export type AmbiguityCause =
+  | 'same_turn'
+  | 'scan_in_grace'
+  | 'around_pair'
+  | 'after_ambiguity'
+  | 'between_readings';
 
 interface Scanned {
   identity: IdentityEvent;
@@ -64,7 +77,8 @@ interface Scanned {
 }
 
 interface VisitState<R> {
-  visit: (Scanned & { expiresAt: number; measured: boolean }) | null;
+  /** `afterReadingAt`: when the last reading before its scan came. */
+  visit: (Scanned & { expiresAt: number; measured: boolean; afterReadingAt: number }) | null;
   /** Scans that came while `visit` was open, inside the grace that ends at `graceUntil`. */
   pending: Scanned[];
   graceUntil: number;
@@ -76,6 +90,8 @@ interface VisitState<R> {
   busyUntil: number;
   /** Readings with no visit before this belong to the last ambiguity (its people may still measure). */
   ambiguousUntil: number;
+  /** When the last reading came, whoever it went to. */
+  lastReadingAt: number;
 }
 
 /** Beyond this many orders of one turn's events, the turn is ambiguous without trying them all. */
@@ -90,6 +106,7 @@ export class LaneVisits<R> {
     pair: null,
     busyUntil: Number.NEGATIVE_INFINITY,
     ambiguousUntil: Number.NEGATIVE_INFINITY,
+    lastReadingAt: Number.NEGATIVE_INFINITY,
   };
   private out: VisitOutput<R>[] = [];
 
@@ -238,12 +255,18 @@ export class LaneVisits<R> {
       this.out.push({ kind: 'waiting', identity, at: now });
       return;
     }
-    s.visit = { ...scanned, expiresAt: now + this.rules.scanWaitMs, measured: false };
+    s.visit = {
+      ...scanned,
+      expiresAt: now + this.rules.scanWaitMs,
+      measured: false,
+      afterReadingAt: s.lastReadingAt,
+    };
     this.out.push({ kind: 'waiting', identity, at: now });
   }
 
   private reading(reading: R, now: number): void {
     const s = this.state;
+    s.lastReadingAt = now;
     if (s.pair) {
       this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now, 'around_pair');
       return;
@@ -254,6 +277,11 @@ export class LaneVisits<R> {
       return;
     }
     if (s.visit) {
+      const skew = this.rules.portSkewMs;
+      if (!s.visit.measured && now - s.visit.at < skew && s.visit.at - s.visit.afterReadingAt < skew) {
+        this.ambiguous([s.visit.identity], [reading], now, 'between_readings');
+        return;
+      }
       this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
       if (this.needsRetake(reading)) {
         s.visit.measured = true;
@@ -307,7 +335,12 @@ export class LaneVisits<R> {
       s.pair = null;
       this.out.push({ kind: 'paired', identity: scanned.identity, reading, at });
       if (this.needsRetake(reading)) {
-        s.visit = { ...scanned, expiresAt: at + this.rules.retakeWindowMs, measured: true };
+        s.visit = {
+          ...scanned,
+          expiresAt: at + this.rules.retakeWindowMs,
+          measured: true,
+          afterReadingAt: Number.NEGATIVE_INFINITY,
+        };
       } else this.busy(at);
       return;
     }
@@ -323,7 +356,12 @@ export class LaneVisits<R> {
       const last = s.pending.pop() as Scanned;
       for (const p of s.pending) this.out.push({ kind: 'not_measured', identity: p.identity, at });
       s.pending = [];
-      s.visit = { ...last, expiresAt: last.at + this.rules.scanWaitMs, measured: false };
+      s.visit = {
+        ...last,
+        expiresAt: last.at + this.rules.scanWaitMs,
+        measured: false,
+        afterReadingAt: Number.NEGATIVE_INFINITY,
+      };
       if (s.visit.expiresAt <= at) s.visit.expiresAt = at;
       return;
     }

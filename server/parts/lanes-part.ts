@@ -55,6 +55,7 @@ export function buildLanesPart(
           retakeWindowMs: config.rules.retakeWindowS * 1000,
           readingFirstMs: config.rules.readingFirstMs,
           orderGraceMs: config.rules.orderGraceMs,
+          portSkewMs: config.rules.portSkewMs,
         },
         holdMs: config.rules.decisionHoldS * 1000,
         presence,

@@ -6,7 +6,13 @@ interface R {
   c: number;
 }
 
-const rules = { scanWaitMs: 10_000, retakeWindowMs: 8_000, readingFirstMs: 1_500, orderGraceMs: 1_000 };
+const rules = {
+  scanWaitMs: 10_000,
+  retakeWindowMs: 8_000,
+  readingFirstMs: 1_500,
+  orderGraceMs: 1_000,
+  portSkewMs: 50,
+};
 const scan = (text: string): VisitInput<R> => ({
   kind: 'scan',
   identity: { kind: 'identity', text, source: 'scan' },
@@ -62,6 +68,28 @@ describe('a lane as a sequence of visits', () => {
     l.at(5_000, reading(36.7));
     l.until(6_600);
     expect(l.log).toEqual(['waiting A', 'A 36.5', 'held 36.7', 'nobody 36.7']);
+  });
+
+  it('sends a scan squeezed between two readings closer than the ports’ skew to verify: either reading could be theirs', () => {
+    // Dense traffic whose scanner port lags: A's reading, then B's (before B's scan reached the
+    // kiosk), B's scan 8 ms later, then C's reading 8 ms after that, which must not go on B.
+    const l = lane();
+    l.at(0, scan('A'));
+    l.at(5, reading(36.1));
+    l.at(15, reading(36.2));
+    l.at(23, scan('B'));
+    l.at(31, reading(36.3));
+    expect(l.log).toEqual(['waiting A', 'A 36.1', 'nobody 36.2', 'waiting B', 'verify [B] nobody [36.3]']);
+  });
+
+  it('pairs the same three events at a gate’s pace: a stray reading, a scan, the pupil’s reading', () => {
+    const l = lane();
+    l.at(0, scan('A'));
+    l.at(800, reading(36.1));
+    l.at(1_200, reading(33.0));
+    l.at(1_500, scan('B'));
+    l.at(2_300, reading(36.4));
+    expect(l.log).toEqual(['waiting A', 'A 36.1', 'nobody 33', 'waiting B', 'B 36.4']);
   });
 
   it('keeps the visit open after a re-take, so the second reading is the same pupil’s, not the next one’s', () => {
