@@ -120,6 +120,8 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     // T0001's visit opened when the scan was read (before S0001's decision was committed and shown).
     await waiting(mark);
     mark = display.mark;
+    // T0001 measures a moment after scanning, as a person does.
+    await new Promise((r) => setTimeout(r, 400));
     thermometer.write(k3(36.4));
     expect(await decided(mark)).toMatchObject({ decision: 'pass', temperatureC: 36.4 });
     await waitUntil(async () => (await rows()).length >= before + 2, 5_000, 'two records');

@@ -194,7 +194,13 @@ async function runGate(world: World) {
       identities: createIdentityReader(directory, null),
       store,
     }),
-    visits: { scanWaitMs: 10_000, retakeWindowMs: 8_000, readingFirstMs: 1_500, orderGraceMs: 1_000, portSkewMs: 50 },
+    visits: {
+      scanWaitMs: 10_000,
+      retakeWindowMs: 8_000,
+      readingFirstMs: 1_500,
+      orderGraceMs: 1_000,
+      portSkewMs: 50,
+    },
     holdMs: 3_000,
     clock,
   });
