@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openExistingDatabase } from '../../kiosk/store/database.ts';
 import { readDatabaseKey } from '../../kiosk/store/database-key.ts';
-import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { gateKiosk } from '../helpers/cli.ts';
+import { dailyCopy } from '../helpers/daily-copy.ts';
 import { driveLanes, loadConfig } from '../helpers/gate-load.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
 
@@ -55,24 +55,7 @@ describe('backups of an encrypted database', () => {
     const load = driveLanes(kiosk, 5);
     try {
       await waitUntil(() => kiosk.commits.records >= 10, 20_000, '10 decisions');
-      // Named for the school's date when taken: either date if the run crosses midnight there.
-      const started = zonedMoment(new Date(), 'Asia/Shanghai').date;
-      const named = (date: string) => join(data, 'backups', `gate-kiosk-${date}.sqlite`);
-      let daily = named(started);
-      await waitUntil(
-        () => {
-          for (const date of [started, zonedMoment(new Date(), 'Asia/Shanghai').date]) {
-            try {
-              readFileSync(named(date));
-              daily = named(date);
-              return true;
-            } catch {}
-          }
-          return false;
-        },
-        20_000,
-        "the day's copy",
-      );
+      const daily = await dailyCopy(data);
       expect(readFileSync(daily).includes(NAME)).toBe(false);
       expect(opened(daily).integrity).toBe('ok');
     } finally {

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
-  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -18,6 +17,7 @@ import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import { type RunningKiosk, startKiosk } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { BIN, gateKiosk } from '../helpers/cli.ts';
+import { dailyCopy } from '../helpers/daily-copy.ts';
 import { driveLanes, loadConfig } from '../helpers/gate-load.ts';
 import { tempDir, waitUntil } from '../helpers/kiosk.ts';
 
@@ -140,24 +140,7 @@ describe('backups while 16 lanes decide, and restores', () => {
       logger: createLogger('silent'),
     });
     try {
-      // The copy is named for the school's date when it was taken: a run that crosses midnight
-      // in Asia/Shanghai finds it under either date.
-      const started = zonedMoment(new Date(), 'Asia/Shanghai').date;
-      const named = (date: string) => join(dailyData, 'backups', `gate-kiosk-${date}.sqlite`);
-      let file = named(started);
-      await waitUntil(
-        () => {
-          for (const date of [started, zonedMoment(new Date(), 'Asia/Shanghai').date]) {
-            if (existsSync(named(date))) {
-              file = named(date);
-              return true;
-            }
-          }
-          return false;
-        },
-        20_000,
-        "the day's copy",
-      );
+      const file = await dailyCopy(dailyData);
       expect(integrity(file)).toBe('ok');
       expect(rows(file, 'SELECT count(*) AS n FROM people')).toEqual([{ n: 360 }]);
     } finally {
