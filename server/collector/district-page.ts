@@ -1,3 +1,4 @@
+import { zonedMoment } from '../../kiosk/time/zoned.ts';
 import type { DistrictDay } from './district-queries.ts';
 
 const escapeHtml = (value: unknown): string =>
@@ -6,23 +7,10 @@ const escapeHtml = (value: unknown): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
-/** Month, day and time in the schools' zone (one formatter per zone: making one is slow). */
+/** Month, day and time in the schools' zone: `MM/DD HH:mm`. */
 function clock(iso: string, timeZone: string): string {
-  let f = clocks.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('zh-CN', {
-      timeZone,
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    clocks.set(timeZone, f);
-  }
-  return f.format(new Date(iso));
+  const { date, time } = zonedMoment(new Date(iso), timeZone);
+  return `${date.slice(5, 7)}/${date.slice(8, 10)} ${time}`;
 }
 
 /** The district view: one row per school for the day, then the direct reports nobody has answered. */
