@@ -9,6 +9,7 @@ import { measureCommand } from './command.ts';
 import { measureContinuousIngest } from './continuous-ingest.ts';
 import { measureFootprint } from './footprint.ts';
 import { type LatencyFigures, measureFrameToDisplay } from './frame-to-display.ts';
+import { measurePortOrder, type PortOrderFigures, socatAvailable } from './port-order.ts';
 import { measureRosterImport } from './roster-import.ts';
 
 const durationMs = Number(process.env.BENCH_SECONDS ?? 6) * 1000;
@@ -39,6 +40,24 @@ try {
         `  (${f.decisions} decisions, ${f.decisionsPerS}/s, ${f.decisionsPerFsync} per fsync, ${f.orderUnknown} order unknown; ` +
         `event-loop delay p99 ${f.eventLoopDelayP99Ms} ms max ${f.eventLoopDelayMaxMs} ms; ready in ${f.readyMs} ms; rss ${f.rssMB} MB)`,
     );
+  }
+
+  console.log(
+    `\nport order: a scan written into one socat pty 5 ms before its reading is written into another, 100 pairs/s per lane, read by the kiosk's reader thread alone, ${durationMs / 1000} s per run`,
+  );
+  const portOrder: PortOrderFigures[] = [];
+  if (!socatAvailable()) console.log('  skipped: socat is missing (apt-get install -y socat)');
+  else {
+    for (const busy of [0, 2]) {
+      for (const lanes of [1, 4, 16]) {
+        const o = await measurePortOrder(lanes, durationMs, busy);
+        portOrder.push(o);
+        console.log(
+          `  ${String(lanes).padStart(2)} lanes, ${busy} other busy processes: ${o.scanAfterReading} of ${o.pairs} scans read after their own reading ` +
+            `(up to ${o.maxLateMs} ms), ${o.sameTurn} in the same turn, ${o.nextScanFirst} next scans before the reading`,
+        );
+      }
+    }
   }
 
   console.log(
@@ -125,6 +144,7 @@ try {
     cores: cpus().length,
     codecs,
     latency,
+    portOrder,
     encryption,
     ingest,
     drain,

@@ -18,6 +18,8 @@ import type { IdentityEvent } from '../../drivers/types.ts';
  *   reading is decided at once with nobody.
  * - Events whose order cannot be known (read in the same turn from two ports) are tried in every
  *   order; when the orders disagree on who a reading belongs to, everyone involved is sent to verify.
+ * - A scan less than `portSkewMs` after a reading that went to nobody is sent to verify with the
+ *   reading that follows it on nobody: the scanner's port may have been late, the reading theirs.
  *
  * A pure state machine over explicit times: the lane feeds it and arms one timer for `nextDeadline()`.
  */
@@ -32,9 +34,11 @@ export interface VisitRules {
   orderGraceMs: number;
   /**
    * How much later one port's bytes may arrive than another's sent at the same moment (USB adapters
-   * hold bytes for a few milliseconds, a relay more). A scan that comes less than this after one
-   * reading and less than this before the next cannot be placed between them: the next reading may
-   * be the following person's, and the one before may have been this person's.
+   * hold bytes for a few milliseconds, a relay more). A scan that comes less than this after a
+   * reading that went to nobody may be that reading's person, late: the next reading may then be the
+   * following person's, so it goes on nobody and the person verifies. A reading that went to an open
+   * visit leaves the next scan alone: for it to have been the next person's, an earlier reading would
+   * have had to go on nobody just before its own scan.
    */
   portSkewMs: number;
 }
@@ -60,8 +64,9 @@ export type VisitOutput<R> =
 /**
  * Why the order was not known: events of two ports read in one turn (`same_turn`), a reading inside
  * the grace after a second person's scan (`scan_in_grace`), a second scan or reading around a
- * reading-first pair (`around_pair`), a reading soon after an ambiguity (`after_ambiguity`), or a
- * scan closer to the readings on either side of it than the ports' skew (`between_readings`).
+ * reading-first pair (`around_pair`), a reading soon after an ambiguity (`after_ambiguity`), or the
+ * reading after a scan that came closer than the ports' skew behind a reading on nobody
+ * (`between_readings`).
  */
 export type AmbiguityCause =
   | 'same_turn'
@@ -77,8 +82,11 @@ interface Scanned {
 }
 
 interface VisitState<R> {
-  /** `afterReadingAt`: when the last reading before its scan came. */
-  visit: (Scanned & { expiresAt: number; measured: boolean; afterReadingAt: number }) | null;
+  /**
+   * `late`: its scan came less than `portSkewMs` after a reading that went to no open visit, which may
+   * have been this person's: the visit takes no reading.
+   */
+  visit: (Scanned & { expiresAt: number; measured: boolean; late: boolean }) | null;
   /** Scans that came while `visit` was open, inside the grace that ends at `graceUntil`. */
   pending: Scanned[];
   graceUntil: number;
@@ -90,8 +98,8 @@ interface VisitState<R> {
   busyUntil: number;
   /** Readings with no visit before this belong to the last ambiguity (its people may still measure). */
   ambiguousUntil: number;
-  /** When the last reading came, whoever it went to. */
-  lastReadingAt: number;
+  /** When the last reading that could stand and went to no open visit came (on nobody, held, ambiguous). */
+  lastUnclaimedAt: number;
 }
 
 /** Beyond this many orders of one turn's events, the turn is ambiguous without trying them all. */
@@ -106,7 +114,7 @@ export class LaneVisits<R> {
     pair: null,
     busyUntil: Number.NEGATIVE_INFINITY,
     ambiguousUntil: Number.NEGATIVE_INFINITY,
-    lastReadingAt: Number.NEGATIVE_INFINITY,
+    lastUnclaimedAt: Number.NEGATIVE_INFINITY,
   };
   private out: VisitOutput<R>[] = [];
 
@@ -259,14 +267,29 @@ export class LaneVisits<R> {
       ...scanned,
       expiresAt: now + this.rules.scanWaitMs,
       measured: false,
-      afterReadingAt: s.lastReadingAt,
+      late: now - s.lastUnclaimedAt < this.rules.portSkewMs,
     };
     this.out.push({ kind: 'waiting', identity, at: now });
   }
 
   private reading(reading: R, now: number): void {
     const s = this.state;
-    s.lastReadingAt = now;
+    if (s.visit && s.pending.length === 0 && !s.pair) {
+      if (!s.visit.late) {
+        this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
+        if (this.needsRetake(reading)) {
+          s.visit.measured = true;
+          s.visit.expiresAt = now + this.rules.retakeWindowMs;
+        } else {
+          s.visit = null;
+          this.busy(now);
+        }
+        return;
+      }
+    }
+    // From here on the reading goes to no open visit. One that needs a re-take does not make the next
+    // scan late: had it been that person's, their next reading would be theirs too.
+    if (!this.needsRetake(reading)) s.lastUnclaimedAt = now;
     if (s.pair) {
       this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now, 'around_pair');
       return;
@@ -277,19 +300,7 @@ export class LaneVisits<R> {
       return;
     }
     if (s.visit) {
-      const skew = this.rules.portSkewMs;
-      if (!s.visit.measured && now - s.visit.at < skew && s.visit.at - s.visit.afterReadingAt < skew) {
-        this.ambiguous([s.visit.identity], [reading], now, 'between_readings');
-        return;
-      }
-      this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
-      if (this.needsRetake(reading)) {
-        s.visit.measured = true;
-        s.visit.expiresAt = now + this.rules.retakeWindowMs;
-      } else {
-        s.visit = null;
-        this.busy(now);
-      }
+      this.ambiguous([s.visit.identity], [reading], now, 'between_readings');
       return;
     }
     if (now < s.ambiguousUntil) {
@@ -339,7 +350,7 @@ export class LaneVisits<R> {
           ...scanned,
           expiresAt: at + this.rules.retakeWindowMs,
           measured: true,
-          afterReadingAt: Number.NEGATIVE_INFINITY,
+          late: false,
         };
       } else this.busy(at);
       return;
@@ -360,7 +371,7 @@ export class LaneVisits<R> {
         ...last,
         expiresAt: last.at + this.rules.scanWaitMs,
         measured: false,
-        afterReadingAt: Number.NEGATIVE_INFINITY,
+        late: false,
       };
       if (s.visit.expiresAt <= at) s.visit.expiresAt = at;
       return;
@@ -388,6 +399,7 @@ export class LaneVisits<R> {
       return true;
     });
     this.out.push({ kind: 'ambiguous', identities: people, readings, at: now, cause });
+    if (readings.some((r) => !this.needsRetake(r))) s.lastUnclaimedAt = Math.max(s.lastUnclaimedAt, now);
     s.visit = null;
     s.pending = [];
     s.pair = null;

@@ -82,6 +82,73 @@ describe('a lane as a sequence of visits', () => {
     expect(l.log).toEqual(['waiting A', 'A 36.1', 'nobody 36.2', 'waiting B', 'verify [B] nobody [36.3]']);
   });
 
+  it('pairs a dense stream in order: a scan 5 ms after a reading that went to the person before', () => {
+    // 100 people a second, each scan 5 ms after the last reading: every reading went to an open
+    // visit, so no reading on nobody could be the next person's, late.
+    const l = lane();
+    l.at(0, scan('A'));
+    l.at(5, reading(36.1));
+    l.at(10, scan('B'));
+    l.at(15, reading(36.2));
+    l.at(20, scan('C'));
+    l.at(25, reading(36.3));
+    expect(l.log).toEqual(['waiting A', 'A 36.1', 'waiting B', 'B 36.2', 'waiting C', 'C 36.3']);
+  });
+
+  it('gives no reading to a scan that came close behind a reading on nobody, however late the next reading is', () => {
+    // B's reading reached the kiosk just before B's scan; the thermometer's port then ran 40 ms late,
+    // so C's reading comes 50 ms after B's scan, before C's own (late) scan.
+    const l = lane();
+    l.at(0, scan('A'));
+    l.at(1, reading(36.0));
+    l.at(8, reading(36.1));
+    l.at(9, scan('B'));
+    l.at(59, reading(36.2));
+    l.at(60, scan('C'));
+    expect(l.log).toEqual([
+      'waiting A',
+      'A 36',
+      'nobody 36.1',
+      'waiting B',
+      'verify [B] nobody [36.2]',
+      'waiting C',
+    ]);
+  });
+
+  it('pairs a scan close behind a hand at the sensor: had the low reading been theirs, they would measure again', () => {
+    const l = lane();
+    l.at(0, reading(33.0));
+    l.at(20, scan('A'));
+    l.at(900, reading(36.5));
+    expect(l.log).toEqual(['nobody 33', 'waiting A', 'A 36.5']);
+  });
+
+  it('once a reading went on nobody, verifies each scan close behind a reading on nobody until a pause', () => {
+    // B's scan came after B's reading (its port late): B verifies; C's scan then comes 5 ms after a
+    // reading on nobody that could be C's, late, and so on, until someone scans after a pause.
+    const l = lane();
+    l.at(0, scan('A'));
+    l.at(5, reading(36.1));
+    l.at(15, reading(36.2));
+    l.at(16, scan('B'));
+    l.at(25, reading(36.3));
+    l.at(30, scan('C'));
+    l.at(35, reading(36.4));
+    l.at(1_000, scan('D'));
+    l.at(1_005, reading(36.5));
+    expect(l.log).toEqual([
+      'waiting A',
+      'A 36.1',
+      'nobody 36.2',
+      'waiting B',
+      'verify [B] nobody [36.3]',
+      'waiting C',
+      'verify [C] nobody [36.4]',
+      'waiting D',
+      'D 36.5',
+    ]);
+  });
+
   it('pairs the same three events at a gate’s pace: a stray reading, a scan, the pupil’s reading', () => {
     const l = lane();
     l.at(0, scan('A'));
