@@ -1,6 +1,6 @@
 // The `/diag` socket.io namespace: what the server (server/sockets/diag.ts) sends and the diagnostics
 // page asks. Types only.
-import type { CodecCounters, DeviceEvent } from '../drivers/types.ts';
+import type { Bilingual, CodecCounters, DeviceEvent } from '../drivers/types.ts';
 import type { DeviceRole, DeviceState } from './vocabulary.ts';
 
 /**
@@ -82,9 +82,13 @@ export interface SelfTestRequest {
   deviceId: string;
 }
 
-export interface SelfTestReply {
+/** What was asked and what came of it: `zh` and `en`; `detail` is the English, as before. */
+export interface DiagAnswer extends Bilingual {
   ok: boolean;
   detail: string;
+}
+
+export interface SelfTestReply extends DiagAnswer {
   /** Time to the answer, or null when there was none. */
   elapsedMs: number | null;
 }
@@ -95,10 +99,7 @@ export interface ReplayRequest {
   fixture: string;
 }
 
-export interface ReplayReply {
-  ok: boolean;
-  detail: string;
-}
+export type ReplayReply = DiagAnswer;
 
 /** What the server emits on `/diag`. */
 export interface DiagServerEvents {

@@ -1,9 +1,10 @@
 import type { DeviceLink } from './transport/device-link.ts';
-import type { ModelCommands } from './types.ts';
+import type { Bilingual, ModelCommands } from './types.ts';
 
 export interface SelfTestResult {
   ok: boolean;
-  detail: string;
+  /** What was asked and what came of it, Chinese first. */
+  detail: Bilingual;
   elapsedMs: number | null;
 }
 
@@ -16,7 +17,10 @@ export function runSelfTest(link: DeviceLink, commands: ModelCommands | undefine
   if (!test) {
     return Promise.resolve({
       ok: false,
-      detail: 'this model answers no request: watch for its frames instead',
+      detail: {
+        zh: '此型号不应答任何请求：请观察它发出的帧',
+        en: 'this model answers no request: watch for its frames instead',
+      },
       elapsedMs: null,
     });
   }
@@ -31,19 +35,30 @@ export function runSelfTest(link: DeviceLink, commands: ModelCommands | undefine
     const onRx = () => {
       if (link.status().counters.frames > framesBefore) {
         const elapsedMs = Math.round(performance.now() - started);
-        finish({ ok: true, detail: `${test.description}: answered in ${elapsedMs} ms`, elapsedMs });
+        finish({
+          ok: true,
+          detail: {
+            zh: `${test.description.zh}：${elapsedMs} 毫秒内应答`,
+            en: `${test.description.en}: answered in ${elapsedMs} ms`,
+          },
+          elapsedMs,
+        });
       }
     };
     const timer = setTimeout(
       () =>
         finish({
           ok: false,
-          detail: `${test.description}: no answer within ${test.timeoutMs} ms`,
+          detail: {
+            zh: `${test.description.zh}：${test.timeoutMs} 毫秒内无应答`,
+            en: `${test.description.en}: no answer within ${test.timeoutMs} ms`,
+          },
           elapsedMs: null,
         }),
       test.timeoutMs,
     );
     link.on('rx', onRx);
-    if (!link.write(test.request)) finish({ ok: false, detail: 'the port is not open', elapsedMs: null });
+    if (!link.write(test.request))
+      finish({ ok: false, detail: { zh: '串口未打开', en: 'the port is not open' }, elapsedMs: null });
   });
 }

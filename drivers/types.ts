@@ -62,6 +62,12 @@ export interface CodecOptions {
   debounceMs?: number;
 }
 
+/** Words for people: Chinese first, English beside it. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
 /** What the link sends a device by itself, and what diagnostics may send. */
 export interface ModelCommands {
   /** Sent each time the port opens, e.g. switch a module to continuous output. */
@@ -69,7 +75,7 @@ export interface ModelCommands {
   /** Sent every `intervalMs` while the port is open: request/response devices are polled. */
   poll?: { request: Uint8Array; intervalMs: number };
   /** Diagnostics self-test: passes when a valid frame (`counters.frames` grows) arrives within `timeoutMs`. */
-  selfTest?: { request: Uint8Array; timeoutMs: number; description: string };
+  selfTest?: { request: Uint8Array; timeoutMs: number; description: Bilingual };
   /** Scanners with a serial trigger. */
   trigger?: { start: Uint8Array; stop?: Uint8Array };
 }

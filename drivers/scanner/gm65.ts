@@ -254,7 +254,10 @@ export const gm65Model: DeviceModel = {
     selfTest: {
       request: GM65_READ_ENCODING,
       timeoutMs: 500,
-      description: 'Reads zone 0x000D (7E 00 07 01 00 0D 01 77 1D) and waits for a 02 00 00 reply',
+      description: {
+        zh: '读取 0x000D 区（7E 00 07 01 00 0D 01 77 1D），等待 02 00 00 回复',
+        en: 'Reads zone 0x000D (7E 00 07 01 00 0D 01 77 1D) and waits for a 02 00 00 reply',
+      },
     },
   },
 };

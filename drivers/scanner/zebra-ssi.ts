@@ -378,7 +378,10 @@ export const zebraSsiModel: DeviceModel = {
     selfTest: {
       request: SSI_REQUEST_REVISION,
       timeoutMs: 1000,
-      description: 'Asks the decoder for its revision (04 A3 04 00 FF 55) and waits for its reply packet',
+      description: {
+        zh: '查询解码器版本（04 A3 04 00 FF 55），等待回复包',
+        en: 'Asks the decoder for its revision (04 A3 04 00 FF 55) and waits for its reply packet',
+      },
     },
   },
 };

@@ -131,7 +131,10 @@ export const cjmcu90614Model: DeviceModel = {
     selfTest: {
       request: cjmcuCommand(CJMCU_QUERY),
       timeoutMs: 500,
-      description: 'Asks the module for one reading (66 66 02 56) and waits for a valid frame',
+      description: {
+        zh: '请模块测一次温（66 66 02 56），等待有效帧',
+        en: 'Asks the module for one reading (66 66 02 56) and waits for a valid frame',
+      },
     },
   },
   silenceTimeoutMs: 2000,

@@ -212,7 +212,10 @@ export const gd60914Model: DeviceModel = {
     selfTest: {
       request: gd60914Command(GD60914_READ_FOREHEAD),
       timeoutMs: 500,
-      description: 'Asks the chip for one forehead reading (AB) and waits for a 7-digit reply',
+      description: {
+        zh: '请芯片测一次额温（AB），等待 7 位数字回复',
+        en: 'Asks the chip for one forehead reading (AB) and waits for a 7-digit reply',
+      },
     },
   },
   silenceTimeoutMs: 2000,

@@ -115,7 +115,10 @@ export const gyMcu90614Model: DeviceModel = {
     selfTest: {
       request: gyMcuCommand(GY_MCU_QUERY),
       timeoutMs: 500,
-      description: 'Asks the module for one reading (A5 15 BA) and waits for a valid frame',
+      description: {
+        zh: '请模块测一次温（A5 15 BA），等待有效帧',
+        en: 'Asks the module for one reading (A5 15 BA) and waits for a valid frame',
+      },
     },
   },
   silenceTimeoutMs: 2000,

@@ -18,10 +18,9 @@ export const uncountedDecisions: readonly Decision[] = ['retake', 'not_measured'
 export const healthCodes = ['green', 'yellow', 'red', 'unknown'] as const;
 export type HealthCode = (typeof healthCodes)[number];
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from '../../drivers/types.ts';
+
+export type { Bilingual };
 
 /** Why a decision was taken; `code` is stable for programs, the texts are for people. */
 export interface Reason extends Bilingual {

@@ -89,7 +89,8 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
       tests.set(d.config.id, result);
       line(
         { type: 'selftest', device: d.config.id, ...result },
-        `${stamp()} ${d.laneId}/${d.config.id} self-test ${result.ok ? 'passed' : 'FAILED'}: ${result.detail}`,
+        `${stamp()} ${d.laneId}/${d.config.id} 自检${result.ok ? '通过' : '失败'}：${result.detail.zh} · ` +
+          `self-test ${result.ok ? 'passed' : 'FAILED'}: ${result.detail.en}`,
       );
     }
     const remaining = opts.seconds * 1000 - (Date.now() - started);
@@ -98,13 +99,18 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
     const failed = devices.filter((d) => !wasOnline.has(d.config.id) || tests.get(d.config.id)?.ok === false);
     if (failed.length > 0) {
       const said = failed.map((d) => {
-        const detail = wasOnline.has(d.config.id) ? tests.get(d.config.id)?.detail : d.link.status().detail;
-        return wasOnline.has(d.config.id)
-          ? {
-              zh: `${d.config.id}：自检失败（${detail}）`,
-              en: `${d.config.id}: self-test failed (${detail})`,
-            }
-          : { zh: `${d.config.id}：从未上线（${detail}）`, en: `${d.config.id}: never online (${detail})` };
+        const test = tests.get(d.config.id)?.detail;
+        if (wasOnline.has(d.config.id) && test) {
+          return {
+            zh: `${d.config.id}：自检失败（${test.zh}）`,
+            en: `${d.config.id}: self-test failed (${test.en})`,
+          };
+        }
+        const detail = d.link.status().detail;
+        return {
+          zh: `${d.config.id}：从未上线（${detail}）`,
+          en: `${d.config.id}: never online (${detail})`,
+        };
       });
       throw new DiagFailure(said.map((s) => s.zh).join('；'), said.map((s) => s.en).join('; '));
     }

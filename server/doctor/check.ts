@@ -1,10 +1,9 @@
 /** One finding of `gate-kiosk doctor`. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from '../../drivers/types.ts';
+
+export type { Bilingual };
 
 export interface CheckResult extends Bilingual {
   /** Stable name for machines, e.g. `data.space`, `device.1.t1`. */

@@ -1,12 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import type { Bilingual } from '../../drivers/types.ts';
 import { formatPath } from '../../kiosk/config/load.ts';
 import type { Logger } from '../logger.ts';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+export type { Bilingual };
 
 /**
  * An error a client caused or must know of, sent as the contract's

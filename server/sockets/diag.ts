@@ -1,5 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import type {
+  DiagAnswer,
   DiagClientEvents,
   DiagCounters,
   DiagDevice,
@@ -12,7 +13,7 @@ import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { deviceModel } from '../../drivers/registry.ts';
 import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest } from '../../drivers/self-test.ts';
-import type { DeviceEvent } from '../../drivers/types.ts';
+import type { Bilingual, DeviceEvent } from '../../drivers/types.ts';
 import type { PrincipalSources } from '../auth/principal.ts';
 import { guardNamespace } from '../auth/socket-guard.ts';
 import type { LaneDevice } from '../devices.ts';
@@ -144,10 +145,14 @@ export function attachDiagNamespace(
       const deviceId = (req as { deviceId?: unknown } | null)?.deviceId;
       const d = devices.find((x) => x.config.id === deviceId);
       if (!d) {
-        reply({ ok: false, detail: `no device "${String(deviceId)}"`, elapsedMs: null });
+        reply({
+          ...answer(false, { zh: `没有设备“${String(deviceId)}”`, en: `no device "${String(deviceId)}"` }),
+          elapsedMs: null,
+        });
         return;
       }
-      reply(await runSelfTest(d.link, deviceModel(d.config.model).commands));
+      const result = await runSelfTest(d.link, deviceModel(d.config.model).commands);
+      reply({ ...answer(result.ok, result.detail), elapsedMs: result.elapsedMs });
     });
     socket.on('replay', (req: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: ReplayReply) => void) : () => {};
@@ -155,20 +160,41 @@ export function attachDiagNamespace(
       const { deviceId, fixture } = (req ?? {}) as { deviceId?: unknown; fixture?: unknown };
       const d = devices.find((x) => x.config.id === deviceId);
       if (!d?.simulator) {
-        reply({ ok: false, detail: 'only a simulated device can play a fixture' });
+        reply(
+          answer(false, {
+            zh: '只有模拟设备可以回放录制文件',
+            en: 'only a simulated device can play a fixture',
+          }),
+        );
         return;
       }
       try {
         const transcript = fixtures.load(String(fixture));
         if (transcript.header.model !== d.config.model) {
-          reply({ ok: false, detail: `fixture is for ${transcript.header.model}, not ${d.config.model}` });
+          reply(
+            answer(false, {
+              zh: `录制文件属于 ${transcript.header.model}，不是 ${d.config.model}`,
+              en: `fixture is for ${transcript.header.model}, not ${d.config.model}`,
+            }),
+          );
           return;
         }
         void d.simulator.playTranscript(transcript, false);
-        reply({ ok: true, detail: `playing ${String(fixture)} into ${d.config.id}` });
+        reply(
+          answer(true, {
+            zh: `正在把 ${String(fixture)} 回放到 ${d.config.id}`,
+            en: `playing ${String(fixture)} into ${d.config.id}`,
+          }),
+        );
       } catch (err) {
-        reply({ ok: false, detail: (err as Error).message });
+        const message = (err as Error).message;
+        reply(answer(false, { zh: `无法回放：${message}`, en: `cannot play it: ${message}` }));
       }
     });
   });
+}
+
+/** An answer to a `/diag` request: Chinese and English, and `detail` in English as before. */
+function answer(ok: boolean, said: Bilingual): DiagAnswer {
+  return { ok, detail: said.en, zh: said.zh, en: said.en };
 }

@@ -163,7 +163,9 @@ describe('diagnostics page', () => {
     await page.click(`${card('t2')} .replay`);
 
     await page.waitForSelector(`${card('t2')} .replay-result[data-ok="true"]`, { timeout: WAIT_MS });
-    expect(await page.textContent(`${card('t2')} .replay-result`)).toContain('k3-ascii-normal.jsonl');
+    expect(await page.textContent(`${card('t2')} .replay-result`)).toMatch(
+      /^▶ 正在把 k3-ascii-normal\.jsonl 回放到 t2 · playing k3-ascii-normal\.jsonl into t2$/,
+    );
     await page.waitForSelector(`${rows('t2')}[data-dir="rx"] .log-event`, { timeout: WAIT_MS });
     expect((await page.$$(`${rows('t2')}[data-dir="rx"]`)).length).toBeGreaterThan(1);
     expect((await eventTexts('t2')).some((t) => t.startsWith('体温 '))).toBe(true);

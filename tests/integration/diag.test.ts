@@ -92,7 +92,11 @@ describe('diagnostics for maintenance staff', () => {
     const wrong = await diag
       .timeout(5_000)
       .emitWithAck('replay', { deviceId: 't2', fixture: 'line-scanner-normal.jsonl' });
-    expect(wrong).toMatchObject({ ok: false, detail: expect.stringMatching(/line-scanner, not k3-ascii/) });
+    expect(wrong).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/line-scanner, not k3-ascii/),
+      zh: expect.stringMatching(/属于 line-scanner，不是 k3-ascii/),
+    });
     const outside = await diag
       .timeout(5_000)
       .emitWithAck('replay', { deviceId: 't2', fixture: '../../package.json' });
@@ -101,7 +105,12 @@ describe('diagnostics for maintenance staff', () => {
 
   it('says when a model cannot be self-tested', async () => {
     const answer = await diag.timeout(5_000).emitWithAck('selftest', { deviceId: 't1' });
-    expect(answer).toMatchObject({ ok: false, detail: expect.stringMatching(/answers no request/) });
+    expect(answer).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/answers no request/),
+      zh: expect.stringMatching(/不应答任何请求/),
+      en: expect.stringMatching(/answers no request/),
+    });
   });
 
   it('exports device states, counters and decisions on /metrics', async () => {

@@ -231,14 +231,14 @@ export class DeviceCard {
     run.addEventListener('click', () => {
       run.disabled = true;
       result.dataset.ok = 'pending';
-      result.textContent = 'running…';
+      result.textContent = '自检中… running…';
       void this.actions
         .selfTest(this.device.deviceId)
         .then((r) => {
           result.dataset.ok = String(r.ok);
           const elapsed = r.elapsedMs === null ? '' : ` (${r.elapsedMs} ms)`;
-          result.textContent = `${r.ok ? '✓ 通过 passed' : '✗ 失败 failed'}${elapsed}: ${r.detail}`;
-          result.title = r.detail;
+          result.textContent = `${r.ok ? '✓ 通过' : '✗ 失败'}${elapsed}：${r.zh} · ${r.ok ? 'passed' : 'failed'}: ${r.en}`;
+          result.title = `${r.zh}\n${r.en}`;
         })
         .finally(() => {
           run.disabled = false;
@@ -261,7 +261,7 @@ export class DeviceCard {
     const result = el('output', 'action-result replay-result');
     this.results.append(result);
     if (this.device.fixtures.length === 0) {
-      picker.append(el('option', '', '(no fixtures for this model)'));
+      picker.append(el('option', '', '（此型号没有录制文件 no fixtures for this model）'));
       picker.disabled = true;
       run.disabled = true;
     }
@@ -270,13 +270,13 @@ export class DeviceCard {
       if (!fixture) return;
       run.disabled = true;
       result.dataset.ok = 'pending';
-      result.textContent = 'starting…';
+      result.textContent = '正在开始… starting…';
       void this.actions
         .replay(this.device.deviceId, fixture)
         .then((r) => {
           result.dataset.ok = String(r.ok);
-          result.textContent = `${r.ok ? '▶ 回放中' : '✗ 失败 failed:'} ${r.detail}`;
-          result.title = r.detail;
+          result.textContent = r.ok ? `▶ ${r.zh} · ${r.en}` : `✗ 失败：${r.zh} · failed: ${r.en}`;
+          result.title = `${r.zh}\n${r.en}`;
         })
         .finally(() => {
           run.disabled = false;

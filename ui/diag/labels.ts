@@ -1,13 +1,11 @@
 // What diagnostics calls things, short, in Chinese and English.
 import type { CodecCounters } from '../../contract/diag-events.ts';
+import type { Bilingual } from '../../drivers/types.ts';
 import type { DeviceRole, DeviceState } from '../shared/domain.ts';
 import type { OfflineWording } from '../shared/live-link.ts';
 import { formatAge } from './format.ts';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+export type { Bilingual };
 
 export const ROLE_LABELS: Record<DeviceRole, Bilingual> = {
   thermometer: { zh: '测温', en: 'thermometer' },

@@ -59,17 +59,18 @@ upload.start();
 // The session cookie goes with the handshake.
 const socket: Socket<DiagServerEvents, DiagClientEvents> = io('/diag');
 
+function noAnswerWithin(ms: number): ReplayReply {
+  const en = `no answer from the server within ${ms / 1000} s`;
+  return { ok: false, detail: en, zh: `服务器 ${ms / 1000} 秒内没有应答`, en };
+}
+
 const actions: DeviceActions = {
   async selfTest(deviceId: string): Promise<SelfTestReply> {
     try {
       const reply = await socket.timeout(SELF_TEST_WAIT_MS).emitWithAck('selftest', { deviceId });
       return parseSelfTestReply(reply);
     } catch {
-      return {
-        ok: false,
-        detail: `no answer from the server within ${SELF_TEST_WAIT_MS / 1000} s`,
-        elapsedMs: null,
-      };
+      return { ...noAnswerWithin(SELF_TEST_WAIT_MS), elapsedMs: null };
     }
   },
   async replay(deviceId: string, fixture: string): Promise<ReplayReply> {
@@ -77,7 +78,7 @@ const actions: DeviceActions = {
       const reply = await socket.timeout(REPLAY_WAIT_MS).emitWithAck('replay', { deviceId, fixture });
       return parseReplayReply(reply);
     } catch {
-      return { ok: false, detail: `no answer from the server within ${REPLAY_WAIT_MS / 1000} s` };
+      return noAnswerWithin(REPLAY_WAIT_MS);
     }
   },
   focusLog(deviceId: string): void {

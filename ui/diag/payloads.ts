@@ -3,6 +3,7 @@
 import type {
   CodecCounters,
   DeviceEvent,
+  DiagAnswer,
   DiagCounters,
   DiagDevice,
   DiagDeviceStatus,
@@ -142,16 +143,22 @@ export function parseDeviceStatus(value: unknown): DiagDeviceStatus | null {
   };
 }
 
+const NO_VALID_ANSWER = { zh: '服务器未给出有效应答', en: 'no valid answer from the server' };
+
+/** An answer's words: `zh` and `en`, or the English `detail` alone from an older server. */
+function answerOf(value: Record<string, unknown>): DiagAnswer {
+  const detail = typeof value.detail === 'string' ? value.detail : '';
+  const en = typeof value.en === 'string' ? value.en : detail;
+  const zh = typeof value.zh === 'string' ? value.zh : en;
+  return { ok: value.ok === true, detail: en, zh, en };
+}
+
 export function parseSelfTestReply(value: unknown): SelfTestReply {
-  if (!isRecord(value)) return { ok: false, detail: 'no valid answer from the server', elapsedMs: null };
-  return {
-    ok: value.ok === true,
-    detail: typeof value.detail === 'string' ? value.detail : '',
-    elapsedMs: finite(value.elapsedMs) ?? null,
-  };
+  if (!isRecord(value)) return { ok: false, detail: NO_VALID_ANSWER.en, ...NO_VALID_ANSWER, elapsedMs: null };
+  return { ...answerOf(value), elapsedMs: finite(value.elapsedMs) ?? null };
 }
 
 export function parseReplayReply(value: unknown): ReplayReply {
-  if (!isRecord(value)) return { ok: false, detail: 'no valid answer from the server' };
-  return { ok: value.ok === true, detail: typeof value.detail === 'string' ? value.detail : '' };
+  if (!isRecord(value)) return { ok: false, detail: NO_VALID_ANSWER.en, ...NO_VALID_ANSWER };
+  return answerOf(value);
 }
