@@ -177,6 +177,28 @@ describe('gate-kiosk diag and ports', () => {
       expect(r.hex).toMatch(/^(\*\*|[01][0-9a-f]|7f)+$/);
   });
 
+  it('runs a model’s self-test and prints the result Chinese first', async () => {
+    const file = join(dir.path, 'selftest.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        school: { id: 's', name: 'S' },
+        lanes: [
+          {
+            id: '1',
+            name: 'one',
+            devices: [{ id: 't1', role: 'thermometer', model: 'gy-mcu90614', port: 'simulated' }],
+          },
+        ],
+      }),
+    );
+    const out = await gateKiosk('diag', '--config', file, '--seconds', '2');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(
+      /1\/t1 自检通过：请模块测一次温（A5 15 BA），等待有效帧：\d+ 毫秒内应答 · self-test passed: Asks the module for one reading \(A5 15 BA\) and waits for a valid frame: answered in \d+ ms/,
+    );
+  });
+
   it('fails naming a device that never came online', async () => {
     const file = join(dir.path, 'real.yaml');
     writeFileSync(
