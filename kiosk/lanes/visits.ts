@@ -274,18 +274,16 @@ export class LaneVisits<R> {
 
   private reading(reading: R, now: number): void {
     const s = this.state;
-    if (s.visit && s.pending.length === 0 && !s.pair) {
-      if (!s.visit.late) {
-        this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
-        if (this.needsRetake(reading)) {
-          s.visit.measured = true;
-          s.visit.expiresAt = now + this.rules.retakeWindowMs;
-        } else {
-          s.visit = null;
-          this.busy(now);
-        }
-        return;
+    if (s.visit && !s.visit.late && s.pending.length === 0 && !s.pair) {
+      this.out.push({ kind: 'paired', identity: s.visit.identity, reading, at: now });
+      if (this.needsRetake(reading)) {
+        s.visit.measured = true;
+        s.visit.expiresAt = now + this.rules.retakeWindowMs;
+      } else {
+        s.visit = null;
+        this.busy(now);
       }
+      return;
     }
     // From here on the reading goes to no open visit. One that needs a re-take does not make the next
     // scan late: had it been that person's, their next reading would be theirs too.
