@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import CipherDatabase from 'better-sqlite3-multiple-ciphers';
+import type CipherDatabase from 'better-sqlite3-multiple-ciphers';
 import { type DatabaseKey, DatabaseKeyError } from './database-key.ts';
 import { migrations } from './migrations.ts';
 import { makePrivateDir, makePrivateFile, tightenFile } from './private-files.ts';
@@ -110,9 +111,15 @@ function openEncrypted(file: string, key: DatabaseKey): Db {
   return db;
 }
 
-/** The cipher build of SQLite, set to the SQLCipher 4 format; the same API as better-sqlite3. */
+let cipherBuild: typeof CipherDatabase | null = null;
+
+/**
+ * The cipher build of SQLite, set to the SQLCipher 4 format; the same API as better-sqlite3. Loaded
+ * the first time a key is in use, so a kiosk on a plain file keeps one SQLite library in memory.
+ */
 function openCipher(file: string, options: Database.Options = {}): Db {
-  const db = new CipherDatabase(file, options) as unknown as Db;
+  cipherBuild ??= createRequire(import.meta.url)('better-sqlite3-multiple-ciphers') as typeof CipherDatabase;
+  const db = new cipherBuild(file, options) as unknown as Db;
   db.pragma("cipher = 'sqlcipher'");
   db.pragma('legacy = 4');
   return db;

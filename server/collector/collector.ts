@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import pg from 'pg';
+import type pg from 'pg';
 import { errorHandler, notFound } from '../http/errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { VERSION } from '../version.ts';
@@ -49,20 +49,22 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
   const env = collectorEnv(process.env);
   const poolSize = opts.poolSize ?? env.poolSize ?? 10;
   const retention: RetentionOptions = { ...defaultRetention, ...env.retention, ...opts.retention };
+  // Loaded here, not at start-up: every other command of the bundle (the kiosk itself) goes without it.
+  const { default: postgres } = (await import('pg')) as { default: typeof pg };
   // A request that waits this long for a connection is answered busy, well within a kiosk's timeout.
-  const pool = new pg.Pool({
+  const pool = new postgres.Pool({
     connectionString: opts.databaseUrl,
     max: poolSize,
     connectionTimeoutMillis: 10_000,
   });
   // The district view reads on connections of its own, so viewers never take an upload's place; so
   // do the lookups of Idempotency-Keys, so a resend is answered at once however busy storing is.
-  const readPool = new pg.Pool({
+  const readPool = new postgres.Pool({
     connectionString: opts.databaseUrl,
     max: 2,
     connectionTimeoutMillis: 10_000,
   });
-  const keyPool = new pg.Pool({
+  const keyPool = new postgres.Pool({
     connectionString: opts.databaseUrl,
     max: 3,
     connectionTimeoutMillis: 10_000,
