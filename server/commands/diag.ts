@@ -2,6 +2,7 @@ import { toHex, toMaskedHex } from '../../drivers/hex.ts';
 import { deviceModel } from '../../drivers/registry.ts';
 import { maskScanText } from '../../drivers/scan-mask.ts';
 import { runSelfTest, type SelfTestResult } from '../../drivers/self-test.ts';
+import { explainDetail } from '../../drivers/transport/link-detail.ts';
 import type { DeviceEvent } from '../../drivers/types.ts';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { buildDevices, type LaneDevice } from '../devices.ts';
@@ -19,11 +20,11 @@ export class DiagFailure extends CommandFailure {}
 
 function describeEvent(e: DeviceEvent): string {
   if (e.kind === 'identity')
-    return `${e.source} ${maskScanText(e.text)}${e.symbology ? ` (${e.symbology})` : ''}`;
+    return `${e.source === 'card' ? '刷卡' : '扫码'} ${e.source} ${maskScanText(e.text)}${e.symbology ? ` (${e.symbology})` : ''}`;
   const parts: string[] = [];
-  if (e.bodyC !== undefined) parts.push(`body ${e.bodyC.toFixed(2)} °C`);
-  if (e.objectC !== undefined) parts.push(`object ${e.objectC.toFixed(2)} °C`);
-  if (e.ambientC !== undefined) parts.push(`ambient ${e.ambientC.toFixed(2)} °C`);
+  if (e.bodyC !== undefined) parts.push(`体温 body ${e.bodyC.toFixed(2)} °C`);
+  if (e.objectC !== undefined) parts.push(`表面 object ${e.objectC.toFixed(2)} °C`);
+  if (e.ambientC !== undefined) parts.push(`环境 ambient ${e.ambientC.toFixed(2)} °C`);
   if (e.remark) parts.push(e.remark);
   return parts.join(', ');
 }
@@ -56,9 +57,11 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
       d.config.role === 'thermometer' || d.config.role === 'relay' ? toHex(b) : toMaskedHex(b);
     d.link.on('state', (state, detail) => {
       if (state === 'online') wasOnline.add(d.config.id);
+      const said = explainDetail(state, detail, d.config.role);
+      const next = said.next ? `\n    → ${said.next.zh} · ${said.next.en}` : '';
       line(
-        { type: 'state', device: d.config.id, lane: d.laneId, state, detail },
-        `${stamp()} ${name} ${state}: ${detail}`,
+        { type: 'state', device: d.config.id, lane: d.laneId, state, detail, zh: said.zh },
+        `${stamp()} ${name} ${said.zh} · ${state}: ${detail}${next}`,
       );
     });
     d.link.on('rx', (chunk) =>
@@ -106,9 +109,9 @@ export async function diagCommand(opts: DiagOptions, out = process.stdout): Prom
             en: `${d.config.id}: self-test failed (${test.en})`,
           };
         }
-        const detail = d.link.status().detail;
+        const { state, detail } = d.link.status();
         return {
-          zh: `${d.config.id}：从未上线（${detail}）`,
+          zh: `${d.config.id}：从未上线（${explainDetail(state, detail, d.config.role).zh}）`,
           en: `${d.config.id}: never online (${detail})`,
         };
       });
@@ -129,8 +132,9 @@ function summarize(
   for (const d of devices) {
     const s = d.link.status();
     const c = s.counters;
-    const age =
-      s.lastFrameAt === null ? 'never' : `${((Date.now() - s.lastFrameAt) / 1000).toFixed(1)} s ago`;
+    const ageS = s.lastFrameAt === null ? null : ((Date.now() - s.lastFrameAt) / 1000).toFixed(1);
+    const age = ageS === null ? 'never' : `${ageS} s ago`;
+    const stateZh = { online: '在线', offline: '离线', error: '故障' }[s.state];
     line(
       {
         type: 'summary',
@@ -147,7 +151,10 @@ function summarize(
         lastFrameAgeMs: s.lastFrameAt === null ? null : Date.now() - s.lastFrameAt,
         selfTest: tests.get(d.config.id) ?? null,
       },
-      `${d.laneId}/${d.config.id} ${d.config.model} on ${s.path ?? '?'}: ${s.state}; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
+      `${d.laneId}/${d.config.id} ${d.config.model} ${s.path ?? '?'}：${stateZh}；帧 ${c.frames}，校验错 ${c.badChecksums}，` +
+        `重同步 ${c.resyncs}，跳过字节 ${c.bytesSkipped}，超长 ${c.oversize}，重连 ${s.reconnects}，` +
+        `收 ${s.bytesRx} B，发 ${s.bytesTx} B，最后一帧 ${ageS === null ? '无' : `${ageS} 秒前`}\n` +
+        `  · on ${s.path ?? '?'}: ${s.state}; frames ${c.frames}, bad checksums ${c.badChecksums}, ` +
         `resyncs ${c.resyncs}, bytes skipped ${c.bytesSkipped}, oversize ${c.oversize}, reconnects ${s.reconnects}, ` +
         `rx ${s.bytesRx} B, tx ${s.bytesTx} B, last frame ${age}`,
     );

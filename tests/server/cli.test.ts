@@ -194,6 +194,10 @@ describe('gate-kiosk diag and ports', () => {
     );
     const out = await gateKiosk('diag', '--config', file, '--seconds', '2');
     expect(out.code).toBe(0);
+    // Each state change says what it means, Chinese first, then the link's own words.
+    expect(out.stdout).toMatch(/1\/t1 已连接 simulated:\S+ · online: open simulated:/);
+    expect(out.stdout).toMatch(/1\/t1 gy-mcu90614 simulated:\S+：在线；帧 \d+，/);
+    expect(out.stdout).toMatch(/→ 表面 object \d+\.\d\d °C, 环境 ambient \d+\.\d\d °C/);
     expect(out.stdout).toMatch(
       /1\/t1 自检通过：请模块测一次温（A5 15 BA），等待有效帧：\d+ 毫秒内应答 · self-test passed: Asks the module for one reading \(A5 15 BA\) and waits for a valid frame: answered in \d+ ms/,
     );
@@ -217,7 +221,7 @@ describe('gate-kiosk diag and ports', () => {
     const out = await gateKiosk('diag', '--config', file, '--seconds', '1');
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(
-      /t9：从未上线（.*ttyNOPE.*）.* \/ t9: never online \(.*ttyNOPE is not connected\)/,
+      /t9：从未上线（测温枪未连接：找不到 .*ttyNOPE）.* \/ t9: never online \(.*ttyNOPE is not connected\)/,
     );
     expect((await gateKiosk('diag', '--config', file, '--device', 'zz', '--seconds', '1')).stderr).toMatch(
       /中没有设备 "zz"；已有设备：t9 \/ no device "zz".*devices: t9/,

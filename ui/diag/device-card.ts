@@ -2,9 +2,9 @@
 // event, and the actions maintenance staff may run on it (self-test, fixture replay).
 
 import type { DeviceEvent, DiagDevice, ReplayReply, SelfTestReply } from '../../contract/diag-events.ts';
+import { explainDetail } from '../../drivers/transport/link-detail.ts';
 import { el } from '../shared/dom.ts';
 import type { DeviceState } from '../shared/domain.ts';
-import { explainDetail } from './device-detail.ts';
 import { bilingual, button } from './dom.ts';
 import { describeEvent, formatAge, formatBytes, formatCount, summarizeEvent } from './format.ts';
 import {

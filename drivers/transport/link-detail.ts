@@ -1,12 +1,11 @@
-// What a device's state detail means, for maintenance staff: the kiosk's drivers say it in English
-// (`/dev/serial/by-id/… is not connected`); this page says it in Chinese first, with the next step.
-import type { DeviceRole, DeviceState } from '../shared/domain.ts';
+// What a device link's state detail means, for maintenance staff: the link says it in English
+// (`/dev/serial/by-id/… is not connected`, ./device-link.ts); this says it in Chinese first, with the
+// next step. The diagnostics page and `gate-kiosk diag` both show it.
+import type { Bilingual, DeviceRole, DeviceState } from '../types.ts';
 
-export interface DetailText {
-  zh: string;
-  en: string;
+export interface DetailText extends Bilingual {
   /** What to do about it, when there is something to do. */
-  next: { zh: string; en: string } | null;
+  next: Bilingual | null;
 }
 
 const ROLE_ZH: Record<DeviceRole, string> = {
@@ -17,7 +16,7 @@ const ROLE_ZH: Record<DeviceRole, string> = {
 };
 
 /** Where a serial device is looked for, for the next step's text. */
-function whereToLook(target: string): { zh: string; en: string } {
+function whereToLook(target: string): Bilingual {
   if (target.startsWith('usb ')) {
     return {
       zh: `插好 USB 线后，运行 npx gate-kiosk ports，看是否列出 ${target.slice(4)}（厂商:产品 编号）`,
