@@ -95,7 +95,11 @@ function thisPage(): string {
 }
 
 /** Leaves for the login page, which brings the person back here afterwards. */
+/** Set while this page logs out: the socket that the logout cuts off does not send it to log in first. */
+let loggingOut = false;
+
 export function toLogin(need: readonly Role[] = []): void {
+  if (loggingOut) return;
   window.location.replace(loginUrl(thisPage(), need));
 }
 
@@ -178,12 +182,22 @@ async function deleteSession(csrfToken: string): Promise<number> {
  * when the kiosk does not answer.
  */
 export async function logout(session: Session, to = `${LOGIN_PATH}?loggedOut=1`): Promise<void> {
-  let status = await deleteSession(session.csrfToken);
-  if (status === 403) {
-    const now = await fetchSession();
-    status = now ? await deleteSession(now.csrfToken) : 204;
+  loggingOut = true;
+  let status: number;
+  try {
+    status = await deleteSession(session.csrfToken);
+    if (status === 403) {
+      const now = await fetchSession();
+      status = now ? await deleteSession(now.csrfToken) : 204;
+    }
+  } catch (err) {
+    loggingOut = false;
+    throw err;
   }
-  if (status !== 204) throw new Error(`the kiosk answered HTTP ${status}`);
+  if (status !== 204) {
+    loggingOut = false;
+    throw new Error(`the kiosk answered HTTP ${status}`);
+  }
   const url = new URL(to, window.location.origin);
   window.location.replace(url.origin === window.location.origin ? url.href : LOGIN_PATH);
 }
