@@ -113,6 +113,16 @@ describe('gate-kiosk diag and ports', () => {
   const dir = tempDir('gk-diag-cli-');
   afterAll(() => dir.remove());
 
+  /** A config file with one lane of these devices. */
+  const oneLane = (name: string, devices: Record<string, unknown>[]): string => {
+    const file = join(dir.path, name);
+    writeFileSync(
+      file,
+      JSON.stringify({ school: { id: 's', name: 'S' }, lanes: [{ id: '1', name: 'one', devices }] }),
+    );
+    return file;
+  };
+
   it('watches the configured devices and ends with their counters (--json)', async () => {
     const out = await gateKiosk(
       'diag',
@@ -139,28 +149,15 @@ describe('gate-kiosk diag and ports', () => {
   });
 
   it('shows no character of a scan, in events or bytes', async () => {
-    const file = join(dir.path, 'scans.yaml');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        school: { id: 's', name: 'S' },
-        lanes: [
-          {
-            id: '1',
-            name: 'one',
-            devices: [
-              {
-                id: 's1',
-                role: 'scanner',
-                model: 'line-scanner',
-                port: 'simulated',
-                transcript: resolve('fixtures/transcripts/line-scanner-normal.jsonl'),
-              },
-            ],
-          },
-        ],
-      }),
-    );
+    const file = oneLane('scans.yaml', [
+      {
+        id: 's1',
+        role: 'scanner',
+        model: 'line-scanner',
+        port: 'simulated',
+        transcript: resolve('fixtures/transcripts/line-scanner-normal.jsonl'),
+      },
+    ]);
     const out = await gateKiosk('diag', '--config', file, '--device', 's1', '--seconds', '2', '--json');
     expect(out.code).toBe(0);
     // The recording's first scan is the pupil id 2024030117.
@@ -178,20 +175,9 @@ describe('gate-kiosk diag and ports', () => {
   });
 
   it('runs a model’s self-test and prints the result Chinese first', async () => {
-    const file = join(dir.path, 'selftest.yaml');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        school: { id: 's', name: 'S' },
-        lanes: [
-          {
-            id: '1',
-            name: 'one',
-            devices: [{ id: 't1', role: 'thermometer', model: 'gy-mcu90614', port: 'simulated' }],
-          },
-        ],
-      }),
-    );
+    const file = oneLane('selftest.yaml', [
+      { id: 't1', role: 'thermometer', model: 'gy-mcu90614', port: 'simulated' },
+    ]);
     const out = await gateKiosk('diag', '--config', file, '--seconds', '2');
     expect(out.code).toBe(0);
     // Each state change says what it means, Chinese first, then the link's own words.
@@ -204,20 +190,9 @@ describe('gate-kiosk diag and ports', () => {
   });
 
   it('fails naming a device that never came online', async () => {
-    const file = join(dir.path, 'real.yaml');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        school: { id: 's', name: 'S' },
-        lanes: [
-          {
-            id: '1',
-            name: 'one',
-            devices: [{ id: 't9', role: 'thermometer', model: 'k3-ascii', port: join(dir.path, 'ttyNOPE') }],
-          },
-        ],
-      }),
-    );
+    const file = oneLane('real.yaml', [
+      { id: 't9', role: 'thermometer', model: 'k3-ascii', port: join(dir.path, 'ttyNOPE') },
+    ]);
     const out = await gateKiosk('diag', '--config', file, '--seconds', '1');
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(
