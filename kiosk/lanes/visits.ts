@@ -19,7 +19,8 @@ import type { IdentityEvent } from '../../drivers/types.ts';
  * - Events whose order cannot be known (read in the same turn from two ports) are tried in every
  *   order; when the orders disagree on who a reading belongs to, everyone involved is sent to verify.
  * - A scan less than `portSkewMs` after a reading that went to nobody is sent to verify with the
- *   reading that follows it on nobody: the scanner's port may have been late, the reading theirs.
+ *   reading that follows it on nobody (or, when none follows, once its visit closes, instead of "not
+ *   measured"): the scanner's port may have been late, the reading theirs.
  *
  * A pure state machine over explicit times: the lane feeds it and arms one timer for `nextDeadline()`.
  */
@@ -79,14 +80,15 @@ interface Scanned {
   identity: IdentityEvent;
   key: string;
   at: number;
+  /**
+   * The scan came less than `portSkewMs` after a reading that went to no open visit, which may have
+   * been this person's: their visit takes no reading, and ends in verify rather than "not measured".
+   */
+  late: boolean;
 }
 
 interface VisitState<R> {
-  /**
-   * `late`: its scan came less than `portSkewMs` after a reading that went to no open visit, which may
-   * have been this person's: the visit takes no reading.
-   */
-  visit: (Scanned & { expiresAt: number; measured: boolean; late: boolean }) | null;
+  visit: (Scanned & { expiresAt: number; measured: boolean }) | null;
   /** Scans that came while `visit` was open, inside the grace that ends at `graceUntil`. */
   pending: Scanned[];
   graceUntil: number;
@@ -219,7 +221,7 @@ export class LaneVisits<R> {
     if (s.pair) parts.push(`p:${s.pair.scanned.key}:${key(s.pair.reading)}`);
     parts.sort();
     parts.push(
-      `v:${s.visit ? `${s.visit.key}:${s.visit.measured}` : ''}`,
+      `v:${s.visit ? `${s.visit.key}:${s.visit.measured}:${s.visit.late}` : ''}`,
       `q:${s.pending.map((p) => p.key).join(',')}`,
       `h:${s.held ? key(s.held.reading) : ''}`,
     );
@@ -233,7 +235,12 @@ export class LaneVisits<R> {
 
   private scan(identity: IdentityEvent, now: number): void {
     const s = this.state;
-    const scanned: Scanned = { identity, key: this.keyOf(identity), at: now };
+    const scanned: Scanned = {
+      identity,
+      key: this.keyOf(identity),
+      at: now,
+      late: now - s.lastUnclaimedAt < this.rules.portSkewMs,
+    };
     if (s.pair) {
       if (s.pair.scanned.key === scanned.key) return;
       this.ambiguous([s.pair.scanned.identity, identity], [s.pair.reading], now, 'around_pair');
@@ -263,12 +270,7 @@ export class LaneVisits<R> {
       this.out.push({ kind: 'waiting', identity, at: now });
       return;
     }
-    s.visit = {
-      ...scanned,
-      expiresAt: now + this.rules.scanWaitMs,
-      measured: false,
-      late: now - s.lastUnclaimedAt < this.rules.portSkewMs,
-    };
+    s.visit = { ...scanned, expiresAt: now + this.rules.scanWaitMs, measured: false };
     this.out.push({ kind: 'waiting', identity, at: now });
   }
 
@@ -344,12 +346,8 @@ export class LaneVisits<R> {
       s.pair = null;
       this.out.push({ kind: 'paired', identity: scanned.identity, reading, at });
       if (this.needsRetake(reading)) {
-        s.visit = {
-          ...scanned,
-          expiresAt: at + this.rules.retakeWindowMs,
-          measured: true,
-          late: false,
-        };
+        // Its scan came right after its own reading: not late, the re-take is theirs.
+        s.visit = { ...scanned, expiresAt: at + this.rules.retakeWindowMs, measured: true, late: false };
       } else this.busy(at);
       return;
     }
@@ -360,26 +358,37 @@ export class LaneVisits<R> {
       return;
     }
     if (s.pending.length && s.graceUntil <= at) {
-      if (s.visit && !s.visit.measured)
-        this.out.push({ kind: 'not_measured', identity: s.visit.identity, at });
+      if (s.visit && !s.visit.measured) this.unmeasured(s.visit, at);
       const last = s.pending.pop() as Scanned;
-      for (const p of s.pending) this.out.push({ kind: 'not_measured', identity: p.identity, at });
+      for (const p of s.pending) this.unmeasured(p, at);
       s.pending = [];
-      s.visit = {
-        ...last,
-        expiresAt: last.at + this.rules.scanWaitMs,
-        measured: false,
-        late: false,
-      };
+      // The last one keeps its own lateness: a reading on nobody just before its scan may be theirs.
+      s.visit = { ...last, expiresAt: last.at + this.rules.scanWaitMs, measured: false };
       if (s.visit.expiresAt <= at) s.visit.expiresAt = at;
       return;
     }
     if (s.visit && s.visit.expiresAt <= at) {
-      if (!s.visit.measured) this.out.push({ kind: 'not_measured', identity: s.visit.identity, at });
+      if (!s.visit.measured) this.unmeasured(s.visit, at);
       else this.out.push({ kind: 'idle', at });
       s.visit = null;
       this.busy(at);
     }
+  }
+
+  /**
+   * A scan that got no reading. A late one may have been measured (the reading on nobody just before
+   * its scan may be theirs): that person verifies instead of being told "not measured".
+   */
+  private unmeasured(scanned: Scanned, at: number): void {
+    if (scanned.late)
+      this.out.push({
+        kind: 'ambiguous',
+        identities: [scanned.identity],
+        readings: [],
+        at,
+        cause: 'between_readings',
+      });
+    else this.out.push({ kind: 'not_measured', identity: scanned.identity, at });
   }
 
   /** Something just closed: whoever it was may measure once more. */
