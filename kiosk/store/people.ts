@@ -107,13 +107,21 @@ export class PeopleStore {
     return { added: plan.added.length, updated: plan.updated.length, left: plan.removed.length };
   }
 
-  /** `replaceRoster`, answering with what changed. */
+  /**
+   * `replaceRoster`, answering with what changed. Only the people the import changes are written
+   * (a desk's gates pull those, and a re-import of the same roster writes nothing but its entry).
+   */
   applyRoster(people: readonly Person[], file: string, sha256: string, at = new Date()): RosterPlan {
     return this.db.transaction(() => {
       const plan = planRosterImport(this.current(), people);
-      // Cards move between people on re-import; clear them first so the UNIQUE constraints hold.
-      this.db.prepare('DELETE FROM person_identities').run();
-      this.db.prepare('UPDATE people SET card = NULL WHERE card IS NOT NULL').run();
+      const dropCards = this.db.prepare('DELETE FROM person_identities WHERE person_id = ?');
+      const clearCard = this.db.prepare('UPDATE people SET card = NULL WHERE id = ? AND card IS NOT NULL');
+      // A card moves to its new holder: whoever else holds it now lets go first, so the UNIQUE
+      // constraints hold in any order.
+      const freeIdentity = this.db.prepare(
+        'DELETE FROM person_identities WHERE value = ? AND person_id <> ?',
+      );
+      const freeCard = this.db.prepare('UPDATE people SET card = NULL WHERE card = ? AND id <> ?');
       const upsert = this.db.prepare(
         `INSERT INTO people (id, name, kind, grade, class_name, card, guardian_phone, boarder, health_code, health_code_at)
          VALUES (@id, @name, @kind, @grade, @className, @card, @guardianPhone, @boarder, @healthCode, @healthCodeAt)
@@ -125,15 +133,29 @@ export class PeopleStore {
       const addCard = this.db.prepare(
         "INSERT INTO person_identities (person_id, kind, value, position) VALUES (?, 'card', ?, ?)",
       );
-      for (const p of plan.roster) {
-        const cards = cardsOf(p);
-        upsert.run(personColumns(p));
-        cards.forEach((card, position) => {
+      const leave = this.db.prepare('UPDATE people SET left_at = ? WHERE id = ?');
+      // People who leave give up their cards.
+      for (const p of plan.removed) {
+        dropCards.run(p.id);
+        clearCard.run(p.id);
+        leave.run(at.toISOString(), p.id);
+      }
+      const newCards = [
+        ...plan.added,
+        ...plan.updated.filter((u) => u.fields.includes('card')).map((u) => u.person),
+      ];
+      for (const p of newCards) {
+        dropCards.run(p.id);
+        for (const card of cardsOf(p)) {
+          freeIdentity.run(card, p.id);
+          freeCard.run(card, p.id);
+        }
+      }
+      for (const p of [...plan.added, ...plan.updated.map((u) => u.person)]) upsert.run(personColumns(p));
+      for (const p of newCards)
+        cardsOf(p).forEach((card, position) => {
           addCard.run(p.id, card, position);
         });
-      }
-      const leave = this.db.prepare('UPDATE people SET left_at = ? WHERE id = ?');
-      for (const p of plan.removed) leave.run(at.toISOString(), p.id);
       this.db
         .prepare('INSERT INTO roster_imports (at, file, sha256, people) VALUES (?, ?, ?, ?)')
         .run(at.toISOString(), file, sha256, people.length);

@@ -59,6 +59,18 @@ describe("the desk's changes for its gates", () => {
     expect(feed.page(next.next).changes).toEqual([]);
   });
 
+  it('sends a gate only the people a roster re-import changed', () => {
+    const first = feed.page(0);
+    const people = new PeopleStore(db);
+    people.replaceRoster([pupil('A1'), pupil('A2'), pupil('A3')], 'roster.csv', 'y');
+    expect(feed.page(first.next).changes).toEqual([]);
+    people.replaceRoster([pupil('A1'), pupil('A2', { className: '5班' }), pupil('A3')], 'roster.csv', 'z');
+    const next = feed.page(first.next);
+    expect(ids(next.changes)).toEqual(['A2']);
+    const a2 = next.changes[0];
+    expect(a2?.kind === 'person' && a2.person.className).toBe('5班');
+  });
+
   it('sends the whole roster again to a gate whose cursor is older than what the desk keeps', () => {
     const first = feed.page(0);
     new ReturnCertificateStore(db).require('A1');

@@ -115,6 +115,21 @@ describe('the SQLite store', () => {
     db.close();
   });
 
+  it('lets two people swap cards on a re-import, and a card move from someone who left', () => {
+    const db = openDatabase(dir);
+    const people = new PeopleStore(db);
+    people.replaceRoster([person('S1', 'C1'), person('S2', 'C2'), person('S3', 'C3')], 'r.csv', 'h1');
+    // S1 and S2 swap; S3 leaves and S4 arrives with S3's card.
+    people.replaceRoster([person('S1', 'C2'), person('S2', 'C1'), person('S4', 'C3')], 'r.csv', 'h2');
+    expect(people.current().map((p) => [p.id, p.cards])).toEqual([
+      ['S1', ['C2']],
+      ['S2', ['C1']],
+      ['S4', ['C3']],
+    ]);
+    expect(people.get('S3')?.cards).toEqual([]);
+    db.close();
+  });
+
   it('refuses a database from a newer program', () => {
     const db = openDatabase(dir);
     db.pragma('user_version = 999');
