@@ -95,7 +95,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
       cases: lanes.cases,
       now: now(),
     });
-    log.info(seeded, 'demo: the day so far seeded');
+    log.info({ ...seeded, zh: '演示：今天到此刻的记录已生成' }, 'demo: the day so far seeded');
   }
   const school = buildSchoolPart(config, { store, lanes }, now, log);
   const devices = buildDevicesPart(
@@ -131,6 +131,7 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   const url = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info(
     {
+      zh: '闸机已就绪',
       url,
       lanes: lanes.lanes.length,
       people: store.directory.size,
@@ -171,7 +172,10 @@ async function accessAtStart(config: KioskConfig, store: StorePart, log: Logger)
       )
     : null;
   if (!config.simulation.demoAccounts && store.users.count() === 0) {
-    log.warn('no accounts yet: create the first admin with `gate-kiosk user add --name NAME --role admin`');
+    log.warn(
+      { zh: '还没有账户：用 `gate-kiosk user add --name 名字 --role admin` 建第一个管理员' },
+      'no accounts yet: create the first admin with `gate-kiosk user add --name NAME --role admin`',
+    );
   }
   return { demoAccounts, demoDisplayToken };
 }

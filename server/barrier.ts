@@ -27,13 +27,19 @@ export function attachBarriers(
     lane.on('screened', (screened) => {
       if (!barrierOpensFor(screened)) return;
       if (!relay.link.write(pulse.on)) {
-        log.warn({ lane: lane.id, device: relay.config.id }, 'barrier not opened: its relay is offline');
+        log.warn(
+          { zh: '闸机未打开：继电器离线', lane: lane.id, device: relay.config.id },
+          'barrier not opened: its relay is offline',
+        );
         return;
       }
       const t = setTimeout(() => {
         timers.delete(t);
         if (!relay.link.write(pulse.off)) {
-          log.error({ lane: lane.id, device: relay.config.id }, 'barrier relay went offline while open');
+          log.error(
+            { zh: '闸机打开期间继电器离线', lane: lane.id, device: relay.config.id },
+            'barrier relay went offline while open',
+          );
         }
       }, pulse.afterMs);
       timers.add(t);

@@ -64,7 +64,10 @@ export function buildHealthSources(
           onUpdates: (updates, source) => {
             const result = applyStatusUpdates(db, updates);
             refreshDirectory();
-            feedLog.info({ source, received: updates.length, ...result }, 'health-code statuses applied');
+            feedLog.info(
+              { zh: '健康码状态已更新', source, received: updates.length, ...result },
+              'health-code statuses applied',
+            );
           },
         })
       : null;

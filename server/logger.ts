@@ -1,7 +1,25 @@
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 
-export type Logger = pino.Logger;
+/**
+ * What a log line says: `zh` (Chinese, shown first) beside the line's English message, and any
+ * fields. A maintainer reads the log on the terminal, in `gate-kiosk logs` and in journald.
+ */
+export interface LineFields {
+  zh: string;
+  [field: string]: unknown;
+}
+
+type Say = (fields: LineFields, en: string) => void;
+
+/** The process logger as the kiosk writes to it: every line `{zh, …}` and its English. A pino logger. */
+export interface Logger {
+  debug: Say;
+  info: Say;
+  warn: Say;
+  error: Say;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -18,7 +36,9 @@ export function logFormat(env = process.env, isTTY = process.stdout.isTTY === tr
 /** Options of pino-pretty shared by the kiosk's terminal and `gate-kiosk logs`. */
 export const prettyOptions = {
   translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
-  ignore: 'pid,hostname,app',
+  ignore: 'pid,hostname,app,zh',
+  // Chinese first: "设备状态 / device state".
+  messageFormat: '{if zh}{zh} / {end}{msg}',
   singleLine: true,
 } as const;
 

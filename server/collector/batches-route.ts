@@ -206,6 +206,7 @@ export function batchesRoute(
         if (recordIds.length > 0) {
           log.info(
             {
+              zh: '收到一批记录',
               school: batch.schoolId,
               kiosk: batch.kioskId,
               batch: key,
@@ -225,7 +226,10 @@ export function batchesRoute(
             en: err.message,
           });
         if (unavailable(err)) {
-          log.warn({ err }, 'the collector database is out of reach or overloaded');
+          log.warn(
+            { zh: '收集端数据库无法连接或过载', err },
+            'the collector database is out of reach or overloaded',
+          );
           const refusal = admission.busy({ zh: '数据库暂不可用', en: 'its database is out of reach' }, key);
           res.set('Retry-After', String(refusal.retryAfterS));
           throw refusal;

@@ -70,13 +70,16 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     connectionTimeoutMillis: 10_000,
   });
   for (const p of [pool, readPool, keyPool]) {
-    p.on('error', (err) => log.warn({ err }, 'an idle PostgreSQL connection failed'));
+    p.on('error', (err) =>
+      log.warn({ zh: '一个空闲的 PostgreSQL 连接出错', err }, 'an idle PostgreSQL connection failed'),
+    );
   }
   const partitions = new DayPartitions(pool);
   const endPools = () => Promise.all([pool.end(), readPool.end(), keyPool.end()]);
   try {
     const schema = await migrateCollector(pool, { timeZone });
-    if (schema.to !== schema.from) log.info(schema, 'collector schema migrated');
+    if (schema.to !== schema.from)
+      log.info({ ...schema, zh: '收集端数据库结构已升级' }, 'collector schema migrated');
     await upkeep(pool, partitions, retention);
   } catch (err) {
     await endPools().catch(() => {});
@@ -126,7 +129,7 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
   const upkeepTimer = scheduleUpkeep(pool, partitions, retention, log);
   const port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, database: redactUrl(opts.databaseUrl) }, 'collector ready');
+  log.info({ zh: '区级收集端已就绪', url, database: redactUrl(opts.databaseUrl) }, 'collector ready');
   let stopping: Promise<void> | null = null;
   return {
     url,

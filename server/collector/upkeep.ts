@@ -58,9 +58,14 @@ export function scheduleUpkeep(
   const round = () => {
     running = upkeep(pool, partitions, retention).then(
       (done) => {
-        if (done.partitionsDropped > 0 || done.batchesDeleted > 0) log.info(done, 'collector upkeep');
+        if (done.partitionsDropped > 0 || done.batchesDeleted > 0)
+          log.info({ ...done, zh: '收集端例行清理' }, 'collector upkeep');
       },
-      (err) => log.warn({ err }, 'collector upkeep failed; tried again in an hour'),
+      (err) =>
+        log.warn(
+          { zh: '收集端例行清理失败，一小时后重试', err },
+          'collector upkeep failed; tried again in an hour',
+        ),
     );
   };
   const timer = setInterval(round, everyMs);

@@ -77,11 +77,14 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
     opts.caseStore.alsoClosedFrom((personId, at) => elsewhere.closedSince(personId, at));
     pull.on('people', (count) => {
       opts.onPeopleChange();
-      log.info({ count }, 'people changed at the desk');
+      log.info({ zh: '总台的人员信息有变动', count }, 'people changed at the desk');
     });
-    pull.on('online', () => log.info({ url: opts.link?.url }, 'reached the desk'));
+    pull.on('online', () => log.info({ zh: '已连上总台', url: opts.link?.url }, 'reached the desk'));
     pull.on('offline', (error) =>
-      log.warn({ error }, 'the desk is out of reach: deciding with the local copy'),
+      log.warn(
+        { zh: '总台无法连接：按本机副本判定', error },
+        'the desk is out of reach: deciding with the local copy',
+      ),
     );
     return {
       role: 'gate',
@@ -114,7 +117,10 @@ export function schoolRole(opts: SchoolRoleOptions): SchoolRole {
         try {
           opts.absences.noteScreening(s);
         } catch (err) {
-          log.error({ err, gateId }, 'a gate screening did not close its absence');
+          log.error(
+            { zh: '一条闸机检测未能结束对应的缺勤', err, gateId },
+            'a gate screening did not close its absence',
+          );
         }
       }
       opts.uploader.nudge();
@@ -141,9 +147,10 @@ function dailyUpkeep(opts: SchoolRoleOptions, log: Logger): { start(): void; sto
   const run = () => {
     try {
       const done = deskUpkeep(opts.db, opts.retentionDays, new Date(opts.now()));
-      if (Object.values(done).some((n) => n > 0)) log.info(done, 'school tables: old rows removed');
+      if (Object.values(done).some((n) => n > 0))
+        log.info({ ...done, zh: '学校数据表：旧记录已清除' }, 'school tables: old rows removed');
     } catch (err) {
-      log.error({ err }, 'school tables: upkeep failed');
+      log.error({ zh: '学校数据表：例行清理失败', err }, 'school tables: upkeep failed');
     }
   };
   return {

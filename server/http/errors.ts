@@ -152,7 +152,10 @@ export function malformedRequest(err: unknown): HttpError | undefined {
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
-      log.warn({ err, method: req.method, path: req.path }, 'request failed after its answer began');
+      log.warn(
+        { zh: '请求在开始回答之后失败', err, method: req.method, path: req.path },
+        'request failed after its answer began',
+      );
       next(err);
       return;
     }
@@ -160,7 +163,13 @@ export function errorHandler(log: Logger) {
     const malformed = malformedRequest(err);
     if (malformed) {
       log.warn(
-        { method: req.method, path: req.path, code: malformed.code, detail: (err as Error).message },
+        {
+          zh: '格式错误的请求已拒绝',
+          method: req.method,
+          path: req.path,
+          code: malformed.code,
+          detail: (err as Error).message,
+        },
         'malformed request refused',
       );
     }
@@ -176,7 +185,7 @@ export function errorHandler(log: Logger) {
       });
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    log.error({ zh: '请求失败', err, method: req.method, path: req.path }, 'request failed');
     res.status(500).json({
       error: {
         code: 'internal',

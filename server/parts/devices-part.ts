@@ -1,3 +1,4 @@
+import { explainDetail } from '../../drivers/transport/link-detail.ts';
 import type { PortFactory } from '../../drivers/transport/port-factory.ts';
 import type { KioskConfig } from '../../kiosk/config/schema.ts';
 import type { PersonDirectory } from '../../kiosk/identities/directory.ts';
@@ -36,7 +37,12 @@ export function buildDevicesPart(
     const devLog = log.child({ lane: d.laneId, device: d.config.id });
     const deviceId = d.config.id;
     d.link.on('event', (event, stamp) => lane?.accept(event, { deviceId, ...stamp }));
-    d.link.on('state', (state, detail) => devLog.info({ state, detail }, 'device state'));
+    d.link.on('state', (state, detail) =>
+      devLog.info(
+        { zh: `设备状态：${explainDetail(state, detail, d.config.role).zh}`, state, detail },
+        'device state',
+      ),
+    );
   }
   let stopBarriers = () => {};
   let stopArrivals = () => {};

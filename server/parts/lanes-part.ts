@@ -84,7 +84,8 @@ export function buildLanesPart(
     config,
     lanes,
     ...clock,
-    onError: (err, job) => log.error({ err, job }, 'daily checks: a job failed'),
+    onError: (err, job) =>
+      log.error({ zh: '每日晨午检：一项任务失败', err, job }, 'daily checks: a job failed'),
   });
   const part: Part = {
     name: 'lanes',
@@ -107,8 +108,12 @@ function logLane(lane: Lane, store: StorePart, laneLog: Logger): void {
   lane.on('failure', (err) => {
     const fault = store.storage.note(err);
     laneLog.error(
-      { err, ...(fault ? { storage: fault.code } : {}) },
-      fault ? `screening not recorded: ${fault.message.en} / ${fault.message.zh}` : 'screening not recorded',
+      {
+        zh: fault ? `检测未能记录：${fault.message.zh}` : '检测未能记录',
+        err,
+        ...(fault ? { storage: fault.code } : {}),
+      },
+      fault ? `screening not recorded: ${fault.message.en}` : 'screening not recorded',
     );
   });
   lane.on('screened', ({ record, repeat }) => {
@@ -116,9 +121,12 @@ function logLane(lane: Lane, store: StorePart, laneLog: Logger): void {
       store.storage.clear();
       store.uploader.nudge();
     }
-    laneLog.info({ screening: record.id, decision: record.decision }, 'screened');
+    laneLog.info({ zh: '已检测', screening: record.id, decision: record.decision }, 'screened');
   });
   lane.on('ambiguous', (info) =>
-    laneLog.info(info, 'order of scans and readings unknown: the people involved verify by hand'),
+    laneLog.info(
+      { ...info, zh: '扫码与测温的先后无法确定：相关人员人工核验' },
+      'order of scans and readings unknown: the people involved verify by hand',
+    ),
   );
 }

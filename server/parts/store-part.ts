@@ -45,7 +45,8 @@ export async function buildStorePart(config: KioskConfig, opts: StoreOptions, lo
       audit,
       limits: rosterLimitsOf(config.rosterLimits),
     });
-    if (result !== 'unchanged') log.info({ file: config.roster, ...result }, 'roster imported');
+    if (result !== 'unchanged')
+      log.info({ zh: '名单已导入', file: config.roster, ...result }, 'roster imported');
   }
   if (config.simulation.freshenRosterStatuses)
     people.shiftStatusTimes(new Date((opts.statusesBefore ?? opts.now()) - 3_600_000));
@@ -61,7 +62,7 @@ export async function buildStorePart(config: KioskConfig, opts: StoreOptions, lo
   storage.on('fault', (fault) => {
     log
       .child({ part: 'storage' })
-      .error({ storage: fault.code, detail: fault.detail }, `${fault.message.en} / ${fault.message.zh}`);
+      .error({ zh: fault.message.zh, storage: fault.code, detail: fault.detail }, fault.message.en);
   });
   // A gate's records go to its desk, anyone else's to the district.
   const gateLink = gateLinkOf(config);

@@ -19,10 +19,13 @@ export function storeUpkeep(
   const purge = () => {
     try {
       const result = purgeRawData(store.db, config.retention.days);
-      purgeLog.info({ days: config.retention.days, ...result }, 'raw health data past retention purged');
+      purgeLog.info(
+        { zh: '超过保存期限的健康原始数据已清除', days: config.retention.days, ...result },
+        'raw health data past retention purged',
+      );
       store.audit.append('system', 'retention_purge', { days: config.retention.days, ...result });
     } catch (err) {
-      purgeLog.error({ err }, 'retention purge failed');
+      purgeLog.error({ zh: '保存期限清理失败', err }, 'retention purge failed');
     }
   };
   const backupLog = log.child({ part: 'backup' });
@@ -49,8 +52,8 @@ export function storeUpkeep(
         timeZone: config.school.timezone,
         now: store.now,
         firstCheckMs: 5000,
-        onCopy: (copy) => backupLog.info({ ...copy }, 'daily backup written'),
-        onError: (err) => backupLog.error({ err }, 'daily backup failed'),
+        onCopy: (copy) => backupLog.info({ zh: '每日备份已写入', ...copy }, 'daily backup written'),
+        onError: (err) => backupLog.error({ zh: '每日备份失败', err }, 'daily backup failed'),
       });
     },
     async stop() {

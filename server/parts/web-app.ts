@@ -82,7 +82,11 @@ export function buildWebApp(deps: WebAppDeps, log: Logger): Express {
   // What no route answered under /api and /metrics ends here, before any file is looked for.
   app.use(['/api', '/metrics'], notFound);
   // The pages: built files only, which hold no data (what they show comes through the API and sockets).
-  if (!existsSync(uiDist)) log.warn({ uiDist }, 'the browser pages are not built: run `npm run build`');
+  if (!existsSync(uiDist))
+    log.warn(
+      { zh: '浏览器页面尚未构建：请运行 `npm run build`', uiDist },
+      'the browser pages are not built: run `npm run build`',
+    );
   const staticPages = express.static(uiDist, { index: 'index.html', maxAge: '1h' });
   app.use((req, res, next) => {
     res.removeHeader('Cache-Control');

@@ -168,12 +168,18 @@ function displayInfo(config: KioskConfig, store: StorePart, now: () => number) {
     const clockWatch = new ClockWatch();
     clockWatch.on('jump', (jump) => {
       clockWarning = clockJumpWarning(jump);
-      clockLog.warn({ ...jump }, 'the system clock jumped: pass expiry and status ages depend on it');
+      clockLog.warn(
+        { zh: '系统时钟跳变：通行证有效期和健康状态时效都依赖它', ...jump },
+        'the system clock jumped: pass expiry and status ages depend on it',
+      );
       broadcast();
     });
     clockWatch.on('implausible', (implausible) => {
       clockWarning = implausibleClockWarning(implausible);
-      clockLog.error({ at: implausible.at }, 'the system clock reads a date before this build: set the time');
+      clockLog.error(
+        { zh: '系统时钟早于本版本的构建日期：请校准时间', at: implausible.at },
+        'the system clock reads a date before this build: set the time',
+      );
       broadcast();
     });
     return {

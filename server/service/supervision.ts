@@ -43,7 +43,7 @@ export function superviseBySystemd(
   if (!notifier) return { stopping: () => {} };
   const watchdogMs = watchdogIntervalMs();
   notifier.send('READY=1', `STATUS=serving ${kiosk.url}, ${kiosk.lanes.length} lanes`);
-  log.info({ via: notifier.via, watchdogMs }, 'systemd told: ready');
+  log.info({ zh: '已通知 systemd：就绪', via: notifier.via, watchdogMs }, 'systemd told: ready');
   let timer: NodeJS.Timeout | null = null;
   let failing = false;
   if (watchdogMs !== null) {
@@ -52,11 +52,16 @@ export function superviseBySystemd(
       const alive = await lanesAlive(kiosk, Math.max(50, Math.floor(watchdogMs / 4)));
       if (alive) {
         notifier.send('WATCHDOG=1');
-        if (failing) log.info("the lanes answer again: systemd's watchdog is told again");
+        if (failing)
+          log.info(
+            { zh: '通道恢复应答：重新通知 systemd 看门狗' },
+            "the lanes answer again: systemd's watchdog is told again",
+          );
         failing = false;
       } else if (!failing) {
         failing = true;
         log.error(
+          { zh: '通道或数据库无应答：不再通知 systemd 看门狗，持续如此它会重启闸机' },
           "a lane or the database does not answer: systemd's watchdog is not told, and restarts the kiosk if it stays so",
         );
       }

@@ -34,7 +34,12 @@ export function socketOriginCheck(opts: { secure: boolean; allowed: readonly str
       return;
     }
     opts.log.warn(
-      { origin, host: host ?? null, address: req.socket.remoteAddress ?? null },
+      {
+        zh: '已拒绝来自其他来源的连接（若是自己的，请加入 server.allowedOrigins）',
+        origin,
+        host: host ?? null,
+        address: req.socket.remoteAddress ?? null,
+      },
       'socket from another origin refused (add it to server.allowedOrigins if it is yours)',
     );
     callback('origin not allowed', false);

@@ -42,6 +42,7 @@ describe('the log: JSON for machines, readable on a terminal, filtered by gate-k
         time: Date.now(),
         app: 'gate-kiosk',
         lane: '2',
+        zh: '检测未能记录',
         msg: 'screening not recorded',
       }),
     );
@@ -55,8 +56,15 @@ describe('the log: JSON for machines, readable on a terminal, filtered by gate-k
     expect(district).toHaveLength(1);
     expect(district[0]?.level).toBe(30);
     expect(district[0]?.msg).toContain('demo: no district collector is running');
-    expect(district[0]?.msg).toContain('演示：没有运行区级收集端');
+    expect(district[0]?.zh).toContain('演示：没有运行区级收集端');
     expect(lines.filter((l) => l.level >= 40 && l.msg !== 'screening not recorded')).toEqual([]);
+  });
+
+  it('says every line in Chinese beside its English', () => {
+    expect(lines.length).toBeGreaterThan(5);
+    const han = /\p{Script=Han}/u;
+    expect(lines.filter((l) => typeof l.zh !== 'string' || !han.test(l.zh)).map((l) => l.msg)).toEqual([]);
+    expect(lines.find((l) => l.msg === 'gate-kiosk ready')?.zh).toBe('闸机已就绪');
   });
 
   it('filters by lane, device and level, as JSON lines or readable ones, from a file or piped in', async () => {
@@ -89,7 +97,7 @@ describe('the log: JSON for machines, readable on a terminal, filtered by gate-k
     const readable = await gateKiosk(['logs', file, '--lane', '1']);
     expect(readable.code).toBe(0);
     expect(readable.stdout).not.toContain('{"level"');
-    expect(readable.stdout).toMatch(/INFO.*device state/);
+    expect(readable.stdout).toMatch(/INFO.*设备状态：.* \/ device state/);
     expect(readable.stdout).not.toContain('not a log line');
 
     const piped = await gateKiosk(['logs', '--device', 's2', '--json'], {
@@ -129,7 +137,7 @@ describe('the log: JSON for machines, readable on a terminal, filtered by gate-k
     } finally {
       child.kill('SIGTERM');
     }
-    expect(out).toMatch(/INFO.*gate-kiosk ready/);
+    expect(out).toMatch(/INFO.*闸机已就绪 \/ gate-kiosk ready/);
     expect(out).not.toContain('{"level"');
   });
 });
