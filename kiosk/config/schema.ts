@@ -166,8 +166,14 @@ export const configSchema = z
         pairWindowS: z.number().positive().max(120).default(10),
         /** After a reading that needs a re-take, the next reading within this is the same person's. */
         retakeWindowS: z.number().positive().max(60).default(8),
-        /** A reading may wait this long for the scan that follows it (0: scan first only). */
-        readingFirstMs: z.number().int().min(0).max(10_000).default(1500),
+        /**
+         * A reading may wait this long for the scan that follows it (0, the default: scan first only).
+         * Off by default: someone who measures without scanning and walks on, then the next pupil who
+         * scans and walks on without measuring, would put the first one's temperature on the second.
+         */
+        readingFirstMs: z.number().int().min(0).max(10_000).default(0),
+        /** How long a person may take from their scan to the thermometer (a reading-first pair waits it). */
+        scanToMeasureMs: z.number().int().min(0).max(30_000).default(2500),
         /** Scans and readings of different people closer than this are in no order the kiosk trusts. */
         orderGraceMs: z.number().int().min(0).max(10_000).default(1000),
         /** How much later one port's bytes may arrive than another's (kiosk/lanes/visits.ts). */

@@ -13,9 +13,10 @@ import type { IdentityEvent } from '../../drivers/types.ts';
  *   already had a reading) and the new person's visit is the open one.
  * - A reading with no visit open may pair with a scan that follows within `readingFirstMs`, only when
  *   the lane was quiet for that long before it (so it is not the last person measuring twice) and
- *   nothing else comes between; the pair is decided once `orderGraceMs` has passed with no second
- *   reading. Otherwise, and always for a reading that cannot stand (a hand waved at the sensor), the
- *   reading is decided at once with nobody.
+ *   nothing else comes between; the pair is decided once `scanToMeasureMs` has passed with no second
+ *   reading. A reading in that time is the scanning person's own (they measure after their scan) and
+ *   the held one goes on nobody. Otherwise, and always for a reading that cannot stand (a hand waved
+ *   at the sensor), the reading is decided at once with nobody.
  * - Events whose order cannot be known (read in the same turn from two ports) are tried in every
  *   order; when the orders disagree on who a reading belongs to, everyone involved is sent to verify.
  * - A scan less than `portSkewMs` after a reading that went to nobody is sent to verify with the
@@ -31,6 +32,12 @@ export interface VisitRules {
   retakeWindowMs: number;
   /** How long a reading with no visit waits for its scan (0: scan first only). */
   readingFirstMs: number;
+  /**
+   * How long a person may take from their scan to the thermometer. A reading-first pair waits this
+   * long: if the person measures after all, they were not that reading's person (or measured again),
+   * and the reading they take now is theirs.
+   */
+  scanToMeasureMs: number;
   /** Inside this, the order of a scan and a reading from different people is not trusted. */
   orderGraceMs: number;
   /**
@@ -264,7 +271,7 @@ export class LaneVisits<R> {
       s.pair = {
         scanned,
         reading: s.held.reading,
-        decideAt: now + this.rules.orderGraceMs,
+        decideAt: now + this.rules.scanToMeasureMs,
       };
       s.held = null;
       this.out.push({ kind: 'waiting', identity, at: now });
@@ -287,13 +294,25 @@ export class LaneVisits<R> {
       }
       return;
     }
+    if (s.pair) {
+      const { scanned, reading: held } = s.pair;
+      // Closer than the ports' skew behind the held reading, the scan may even be older than it: no
+      // telling whose either reading is.
+      if (scanned.late) {
+        this.ambiguous([scanned.identity], [held, reading], now, 'around_pair');
+        return;
+      }
+      // The person measured after their scan: this reading is theirs, the held one someone else's
+      // (who walked on without scanning) or an earlier try of theirs; it goes on nobody.
+      s.pair = null;
+      this.out.push({ kind: 'no_identity', reading: held, at: now });
+      s.visit = { ...scanned, expiresAt: scanned.at + this.rules.scanWaitMs, measured: false };
+      this.reading(reading, now);
+      return;
+    }
     // From here on the reading goes to no open visit. One that needs a re-take does not make the next
     // scan late: had it been that person's, their next reading would be theirs too.
     if (!this.needsRetake(reading)) s.lastUnclaimedAt = now;
-    if (s.pair) {
-      this.ambiguous([s.pair.scanned.identity], [s.pair.reading, reading], now, 'around_pair');
-      return;
-    }
     if (s.pending.length) {
       const people = [...(s.visit ? [s.visit.identity] : []), ...s.pending.map((p) => p.identity)];
       this.ambiguous(people, [reading], now, 'scan_in_grace');

@@ -54,6 +54,7 @@ export function buildLanesPart(
           scanWaitMs: config.rules.pairWindowS * 1000,
           retakeWindowMs: config.rules.retakeWindowS * 1000,
           readingFirstMs: config.rules.readingFirstMs,
+          scanToMeasureMs: config.rules.scanToMeasureMs,
           orderGraceMs: config.rules.orderGraceMs,
           portSkewMs: config.rules.portSkewMs,
         },

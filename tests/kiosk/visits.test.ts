@@ -10,6 +10,7 @@ const rules = {
   scanWaitMs: 10_000,
   retakeWindowMs: 8_000,
   readingFirstMs: 1_500,
+  scanToMeasureMs: 2_500,
   orderGraceMs: 1_000,
   portSkewMs: 50,
 };
@@ -258,12 +259,15 @@ describe('a lane as a sequence of visits', () => {
     expect(l.log).toEqual(['waiting A', 'A 36.5']);
   });
 
-  it('pairs a reading with the scan that follows on a quiet lane, after the grace', () => {
+  it('pairs a reading with the scan that follows on a quiet lane, once the person has not measured again', () => {
     const l = lane();
     l.at(0, reading(36.5));
     l.at(700, scan('A'));
     expect(l.log).toEqual(['held 36.5', 'waiting A']);
-    l.until(1_700);
+    // Someone who scans takes up to scanToMeasureMs to reach the thermometer: until then, no pair.
+    l.until(3_100);
+    expect(l.log.at(-1)).toBe('waiting A');
+    l.until(3_200);
     expect(l.log.at(-1)).toBe('A 36.5');
   });
 
@@ -292,12 +296,30 @@ describe('a lane as a sequence of visits', () => {
     expect(l.log).toEqual(['nobody 36.5', 'waiting A']);
   });
 
-  it('does not pair when two readings come around one scan', () => {
+  it('gives the person who scanned the reading they take after their scan, and the held one to nobody', () => {
+    // C measured without scanning and walked on; A, next, scans and measures 1.8 s later: the held
+    // reading is C's, not A's.
+    const l = lane();
+    l.at(0, reading(37.9));
+    l.at(500, scan('A'));
+    l.at(2_300, reading(36.5));
+    expect(l.log).toEqual(['held 37.9', 'waiting A', 'nobody 37.9', 'A 36.5']);
+  });
+
+  it('does not pair when a second reading comes after a scan closer than the ports’ skew behind the held one', () => {
     const l = lane();
     l.at(0, reading(36.5));
-    l.at(500, scan('A'));
+    l.at(20, scan('A'));
     l.at(900, reading(37.9));
     expect(l.log).toEqual(['held 36.5', 'waiting A', 'verify [A] nobody [36.5,37.9]']);
+  });
+
+  it('holds no reading for a scan when reading first is off (the config’s default)', () => {
+    const l = lane({ readingFirstMs: 0 });
+    l.at(0, reading(37.9));
+    l.at(500, scan('A'));
+    l.at(2_300, reading(36.5));
+    expect(l.log).toEqual(['nobody 37.9', 'waiting A', 'A 36.5']);
   });
 
   it('lets a held reading go to nobody when a second reading comes before any scan', () => {
