@@ -148,4 +148,18 @@ describe('roster import page', () => {
     );
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows where the keyboard is with the pages’ own ring', async () => {
+    await page.goto(new URL('/admin/', (kiosk as RunningKiosk).url).href);
+    await page.waitForSelector('#file', { timeout: WAIT_MS });
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return { on: el.tagName, style: style.outlineStyle, width: style.outlineWidth };
+    });
+    expect(ring.on).not.toBe('BODY');
+    // The base stylesheet's 3 px solid ring, not the browser's thin default ('auto').
+    expect(ring).toMatchObject({ style: 'solid', width: '3px' });
+  });
 });
