@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { DisplayTokenStore } from '../../kiosk/store/display-tokens.ts';
 import type { RunningKiosk } from '../../server/app.ts';
 import { collectErrors, KIOSK_AUTOPLAY, launchChromium, screenshotsAt } from '../helpers/browser.ts';
+import { clockAt } from '../helpers/clock.ts';
 import { postJson, startTestKiosk, TEST_CONFIG } from '../helpers/kiosk.ts';
 
 const WAIT_MS = 10_000;
@@ -112,7 +113,11 @@ describe('gate display', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gate-kiosk-display-'));
-    kiosk = await startTestKiosk(join(dataDir, 'data'), { configPath: fourLaneConfig(dataDir) });
+    // Between checks (16:00): the same pupil at two lanes is screened afresh, whatever time the tests run.
+    kiosk = await startTestKiosk(join(dataDir, 'data'), {
+      configPath: fourLaneConfig(dataDir),
+      clock: clockAt('16:00'),
+    });
     // A gate display is paired, not logged in: it opens with its token.
     const { token } = new DisplayTokenStore(kiosk.db).add('gate', ['1', '2', '3', '4']);
     url = new URL(`/display/?token=${token}`, kiosk.url).href;
