@@ -277,8 +277,16 @@ export class LaneVisits<R> {
       this.out.push({ kind: 'waiting', identity, at: now });
       return;
     }
-    s.visit = { ...scanned, expiresAt: now + this.rules.scanWaitMs, measured: false };
+    s.visit = { ...scanned, expiresAt: now + this.waitFor(scanned), measured: false };
     this.out.push({ kind: 'waiting', identity, at: now });
+  }
+
+  /**
+   * How long a visit waits for its reading. A late one takes none (the reading that comes goes on
+   * nobody): it waits only as long as a person takes to reach the thermometer, then they verify.
+   */
+  private waitFor(scanned: Scanned): number {
+    return scanned.late ? Math.min(this.rules.scanToMeasureMs, this.rules.scanWaitMs) : this.rules.scanWaitMs;
   }
 
   private reading(reading: R, now: number): void {
@@ -382,7 +390,7 @@ export class LaneVisits<R> {
       for (const p of s.pending) this.unmeasured(p, at);
       s.pending = [];
       // The last one keeps its own lateness: a reading on nobody just before its scan may be theirs.
-      s.visit = { ...last, expiresAt: last.at + this.rules.scanWaitMs, measured: false };
+      s.visit = { ...last, expiresAt: last.at + this.waitFor(last), measured: false };
       if (s.visit.expiresAt <= at) s.visit.expiresAt = at;
       return;
     }

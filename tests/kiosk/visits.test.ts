@@ -204,7 +204,10 @@ describe('a lane as a sequence of visits', () => {
     l.at(900, reading(36.1));
     l.at(1_000, reading(36.2));
     l.at(1_020, scan('B'));
-    l.until(11_020);
+    // B is told as soon as they would have measured (scanToMeasureMs), not after the whole wait.
+    l.until(3_519);
+    expect(l.log.at(-1)).toBe('waiting B');
+    l.until(3_520);
     expect(l.log).toEqual(['waiting A', 'A 36.1', 'nobody 36.2', 'waiting B', 'verify [B] nobody []']);
   });
 
