@@ -15,7 +15,7 @@ import { type Part, startParts, stopParts } from './parts/part.ts';
 import { buildSchoolPart } from './parts/school-part.ts';
 import { buildStorePart, type StorePart } from './parts/store-part.ts';
 import { buildWebPart } from './parts/web-part.ts';
-import { demoChecks } from './simulation/demo-checks.ts';
+import { keptDemoChecks } from './simulation/demo-checks.ts';
 import { freshDataFolder, seedDemoMorning } from './simulation/demo-morning.ts';
 
 export interface StartOptions {
@@ -69,9 +69,10 @@ export async function startKiosk(opts: StartOptions): Promise<RunningKiosk> {
   if (opts.dataDir !== undefined) config.dataDir = opts.dataDir;
   const startedAt = Date.now();
   const now = () => opts.clock?.now() ?? Date.now();
-  // The demo lays its check windows around its start, so that a check is open whenever it starts.
+  // The demo lays its check windows around its start, so that a check is open whenever it starts (and
+  // keeps them through a restart while they still fit).
   const demoDay = config.simulation.demoDay
-    ? demoChecks(config.sessions, new Date(now()), config.school.timezone)
+    ? keptDemoChecks(config.sessions, new Date(now()), config.school.timezone, config.dataDir)
     : null;
   if (demoDay) config.sessions = demoDay.sessions;
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { roles } from '../kiosk/auth/roles.ts';
 import type { DisplayTokenStore } from '../kiosk/store/display-tokens.ts';
-import { PRIVATE_FILE_MODE, tightenFile, tightenOpenFile } from '../kiosk/store/private-files.ts';
+import { tightenFile } from '../kiosk/store/private-files.ts';
 import type { UserStore } from '../kiosk/store/users.ts';
+import { keepFile, readKeptFile } from './kept-file.ts';
 
 export interface DemoAccount {
   name: string;
@@ -40,7 +40,7 @@ export const DEMO_DISPLAY_FILE = 'demo-display-token';
  */
 export function demoDisplay(displays: DisplayTokenStore, lanes: string[], dataDir: string): string {
   const file = join(dataDir, DEMO_DISPLAY_FILE);
-  const kept = readKept(file);
+  const kept = readKeptFile(file);
   const paired = kept ? displays.verify(kept) : null;
   if (kept && paired?.name === DEMO_DISPLAY && sameLanes(paired.lanes, lanes)) {
     tightenFile(file);
@@ -48,30 +48,8 @@ export function demoDisplay(displays: DisplayTokenStore, lanes: string[], dataDi
   }
   for (const d of displays.list()) if (d.name === DEMO_DISPLAY && !d.revokedAt) displays.revoke(d.id);
   const { token } = displays.add(DEMO_DISPLAY, lanes);
-  keep(file, token);
+  keepFile(file, token);
   return token;
-}
-
-function readKept(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8').trim() || null;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-function keep(file: string, token: string): void {
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
-  try {
-    tightenOpenFile(fd);
-    writeSync(fd, `${token}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 const sameLanes = (a: readonly string[], b: readonly string[]) =>

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import type { SessionConfig } from '../../kiosk/config/schema.ts';
+import { makePrivateDir } from '../../kiosk/store/private-files.ts';
 import { zonedMoment, zonedToInstant } from '../../kiosk/time/zoned.ts';
+import { keepFile, readKeptFile } from '../kept-file.ts';
 
 /** The demo's checks laid around the moment it starts: one open now, the one before it already over. */
 export interface DemoChecks {
@@ -97,4 +100,47 @@ export function demoChecks(
 /** The instant a check's `HH:mm` falls on the given school-local date. */
 export function checkInstant(date: string, time: string, timeZone: string): number {
   return zonedToInstant(date, time, timeZone).getTime();
+}
+
+/** The demo's check windows, beside the database: a restart keeps them while they still fit. */
+export const DEMO_CHECKS_FILE = 'demo-checks.json';
+
+/**
+ * The check windows for a demo starting at `now`: those of an earlier start kept in `dataDir` when it
+ * was the same school day, with the same checks, and its open check is still open (a restart does not
+ * move the checks under the records already made in them); otherwise laid afresh around `now`, and kept.
+ */
+export function keptDemoChecks(
+  configured: readonly SessionConfig[],
+  now: Date,
+  timeZone: string,
+  dataDir: string,
+): DemoChecks | null {
+  const fresh = demoChecks(configured, now, timeZone);
+  if (!fresh) return null;
+  makePrivateDir(dataDir);
+  const file = join(dataDir, DEMO_CHECKS_FILE);
+  const saved = parseKept(readKeptFile(file));
+  const t = minutesOf(zonedMoment(now, timeZone).time);
+  const ids = new Set(configured.map((s) => s.id));
+  const fits =
+    saved !== null &&
+    saved.date === fresh.date &&
+    saved.open.id === fresh.open.id &&
+    saved.sessions.every((s) => ids.has(s.id)) &&
+    minutesOf(saved.open.start) <= t &&
+    t < minutesOf(saved.open.cutoff);
+  if (fits) return saved;
+  keepFile(file, JSON.stringify(fresh));
+  return fresh;
+}
+
+function parseKept(text: string | null): DemoChecks | null {
+  if (text === null) return null;
+  try {
+    const kept = JSON.parse(text) as DemoChecks;
+    return typeof kept.date === 'string' && Array.isArray(kept.sessions) && kept.open ? kept : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,11 +1,14 @@
 // The demo lays its check windows around the moment it starts: whatever the hour, a check is open,
 // the one before it (if the day has room) is over, and every window is a valid one within the day.
-import { describe, expect, it } from 'vitest';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { sessionOf } from '../../kiosk/sessions/session-of.ts';
 import { zonedToInstant } from '../../kiosk/time/zoned.ts';
 import { DEFAULT_CONFIG } from '../../server/defaults.ts';
-import { demoChecks } from '../../server/simulation/demo-checks.ts';
+import { DEMO_CHECKS_FILE, demoChecks, keptDemoChecks } from '../../server/simulation/demo-checks.ts';
+import { tempDir } from '../helpers/kiosk.ts';
 
 const TZ = 'Asia/Shanghai';
 const DATE = '2026-11-30';
@@ -48,5 +51,45 @@ describe('the demo check windows', () => {
     expect(checks?.earlier).toBeNull();
     expect(checks?.sessions[0]?.id).toBe('noon');
     expect(sessionOf(at('00:10'), checks?.sessions ?? [], TZ).sessionId).toBe('noon');
+  });
+
+  describe('through a restart', () => {
+    const dir = tempDir('gk-demo-checks-');
+    afterAll(() => dir.remove());
+    const windows = (c: ReturnType<typeof demoChecks>) =>
+      c?.sessions.map((s) => `${s.id} ${s.start}–${s.cutoff}`);
+
+    it('keeps the windows of a start earlier the same day while its open check is still open', () => {
+      const data = join(dir.path, 'kept');
+      const first = keptDemoChecks(configured, at('15:10'), TZ, data);
+      expect(statSync(join(data, DEMO_CHECKS_FILE)).mode & 0o777).toBe(0o600);
+      // Half an hour later the same windows: the records of the first start stay in their checks.
+      const again = keptDemoChecks(configured, at('15:40'), TZ, data);
+      expect(windows(again)).toEqual(windows(first));
+      expect(again?.notice).toEqual(first?.notice);
+      expect(windows(again)).not.toEqual(windows(demoChecks(configured, at('15:40'), TZ)));
+      // Once that check has closed (16:40), a start lays them afresh, so that a check is open again.
+      const later = keptDemoChecks(configured, at('17:00'), TZ, data);
+      expect(windows(later)).toEqual(windows(demoChecks(configured, at('17:00'), TZ)));
+      expect(sessionOf(at('17:00'), later?.sessions ?? [], TZ).sessionId).toBe('noon');
+      // ...and the next day too.
+      const nextDay = zonedToInstant('2026-12-01', '15:20', TZ);
+      expect(windows(keptDemoChecks(configured, nextDay, TZ, data))).toEqual(
+        windows(demoChecks(configured, nextDay, TZ)),
+      );
+    });
+
+    it('lays them afresh when the kept file is not one it wrote, or the checks changed', () => {
+      const data = join(dir.path, 'changed');
+      keptDemoChecks(configured, at('15:10'), TZ, data);
+      const renamed = configured.map((s) => ({ ...s, id: `${s.id}-2` }));
+      expect(keptDemoChecks(renamed, at('15:20'), TZ, data)?.sessions.every((s) => s.id.endsWith('-2'))).toBe(
+        true,
+      );
+      writeFileSync(join(data, DEMO_CHECKS_FILE), 'not json');
+      expect(windows(keptDemoChecks(configured, at('15:30'), TZ, data))).toEqual(
+        windows(demoChecks(configured, at('15:30'), TZ)),
+      );
+    });
   });
 });
