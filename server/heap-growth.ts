@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
  * size of 245 MiB. At 20 % it peaks near 180 MiB, for a full collection about every second under that
  * load (a few milliseconds each). It applies to every thread started afterwards too.
  */
-export const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 20;
 
 /**
  * While the modules load, the young generation stays at its first size: loading keeps most of what
@@ -16,7 +16,7 @@ export const HEAP_GROWING_PERCENT = 20;
  * After start-up it may grow again as V8 likes (a small one under a burst means many more
  * collections: p99 92–229 ms instead of 40–73 at 16 × 100/s).
  */
-export const START_UP_MS = 3_000;
+const START_UP_MS = 3_000;
 const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
 
 setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

@@ -98,6 +98,36 @@ describe('who a reading belongs to, at a real gate: real ports over socat, real 
     expect(got.find((r) => r.personId === 'S0002')).toMatchObject({ temperatureC: 36.6 });
   });
 
+  it('puts the reading of someone who measured without scanning on nobody at once, never on the next pupil', async () => {
+    // Scan first (the default): a pupil without a card measures and walks on; the next pupil scans
+    // 300 ms later and measures 700 ms after that. Each reading stays with its own person.
+    await new Promise((r) => setTimeout(r, 1_600));
+    const mark = display.mark;
+    thermometer.write(k3(36.8));
+    await new Promise((r) => setTimeout(r, 300));
+    scanner.write('S0003\r\n');
+    await new Promise((r) => setTimeout(r, 700));
+    thermometer.write(k3(36.4));
+    await decided(mark, (u) => u.temperatureC === 36.4);
+    // The tile said so before the next pupil scanned (not "measured: now scan", held for them).
+    const tile = display.events
+      .slice(mark)
+      .filter((e) => e.name === 'lane:update')
+      .map((e) => e.data as LaneUpdate)
+      .map((u) => [u.state, u.decision, u.temperatureC, u.person && 'person'].filter(Boolean).join(' '));
+    expect(tile).toEqual([
+      'decided no_identity 36.8',
+      'waiting person',
+      expect.stringMatching(/^decided \w+ 36.4 person$/),
+    ]);
+    const got = await rows();
+    expect(got.find((r) => r.temperatureC === 36.8)).toMatchObject({
+      personId: null,
+      decision: 'no_identity',
+    });
+    expect(got.filter((r) => r.personId === 'S0003').map((r) => r.temperatureC)).toEqual([36.4]);
+  });
+
   it('keeps the order of a reading and the next scan that come while the kiosk is busy', async () => {
     await new Promise((r) => setTimeout(r, 1_600));
     let mark = display.mark;
