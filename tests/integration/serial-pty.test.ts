@@ -60,8 +60,10 @@ describe('real serial ports: the native bindings over a socat pty pair', () => {
     await display.waitFor('device:status', t1('online'), 8_000, mark);
     expect(Date.now() - returned).toBeLessThan(5_000);
 
-    // And it reads again after the reconnect.
+    // And it reads again after the reconnect: a pupil scans, and measures once the tile shows them.
+    const scanned = display.mark;
     scanner.write('S0001\r');
+    await display.waitFor<LaneUpdate>('lane:update', (u) => u.state === 'waiting', 10_000, scanned);
     for (const line of K3_LINES) thermometer.write(line.replace('36.694', '38.100'));
     const update = await display.waitFor<LaneUpdate>(
       'lane:update',
